@@ -1,0 +1,127 @@
+"""What an importer reads out of a document, before anything touches the store.
+
+Parsers are pure functions ``text -> ParsedPlan``; ``importers.loader`` writes a
+ParsedPlan into the database.  Keeping the two apart lets the parsers be tested
+on the documents alone and lets one loader enforce idempotency for all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from importers.dates import Due
+
+
+class DocumentError(ValueError):
+    """The document cannot be imported (unrecognised, truncated, garbled).
+
+    Raised before anything is written, so a bad file changes nothing.
+    """
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a record came from: file name, 1-based line, the sentence itself."""
+
+    file: str
+    line: int
+    text: str
+
+
+@dataclass
+class ParsedDepartment:
+    name: str
+    role: str  # "lead" (牵头/责任) or "coop" (配合)
+
+
+@dataclass
+class ParsedMilestone:
+    seq: int
+    text: str  # the work to be done, cleaned for display
+    due: Due  # due date, the phrase as written, its precision
+    source: SourceRef
+    due_inherited: bool = False  # no date of its own: the item's deadline applies
+
+
+@dataclass
+class ParsedItem:
+    """A scene (场景), sub-scene, project (项目), task (任务) or task group."""
+
+    key: str  # stable within the plan: re-imports update the same row
+    kind: str  # scene | sub_scene | project | task | group
+    number: str | None
+    name: str
+    source: SourceRef
+    city: str | None = None  # 杭州 … 丽水 (short names)
+    county: str | None = None  # 萧山区 …
+    item_type: str | None = None  # 新增 / 优化
+    scope: str | None = None  # 全市推进 / 全市推广 / 县市区试点 / 全市
+    description: str | None = None
+    deadline: Due | None = None
+    departments: list[ParsedDepartment] = field(default_factory=list)
+    milestones: list[ParsedMilestone] = field(default_factory=list)
+    children: list["ParsedItem"] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    """A numeric or qualitative target as read from a sentence."""
+
+    name: str
+    unit: str | None
+    comparator: str | None  # ">=", ">", "<=", "<", "="; None when qualitative
+    value: float | None  # the target; for a range "1-2个" the lower bound
+    value_max: float | None = None  # upper bound of a range
+    baseline: float | None = None
+    baseline_year: int | None = None
+    direction: str = "higher"  # or "lower" (企业严重失信率)
+    qualitative: bool = False
+    target_text: str | None = None  # as written: "翻一番", ">130亿", "10个以上"
+    baseline_text: str | None = None
+    phrase: str = ""  # the words the target was read from
+
+
+@dataclass
+class ParsedIndicator:
+    key: str
+    target: Target
+    source: SourceRef
+    scope: str = "province"  # province | city | item
+    city: str | None = None
+    item_key: str | None = None  # for KPIs of a work item
+    milestone_seq: int | None = None  # the milestone whose text stated it
+    due: Due | None = None
+    attribute: str | None = None  # 约束性 / 预期性
+
+
+@dataclass
+class ParsedFinding:
+    """A data-quality finding: recorded, shown, never silently 'fixed'."""
+
+    kind: str  # missing_deadline | due_after_deadline | unparsed_date | unknown_city | ...
+    message: str
+    source: SourceRef
+    item_key: str | None = None
+    milestone_seq: int | None = None
+
+
+@dataclass
+class ParsedPlan:
+    doc_no: str | None
+    title: str
+    issuer: str
+    issue_date: date
+    plan_year: int
+    kind: str  # scene_plan | project_list | task_division | indicator_plan
+    source_file: str
+    items: list[ParsedItem] = field(default_factory=list)
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    findings: list[ParsedFinding] = field(default_factory=list)
+
+    def walk_items(self):
+        """Every item, parents before children."""
+        stack = list(reversed(self.items))
+        while stack:
+            item = stack.pop()
+            yield item
+            stack.extend(reversed(item.children))
