@@ -1,0 +1,104 @@
+"""The SQL store: engine and sessions for the app and the CLI, schema upgrades.
+
+``init_app(app)`` binds a store to a Flask app from ``app.config["DATABASE_URL"]``;
+``session_scope()`` gives a session that commits on success and rolls back on error.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.models import Region
+from store.regions import CITIES, COUNTIES, PROVINCE
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'app.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self):
+        with self.Session() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the latest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config(str(ROOT / "alembic.ini"))
+        cfg.set_main_option("script_location", str(ROOT / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        with self.session() as session:
+            ensure_regions(session)
+
+
+def init_app(app) -> Store:
+    store = Store(app.config["DATABASE_URL"])
+    app.extensions["store"] = store
+    return store
+
+
+def current_store() -> Store:
+    return current_app.extensions["store"]
+
+
+@contextmanager
+def session_scope():
+    with current_store().session() as session:
+        yield session
+
+
+def ensure_regions(session: Session) -> None:
+    """Seed the province, cities and counties (idempotent)."""
+    existing = set(session.scalars(select(Region.name)))
+    if PROVINCE not in existing:
+        session.add(Region(name=PROVINCE, level="province", sort_order=0))
+        session.flush()
+    province_id = session.scalar(select(Region.id).where(Region.name == PROVINCE))
+    for i, city in enumerate(CITIES, start=1):
+        if city not in existing:
+            session.add(Region(name=city, level="city", parent_id=province_id, sort_order=i))
+    session.flush()
+    city_ids = dict(session.execute(select(Region.name, Region.id).where(Region.level == "city")).all())
+    for city, counties in COUNTIES.items():
+        for j, county in enumerate(counties, start=1):
+            if county not in existing:
+                session.add(Region(name=county, level="county", parent_id=city_ids[city],
+                                   sort_order=j))

@@ -1,0 +1,72 @@
+"""信用应用场景推进监测平台 — the app factory.
+
+``create_app(config)`` builds the Flask server with the store, the cache, the
+CLI commands and the Dash pages; ``python app.py`` serves it (HOST, PORT), and
+``flask --app app <command>`` runs the admin commands.
+"""
+from __future__ import annotations
+
+import os
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask import Flask
+
+import cli
+import store
+from queries.cache import cache
+
+APP_TITLE = "信用应用场景推进监测平台"
+
+
+def default_config() -> dict:
+    """Settings from the environment (see README, Configuration)."""
+    env = os.environ
+    return {
+        "DATABASE_URL": env.get("DATABASE_URL", store.DEFAULT_URL),
+        "CACHE_TYPE": env.get("CACHE_TYPE", "RedisCache" if env.get("CACHE_REDIS_URL") else "SimpleCache"),
+        "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
+        "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "credit-monitor:"),
+        "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "600")),
+        "SECRET_KEY": env.get("SECRET_KEY", "dev-only-secret"),
+        "DUE_SOON_DAYS": int(env.get("DUE_SOON_DAYS", "30")),
+    }
+
+
+def create_app(config: dict | None = None) -> Flask:
+    server = Flask(__name__)
+    server.config.update(default_config())
+    server.config.update(config or {})
+    store.init_app(server)
+    cache.init_app(server)
+    cli.init_app(server)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        title=APP_TITLE,
+        update_title=None,
+        external_stylesheets=[],  # Bootstrap is served from assets/ (works offline)
+        suppress_callback_exceptions=True,
+    )
+    app.layout = layout
+    server.extensions["dash"] = app
+    return server
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+             for page in dash.page_registry.values() if page.get("nav", True)]
+    return dbc.Navbar(
+        dbc.Container([dbc.NavbarBrand(APP_TITLE, href="/"), dbc.Nav(links, navbar=True)], fluid=True),
+        color="primary", dark=True, className="mb-3",
+    )
+
+
+def layout():
+    return html.Div([dcc.Location(id="url"), navbar(), dbc.Container(dash.page_container, fluid=True)])
+
+
+if __name__ == "__main__":
+    create_app().run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))

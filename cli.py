@@ -1,0 +1,205 @@
+"""Admin commands: `flask --app app <command>` (see README)."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, to_csv, to_json, to_xlsx
+from importers import SOURCES_DIR
+from importers.loader import ImportResult, import_file
+from importers.parsed import DocumentError
+from queries.indicators import indicator_rows
+from queries.status import STATUSES, Filters
+from queries.status_table import status_rows
+from store import current_store, session_scope
+from store.demo import clear_demo, load_demo
+from store.models import Finding, Milestone, Plan, Region, WorkItem
+
+BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
+           "003_04ce1ff8b1db6b75.txt")
+
+
+def _echo_result(result: ImportResult) -> None:
+    click.echo(f"{result.plan}: {result.outcome} — {result.summary()}")
+    for f in result.findings:
+        click.echo(f"  [{f.kind}] {f.message} ({f.source.file}:{f.source.line})")
+
+
+def _import(path: Path) -> None:
+    try:
+        with session_scope() as session:
+            _echo_result(import_file(session, path))
+    except (DocumentError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create/upgrade the schema and import the bundled documents (idempotent)."""
+    current_store().upgrade()
+    click.echo(f"schema up to date: {current_store().engine.url.render_as_string(hide_password=True)}")
+    for name in BUNDLED:
+        _import(SOURCES_DIR / name)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_cmd(path: Path) -> None:
+    """Import one document; prints what was added and the findings."""
+    _import(path)
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_cmd() -> None:
+    """Write the deterministic demo progress history (replacing earlier demo rows)."""
+    with session_scope() as session:
+        if not session.scalar(select(func.count()).select_from(Milestone)):
+            raise click.ClickException("no plans imported yet: run `flask --app app init-db` first")
+        updates, obs = load_demo(session)
+    click.echo(f"demo progress loaded: {updates} progress updates, {obs} indicator observations")
+
+
+@click.command("clear-demo")
+@with_appcontext
+def clear_demo_cmd() -> None:
+    """Remove the demo progress history (real reports stay)."""
+    with session_scope() as session:
+        updates, obs = clear_demo(session)
+    click.echo(f"demo progress removed: {updates} progress updates, {obs} indicator observations")
+
+
+@click.command("plans")
+@with_appcontext
+def plans_cmd() -> None:
+    """List the imported plans."""
+    with session_scope() as session:
+        items = (select(WorkItem.plan_id, func.count()).where(WorkItem.kind.in_(("scene", "project", "task")))
+                 .group_by(WorkItem.plan_id))
+        n_items = dict(session.execute(items).all())
+        n_ms = dict(session.execute(select(Milestone.plan_id, func.count()).group_by(Milestone.plan_id)).all())
+        for plan in session.scalars(select(Plan).order_by(Plan.issue_date)):
+            click.echo(f"{plan.label}\t{plan.title}\t{plan.issue_date}\t{plan.kind}\t"
+                       f"{n_items.get(plan.id, 0)} items\t{n_ms.get(plan.id, 0)} milestones")
+
+
+@click.command("findings")
+@click.option("--plan", help="document number (or title) of one plan")
+@with_appcontext
+def findings_cmd(plan: str | None) -> None:
+    """List the data-quality findings of the imports."""
+    with session_scope() as session:
+        stmt = select(Plan.key, Finding).join(Plan, Plan.id == Finding.plan_id).order_by(Plan.id, Finding.id)
+        if plan:
+            stmt = stmt.where(Plan.key == _check_plan(session, plan))
+        for key, f in session.execute(stmt):
+            click.echo(f"{key}\t{f.kind}\t{f.message}\t{f.source_file}:{f.source_line}")
+
+
+def _check_plan(session, plan: str) -> str:
+    key = session.scalar(select(Plan.key).where((Plan.key == plan) | (Plan.title == plan)))
+    if key is None:
+        known = "、".join(session.scalars(select(Plan.key)))
+        raise click.BadParameter(f"未知的计划 {plan!r}（已导入：{known}）", param_hint="--plan")
+    return key
+
+
+def _check_region(session, name: str | None, level: str, hint: str) -> str | None:
+    if name is None:
+        return None
+    short = name.removesuffix("市") if level == "city" else name
+    if session.scalar(select(Region.id).where(Region.name == short, Region.level == level)) is None:
+        raise click.BadParameter(f"未知的{'地市' if level == 'city' else '县（市、区）'} {name!r}",
+                                 param_hint=hint)
+    return short
+
+
+def _filters(session, plan, city, department, statuses) -> Filters:
+    return Filters(
+        plan=_check_plan(session, plan) if plan else None,
+        city=_check_region(session, city, "city", "--city"),
+        department=department,
+        statuses=tuple(statuses),
+    )
+
+
+def _export_options(fn):
+    for option in reversed([
+        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     help="review date YYYY-MM-DD (default: today)"),
+        click.option("--plan", help="document number, e.g. 浙信用办〔2020〕5号 (or the title)"),
+        click.option("--city", help="杭州 … 丽水"),
+        click.option("--department", help="department name, e.g. 市发展改革委"),
+        click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
+                     show_default=True),
+        click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="file to write (default: stdout for csv/json)"),
+    ]):
+        fn = option(fn)
+    return fn
+
+
+def _write(data: bytes | str, fmt: str, output: Path | None) -> None:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if output:
+        output.write_bytes(data)
+        click.echo(f"written: {output}", err=True)
+    elif fmt == "xlsx":
+        raise click.UsageError("--format xlsx needs --output FILE")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def _render(rows, fmt, headers, title) -> bytes | str:
+    if fmt == "json":
+        return to_json(rows)
+    if fmt == "csv":
+        return to_csv(rows, headers)
+    return to_xlsx(rows, headers, title)
+
+
+@click.command("export-status")
+@_export_options
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="only milestones with this status (repeatable)")
+@with_appcontext
+def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
+    """Export the status table (one row per milestone) as of a date."""
+    as_of = as_of.date() if as_of else date.today()
+    with session_scope() as session:
+        filters = _filters(session, plan, city, department, statuses)
+        rows = status_rows(session, as_of, filters,
+                           current_app.config["DUE_SOON_DAYS"])
+    title = export_title("工作推进情况台账", as_of, f"{city or '全省'}")
+    _write(_render(rows, fmt, STATUS_HEADERS, title), fmt, output)
+
+
+@click.command("export-indicators")
+@_export_options
+@with_appcontext
+def export_indicators(as_of, plan, city, department, fmt, output) -> None:
+    """Export the indicators with their latest actual and attainment as of a date."""
+    as_of = as_of.date() if as_of else date.today()
+    with session_scope() as session:
+        rows = indicator_rows(session, as_of, _filters(session, plan, city, department, ()))
+    title = export_title("指标监测表", as_of, f"{city or '全省'}")
+    _write(_render(rows, fmt, INDICATOR_HEADERS, title), fmt, output)
+
+
+COMMANDS = [init_db, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
+            export_status, export_indicators]
+
+
+def init_app(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Components: pure renderers (rows -> figure, card, table, file bytes)."""

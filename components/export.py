@@ -1,0 +1,109 @@
+"""Status tables and indicator lists as CSV (UTF-8 with BOM, so Excel and WPS
+open it correctly), .xlsx and JSON.  The same code serves the CLI and the pages."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from queries.status import STATUS_LABELS
+
+STATUS_HEADERS = {
+    "plan": "计划文件", "city": "地市", "county": "县（市、区）", "item_no": "序号",
+    "item": "场景/项目/任务", "sub_item": "子场景", "item_type": "场景类型", "scope": "推进范围",
+    "lead": "牵头部门", "coop": "配合部门", "deadline": "完成时间", "seq": "节点序号",
+    "milestone": "工作计划（节点）", "due": "节点时限", "due_text": "时限原文", "status": "状态",
+    "completed_on": "实际完成", "days_overdue": "逾期天数",
+}
+INDICATOR_HEADERS = {
+    "plan": "计划文件", "scope": "范围", "city": "地市", "item": "场景/项目", "name": "指标名称",
+    "unit": "单位", "baseline": "基期值", "baseline_year": "基期年份", "target": "目标值",
+    "target_max": "目标上限", "comparator": "比较", "direction": "方向", "due": "目标时限",
+    "attribute": "指标属性", "source_text": "原文", "latest_actual": "最新实际值",
+    "attainment": "达成度",
+}
+SCOPE_LABELS = {"province": "全省", "city": "地市", "item": "场景/项目"}
+DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好"}
+STATUS_FILLS = {
+    "done_on_time": "C6EFCE", "done_late": "FFEB9C", "overdue": "FFC7CE",
+    "due_soon": "FFEB9C", "not_due": "FFFFFF", "open": "EDEDED",
+}
+
+
+def display_value(key: str, value):
+    """A value as a person reads it in a spreadsheet cell."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(value)
+    if key == "status":
+        return STATUS_LABELS.get(value, value)
+    if key == "scope" and value in SCOPE_LABELS:
+        return SCOPE_LABELS[value]
+    if key == "direction":
+        return DIRECTION_LABELS.get(value, value)
+    if key == "attainment":
+        return round(value, 4)
+    return value
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def to_csv(rows: list[dict], headers: dict[str, str]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headers.values())
+    for row in rows:
+        writer.writerow(display_value(k, row.get(k)) for k in headers)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
+    """A workbook with a title row, a bold frozen header, autofilter, wrapped
+    text, column widths that fit Chinese text, and status cells coloured."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(headers.values()))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    keys = list(headers)
+    for row in rows:
+        ws.append([display_value(k, row.get(k)) for k in keys])
+        if "status" in row:
+            cell = ws.cell(row=ws.max_row, column=keys.index("status") + 1)
+            cell.fill = PatternFill("solid", fgColor=STATUS_FILLS.get(row["status"], "FFFFFF"))
+    for col, key in enumerate(keys, start=1):
+        width = max([_text_width(headers[key])] +
+                    [_text_width(display_value(key, r.get(key))) for r in rows[:500]])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+    for line in ws.iter_rows(min_row=3):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A3"
+    if rows:
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{ws.max_row}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text_width(value) -> int:
+    """Display width: a Chinese character is two columns wide."""
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def export_title(what: str, as_of: date, scope: str = "") -> str:
+    return f"{scope}{what}（截至{as_of.year}年{as_of.month}月{as_of.day}日）"

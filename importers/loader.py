@@ -1,0 +1,274 @@
+"""Write a ParsedPlan into the store: idempotent upserts by stable keys, in the
+caller's single transaction, so a re-import changes nothing and a failing import
+writes nothing.  Records that vanished from a document are removed, unless
+progress has been reported on them: then the import is refused."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from importers import parse_document
+from importers.dates import DONE
+from importers.parsed import DocumentError, ParsedFinding, ParsedItem, ParsedPlan
+from importers.text import find_county
+from store import ensure_regions
+from store.models import (
+    Department,
+    Finding,
+    ImportRun,
+    Indicator,
+    IndicatorObservation,
+    ItemDepartment,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    Region,
+    WorkItem,
+)
+from store.regions import PROVINCE
+
+
+@dataclass
+class ImportResult:
+    plan: str
+    outcome: str  # imported | updated | unchanged
+    counts: dict[str, Counter] = field(default_factory=dict)  # table -> added/updated/removed
+    findings: list[ParsedFinding] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        for table, c in self.counts.items():
+            parts.append(f"{table}: +{c['added']} ~{c['updated']} -{c['removed']} ={c['total']}")
+        return "; ".join(parts)
+
+
+def import_file(session: Session, path: str | Path) -> ImportResult:
+    """Parse and load one document (raises DocumentError; the caller rolls back)."""
+    parsed = parse_document(path)
+    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return load_plan(session, parsed, sha)
+
+
+def load_plan(session: Session, parsed: ParsedPlan, sha256: str) -> ImportResult:
+    ensure_regions(session)
+    loader = _Loader(session, parsed)
+    plan, created = loader.plan(sha256)
+    loader.items(plan)
+    loader.milestones(plan)
+    loader.indicators(plan)
+    loader.remove_stale(plan)
+    loader.findings(plan)
+    loader.completions_at_import(plan)
+    changed = any(c["added"] or c["updated"] or c["removed"] for c in loader.counts.values())
+    outcome = "imported" if created else ("updated" if changed else "unchanged")
+    result = ImportResult(plan.label, outcome, loader.counts, parsed.findings)
+    session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256,
+                          outcome=outcome, summary=result.summary()))
+    session.flush()
+    return result
+
+
+def _set(obj, values: dict) -> bool:
+    """Assign changed attributes; True if anything changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+class _Loader:
+    def __init__(self, session: Session, parsed: ParsedPlan):
+        self.s = session
+        self.p = parsed
+        self.counts: dict[str, Counter] = {}
+        self.regions = dict(session.execute(select(Region.name, Region.id)).all())
+        self.item_ids: dict[str, int] = {}
+        by_key = {i.key: i for i in parsed.walk_items()}
+        parent_of = {c.key: i.key for i in parsed.walk_items() for c in i.children}
+        # a sub-scene's milestones and KPIs count for its scene
+        self.assessed_key = {k: parent_of[k] if i.kind == "sub_scene" else k
+                             for k, i in by_key.items()}
+        self.seen: dict[str, set[str]] = {"work_item": set(), "milestone": set(), "indicator": set()}
+
+    def _count(self, table: str, outcome: str) -> None:
+        c = self.counts.setdefault(table, Counter(added=0, updated=0, removed=0, total=0))
+        c[outcome] += 1
+        if outcome != "removed":
+            c["total"] += 1
+
+    def _upsert(self, model, existing: dict, key: str, values: dict):
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(key=key, **values)
+            self.s.add(obj)
+            self._count(model.__tablename__, "added")
+        else:
+            self._count(model.__tablename__, "updated" if _set(obj, values) else "same")
+        self.seen[model.__tablename__].add(key)
+        return obj
+
+    def plan(self, sha256: str) -> tuple[Plan, bool]:
+        p = self.p
+        key = p.doc_no or p.title
+        plan = self.s.scalar(select(Plan).where(Plan.key == key))
+        values = dict(doc_no=p.doc_no, title=p.title, issuer=p.issuer, issue_date=p.issue_date,
+                      plan_year=p.plan_year, kind=p.kind, source_file=p.source_file,
+                      source_sha256=sha256)
+        created = plan is None
+        if created:
+            plan = Plan(key=key, **values)
+            self.s.add(plan)
+        else:
+            _set(plan, values)
+        self.s.flush()
+        return plan, created
+
+    def _department(self, name: str, city: str | None) -> int:
+        city_id = self.regions[city] if city else self.regions[PROVINCE]
+        dept = self.s.scalar(select(Department).where(Department.city_id == city_id,
+                                                      Department.name == name))
+        if dept is None:
+            found = find_county(name)
+            dept = Department(city_id=city_id, name=name,
+                              county_id=self.regions.get(found[1]) if found else None)
+            self.s.add(dept)
+            self.s.flush()
+            self._count("department", "added")
+        return dept.id
+
+    def items(self, plan: Plan) -> None:
+        existing = {w.key: w for w in self.s.scalars(select(WorkItem).where(WorkItem.plan_id == plan.id))}
+        order = 0
+        stack: list[tuple[ParsedItem, int | None]] = [(i, None) for i in reversed(self.p.items)]
+        while stack:
+            item, parent_id = stack.pop()
+            order += 1
+            src = item.source
+            deadline = item.deadline
+            values = dict(
+                plan_id=plan.id, parent_id=parent_id, kind=item.kind, number=item.number,
+                name=item.name, city_id=self.regions.get(item.city) if item.city else None,
+                county_id=self.regions.get(item.county) if item.county else None,
+                item_type=item.item_type, scope=item.scope, description=item.description,
+                deadline=deadline.due if deadline else None,
+                deadline_text=deadline.text if deadline else None,
+                deadline_precision=deadline.precision if deadline else None,
+                sort_order=order, source_file=src.file, source_line=src.line,
+                source_text=src.text,
+            )
+            obj = self._upsert(WorkItem, existing, item.key, values)
+            self.s.flush()
+            self.item_ids[item.key] = obj.id
+            self._departments(obj, item)
+            stack.extend((child, obj.id) for child in reversed(item.children))
+
+    def _departments(self, obj: WorkItem, item: ParsedItem) -> None:
+        wanted = []
+        for pos, dept in enumerate(item.departments):
+            row = (self._department(dept.name, item.city), dept.role)
+            if row not in [(d, r) for d, r, _ in wanted]:
+                wanted.append((*row, pos))
+        have = [(d.department_id, d.role, d.position) for d in obj.departments]
+        if have != wanted:
+            obj.departments.clear()
+            self.s.flush()
+            obj.departments.extend(ItemDepartment(department_id=d, role=r, position=p)
+                                   for d, r, p in wanted)
+
+    def milestones(self, plan: Plan) -> None:
+        existing = {m.key: m for m in self.s.scalars(select(Milestone).where(Milestone.plan_id == plan.id))}
+        for item in self.p.walk_items():
+            owner = self.item_ids[self.assessed_key[item.key]]
+            sub = self.item_ids[item.key] if item.kind == "sub_scene" else None
+            for m in item.milestones:
+                self._upsert(Milestone, existing, f"{item.key}#{m.seq}", dict(
+                    plan_id=plan.id, work_item_id=owner, sub_item_id=sub, seq=m.seq,
+                    text=m.text, due=m.due.due, due_text=m.due.text,
+                    due_precision=m.due.precision, due_start=m.due.start,
+                    due_inherited=m.due_inherited, source_file=m.source.file,
+                    source_line=m.source.line, source_text=m.source.text))
+        self.s.flush()
+
+    def _milestone_id(self, plan: Plan, item_key: str | None, seq: int | None) -> int | None:
+        if item_key is None or seq is None:
+            return None
+        return self.s.scalar(select(Milestone.id).where(
+            Milestone.plan_id == plan.id, Milestone.key == f"{item_key}#{seq}"))
+
+    def indicators(self, plan: Plan) -> None:
+        existing = {i.key: i for i in self.s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+        for ind in self.p.indicators:
+            t = ind.target
+            item_id = self.item_ids[self.assessed_key[ind.item_key]] if ind.item_key else None
+            self._upsert(Indicator, existing, ind.key, dict(
+                plan_id=plan.id, scope=ind.scope,
+                city_id=self.regions.get(ind.city) if ind.city else None,
+                work_item_id=item_id,
+                milestone_id=self._milestone_id(plan, ind.item_key, ind.milestone_seq),
+                name=t.name, unit=t.unit, comparator=t.comparator, target=t.value,
+                target_max=t.value_max, target_text=t.target_text, baseline=t.baseline,
+                baseline_year=t.baseline_year, baseline_text=t.baseline_text,
+                direction=t.direction, qualitative=t.qualitative,
+                due=ind.due.due if ind.due else None, due_text=ind.due.text if ind.due else None,
+                attribute=ind.attribute, source_file=ind.source.file,
+                source_line=ind.source.line, source_text=ind.source.text))
+        self.s.flush()
+
+    def remove_stale(self, plan: Plan) -> None:
+        """Drop rows the document no longer has; refuse if progress would be lost."""
+        stale_ms = [m for m in self.s.scalars(select(Milestone).where(Milestone.plan_id == plan.id))
+                    if m.key not in self.seen["milestone"]]
+        stale_items = [w for w in self.s.scalars(select(WorkItem).where(WorkItem.plan_id == plan.id))
+                       if w.key not in self.seen["work_item"]]
+        stale_ms_ids = [m.id for m in stale_ms] + list(self.s.scalars(
+            select(Milestone.id).where(Milestone.work_item_id.in_([w.id for w in stale_items]))))
+        reported = self.s.scalar(select(func.count()).select_from(ProgressUpdate).where(
+            ProgressUpdate.milestone_id.in_(stale_ms_ids), ProgressUpdate.origin != "import"))
+        stale_ind = [i for i in self.s.scalars(select(Indicator).where(Indicator.plan_id == plan.id))
+                     if i.key not in self.seen["indicator"]]
+        observed = self.s.scalar(select(func.count()).select_from(IndicatorObservation).where(
+            IndicatorObservation.indicator_id.in_([i.id for i in stale_ind])))
+        if reported or observed:
+            raise DocumentError(
+                f"{self.p.source_file}: 新版本文件删除了已有进度报送的工作节点或指标，拒绝导入 "
+                f"(the new version drops {len(stale_ms_ids)} milestones / {len(stale_ind)} "
+                f"indicators that have {reported + observed} progress reports)")
+        for table, rows in (("indicator", stale_ind), ("milestone", stale_ms)):
+            for row in rows:
+                self.s.delete(row)
+                self._count(table, "removed")
+        self.s.flush()
+        for item in sorted(stale_items, key=lambda w: -w.sort_order):
+            self.s.delete(item)
+            self._count("work_item", "removed")
+        self.s.flush()
+
+    def findings(self, plan: Plan) -> None:
+        self.s.execute(delete(Finding).where(Finding.plan_id == plan.id))
+        for f in self.p.findings:
+            self.s.add(Finding(
+                plan_id=plan.id, kind=f.kind, message=f.message,
+                work_item_id=self.item_ids.get(f.item_key) if f.item_key else None,
+                milestone_id=self._milestone_id(plan, f.item_key, f.milestone_seq),
+                source_file=f.source.file, source_line=f.source.line, source_text=f.source.text))
+        self.s.flush()
+
+    def completions_at_import(self, plan: Plan) -> None:
+        """'已完成' in the document: record the completion once, as of the issue date."""
+        done = self.s.scalars(select(Milestone.id).where(
+            Milestone.plan_id == plan.id, Milestone.due_precision == DONE))
+        for ms_id in done:
+            if not self.s.scalar(select(ProgressUpdate.id).where(
+                    ProgressUpdate.milestone_id == ms_id, ProgressUpdate.origin == "import")):
+                self.s.add(ProgressUpdate(
+                    milestone_id=ms_id, reported_on=plan.issue_date, state="done",
+                    completed_on=plan.issue_date, origin="import",
+                    note="文件载明已完成", reported_by="导入"))
+        self.s.flush()

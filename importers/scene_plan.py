@@ -1,0 +1,346 @@
+"""Importer for 浙信用办〔2020〕5号, 《2020年市县信用应用重点场景工作推进计划》.
+
+The annex is a Word table converted to tab-separated text, one line per table
+row: 地市 场景类型 应用场景 推进范围 场景介绍及工作计划 责任部门 完成时间.  The
+converter's quirks (DESIGN §2) shape this module:
+- a page break splits a scene over two lines, so lines are first merged into
+  rows as the document means them (a line with neither type nor scene
+  continues the one above);
+- city labels sit on whichever line the converter chose, so rows are grouped
+  into city blocks by the scene numbering restarting at "1.", and each block
+  is named by the one label found inside it;
+- a scene's cell may hold sub-scenes ("场景一：… 场景二：…"), each with its own
+  introduction and numbered steps;
+- a row without a scene name is a county variant of the scene above it.
+Document values are kept as written; doubtful ones become ParsedFindings.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from importers.dates import UNPARSED, Due, find_due, parse_due
+from importers.parsed import (
+    DocumentError,
+    ParsedDepartment,
+    ParsedFinding,
+    ParsedItem,
+    ParsedMilestone,
+    ParsedPlan,
+    SourceRef,
+)
+from importers.text import find_city, find_county, normalize, parse_departments, strip_html
+
+DOC_NO = "浙信用办〔2020〕5号"
+HEADER = ("地市", "场景类型", "应用场景", "推进范围", "场景介绍及工作计划", "责任部门", "完成时间")
+CITY, TYPE, SCENE, SCOPE, DESC, DEPTS, DEADLINE = range(len(HEADER))
+
+_DOC_NO = re.compile(r"^\s*(\S+〔\d{4}〕\d+号)\s*$", re.M)
+_ISSUER = re.compile(r"^#\s*(\S+?)文件\s*$", re.M)
+_TITLE = re.compile(r"印发《(.+?)》的通知")
+_DATE_LINE = re.compile(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", re.M)
+_YEAR = re.compile(r"^(\d{4})年")
+_CLOSING = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发")
+
+_SCENE = re.compile(r"(\d+)\s*[.．、]\s*(\S.*)")  # "1.钱江分应用"
+_SUB = re.compile(r"(?:^|(?<=[\s。；;]))场景([一二三四五六七八九十]+)\s*[:：]")  # "场景二："
+_INTRO = re.compile(r"\s*(?:\d+\s*[.．、]|[(（]\s*\d+\s*[)）])\s*场景介绍\s*[:：]")  # "1.场景介绍:", "(1) 场景介绍:"
+_PLAN = re.compile(r"\d+\s*[.．、]\s*工作计划\s*[:：]")  # "2.工作计划:"
+_STEP = re.compile(r"[(（]\s*(\d+)\s*[)）]")  # "(1)", "（1）"
+_SENTENCE_END = "。；;：:！!？?"  # a piece ending otherwise was cut mid-sentence
+_AFTER_DUE = " ，,、：:"  # separators between a step's due phrase and its work
+_STEP_END = " ；;。"
+
+
+def detect(text: str) -> bool:
+    """The plan notice: its document number and the annex table's header row."""
+    return DOC_NO in text and _header_index(text.splitlines()) is not None
+
+
+def parse(text: str, source_file: str) -> ParsedPlan:
+    """The plan with one item per city scene; DocumentError if truncated or garbled."""
+    return _Parser(text, source_file).plan()
+
+
+def _header_index(lines: list[str]) -> int | None:
+    return next(
+        (i for i, line in enumerate(lines) if tuple(c.strip() for c in line.split("\t")) == HEADER),
+        None,
+    )
+
+
+@dataclass
+class _Text:
+    """A cell's text (HTML stripped) joined across page breaks; remembers each
+    piece's file line so that every sentence can point back to its line."""
+
+    text: str = ""
+    offsets: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def add(self, line: int, piece: str) -> None:
+        if not piece:
+            return
+        if self.text and self.text[-1] in _SENTENCE_END:
+            self.text += "\n"
+        self.offsets.append(len(self.text))
+        self.lines.append(line)
+        self.text += piece
+
+    def line_at(self, pos: int) -> int:
+        return self.lines[max(bisect_right(self.offsets, pos) - 1, 0)]
+
+
+@dataclass
+class _Row:
+    """A table row as the document means it: one line plus its continuation lines."""
+
+    line: int
+    cells: list[_Text] = field(default_factory=lambda: [_Text() for _ in HEADER])
+    labels: list[str] = field(default_factory=list)  # 地市 cells, one per line
+
+    def add(self, line: int, raw_cells: list[str]) -> None:
+        for cell, raw in zip(self.cells, raw_cells):
+            cell.add(line, strip_html(raw))
+        if label := normalize(strip_html(raw_cells[CITY])):
+            self.labels.append(label)
+
+    def value(self, col: int) -> str:
+        return normalize(self.cells[col].text).replace("\n", "")
+
+
+def _lead_county(departments: list[ParsedDepartment]) -> str | None:
+    """The county named by the first lead department that names one."""
+    return next(
+        (found[1] for d in departments if d.role == "lead" and (found := find_county(d.name))),
+        None,
+    )
+
+
+class _Parser:
+    def __init__(self, text: str, source_file: str):
+        self.text = text
+        self.file = source_file
+        self.findings: list[ParsedFinding] = []
+        self.plan_year = 0
+
+    def fail(self, zh: str, en: str) -> DocumentError:
+        return DocumentError(f"{self.file}: {zh} ({en})")
+
+    def plan(self) -> ParsedPlan:
+        lines = self.text.splitlines()
+        header = _header_index(lines)
+        if header is None:
+            raise self.fail("找不到附件表头“地市 场景类型 应用场景…”", "annex table header not found")
+        front = "\n".join(lines[:header])
+        doc_no, issuer, title, date_line = (
+            self.search(_DOC_NO, front, "文号", "document number"),
+            self.search(_ISSUER, front, "发文机关", "issuer"),
+            self.search(_TITLE, front, "计划标题", "plan title"),
+            self.search(_DATE_LINE, front, "成文日期", "issue date"),
+        )
+        year = _YEAR.match(title)
+        if not year:
+            raise self.fail(f"标题“{title}”未写明年度", "plan year missing from the title")
+        self.plan_year = int(year.group(1))
+        issue_date = parse_due(date_line, self.plan_year).due
+        if issue_date is None:
+            raise self.fail(f"成文日期“{date_line}”无法识别", "issue date unreadable")
+        rows = self.rows(lines, header)
+        if not any(_CLOSING.search(line) for line in lines[rows[-1].line:]):
+            raise self.fail("文件不完整：表格后缺少“…印发”行", "document truncated: closing '…印发' line missing")
+        items = [item for n, block in enumerate(self.blocks(rows), 1) for item in self.block(block, n)]
+        plan = ParsedPlan(
+            doc_no=doc_no, title=title, issuer=issuer, issue_date=issue_date,
+            plan_year=self.plan_year, kind="scene_plan", source_file=self.file,
+            items=items, findings=self.findings,
+        )
+        keys = [item.key for item in plan.walk_items()]
+        if dupes := sorted({k for k in keys if keys.count(k) > 1}):
+            raise self.fail(f"场景编号重复：{'、'.join(dupes)}", f"duplicate scenes: {', '.join(dupes)}")
+        return plan
+
+    def search(self, pattern: re.Pattern, text: str, zh: str, en: str) -> str:
+        found = pattern.search(text)
+        if not found:
+            raise self.fail(f"找不到{zh}", f"{en} not found")
+        return found.group(1)
+
+    def rows(self, lines: list[str], header: int) -> list[_Row]:
+        """Table lines (those with tabs) merged into rows; continuation lines
+        (no type, no scene) are appended to the row above."""
+        rows: list[_Row] = []
+        for number, line in enumerate(lines[header + 1:], start=header + 2):
+            if "\t" not in line:
+                continue
+            cells = line.split("\t")
+            if len(cells) != len(HEADER):
+                raise self.fail(
+                    f"第{number}行有{len(cells)}列，应为{len(HEADER)}列，表格已损坏",
+                    f"line {number} has {len(cells)} columns, expected {len(HEADER)}",
+                )
+            if strip_html(cells[TYPE]) or strip_html(cells[SCENE]):
+                rows.append(_Row(number))
+            elif not rows:
+                raise self.fail(f"第{number}行是续行，但表格尚未开始", f"line {number} continues no row")
+            rows[-1].add(number, cells)
+        if not rows:
+            raise self.fail("附件表格没有内容", "annex table is empty")
+        return rows
+
+    def blocks(self, rows: list[_Row]) -> list[list[tuple[_Row, tuple[str, str] | None]]]:
+        """Rows grouped by city: numbering restarting at "1." opens a block."""
+        blocks: list[list[tuple[_Row, tuple[str, str] | None]]] = []
+        for row in rows:
+            scene = None
+            if cell := row.value(SCENE):
+                found = _SCENE.fullmatch(cell)
+                if not found:
+                    raise self.fail(f"第{row.line}行场景“{cell}”没有编号", f"line {row.line}: unnumbered scene")
+                scene = found.group(1), found.group(2)
+            if scene and scene[0] == "1":
+                blocks.append([])
+            elif not blocks:
+                raise self.fail(f"第{row.line}行：表格不是从场景1开始", f"line {row.line}: table does not start at scene 1")
+            blocks[-1].append((row, scene))
+        return blocks
+
+    def block(self, rows: list[tuple[_Row, tuple[str, str] | None]], index: int) -> list[ParsedItem]:
+        """One city's scenes; a county variant row becomes a child of the scene above."""
+        labels = [label for row, _ in rows for label in row.labels]
+        cities = {find_city(label) for label in labels}
+        city = cities.pop() if len(cities) == 1 else None
+        first = rows[0][0]
+        if city is None:
+            shown = "、".join(labels) or "无"
+            self.finding(
+                "unknown_city",
+                f"第{index}组场景（第{first.line}行起）地市不明，标注为：{shown} "
+                f"(city of block {index} unknown, labels: {shown})",
+                SourceRef(self.file, first.line, shown),
+            )
+        prefix = city or f"block{index}"
+        scenes: list[ParsedItem] = []
+        for row, scene in rows:
+            departments = parse_departments(row.cells[DEPTS].text)
+            county = _lead_county(departments)
+            if scene:
+                item = self.item(row, f"{prefix}-{scene[0]}", *scene, city, county, departments)
+                scenes.append(item)
+            else:
+                parent = scenes[-1]
+                key = f"{parent.key}-{county}"
+                parent.children.append(
+                    self.item(row, key, parent.number, parent.name, city, county, departments)
+                )
+        items = [i for scene in scenes for i in (scene, *scene.children)]
+        for item in items:
+            if not item.milestones and not any(c.kind == "sub_scene" for c in item.children):
+                self.finding(
+                    "no_milestones", f"{item.key} 没有工作计划节点 (no milestones)", item.source, item.key
+                )
+        if not any(item.milestones for item in items):
+            raise self.fail(
+                f"第{first.line}行起的{city or '某'}市场景没有任何工作计划节点，文件可能不完整",
+                f"city block at line {first.line} has no milestones",
+            )
+        return scenes
+
+    def item(self, row: _Row, key: str, number: str, name: str, city: str | None,
+             county: str | None, departments: list[ParsedDepartment]) -> ParsedItem:
+        """A scene or county variant with its sub-scenes and milestones."""
+        desc = row.cells[DESC]
+        subs = list(_SUB.finditer(desc.text))
+        head_end = subs[0].start() if subs else len(desc.text)
+        deadline_text = row.cells[DEADLINE].text
+        deadline = parse_due(deadline_text, self.plan_year) if deadline_text else None
+        intro_end, description, milestones = self.section(desc, 0, head_end, key, deadline)
+        item = ParsedItem(
+            key=key, kind="scene", number=number, name=name,
+            source=SourceRef(self.file, row.line, row.value(SCENE) or desc.text[:intro_end].strip()),
+            city=city, county=county, item_type=row.value(TYPE) or None,
+            scope=row.value(SCOPE) or None, description=description, deadline=deadline,
+            departments=departments, milestones=milestones,
+        )
+        if deadline is None:
+            self.finding("missing_deadline", f"{key} 未填写完成时间 (no deadline)", item.source, key)
+        elif deadline.due is None and deadline.precision == UNPARSED:
+            self.finding(
+                "unparsed_date", f"{key} 完成时间“{deadline_text}”无法识别 (deadline unreadable)",
+                SourceRef(self.file, row.cells[DEADLINE].line_at(0), deadline_text), key,
+            )
+        for sub, following in zip(subs, subs[1:] + [None]):
+            end = following.start() if following else len(desc.text)
+            sub_key = f"{key}-场景{sub.group(1)}"
+            intro_end, description, milestones = self.section(desc, sub.end(), end, sub_key, deadline)
+            item.children.append(ParsedItem(
+                key=sub_key, kind="sub_scene", number=sub.group(1), name=f"场景{sub.group(1)}",
+                source=SourceRef(self.file, desc.line_at(sub.start()), desc.text[sub.start():intro_end].strip()),
+                city=city, county=county, description=description, milestones=milestones,
+            ))
+        return item
+
+    def section(self, desc: _Text, start: int, end: int, key: str,
+                deadline: Due | None) -> tuple[int, str | None, list[ParsedMilestone]]:
+        """An introduction and its numbered steps: (end of the intro, the intro
+        without its label, milestones)."""
+        body = desc.text[start:end]
+        plan = _PLAN.search(body)
+        intro = body[: plan.start() if plan else len(body)]
+        label = _INTRO.match(intro)
+        description = normalize(intro[label.end() if label else 0:]) or None
+        milestones = self.steps(desc, start + plan.end(), end, key, deadline) if plan else []
+        return start + len(intro), description, milestones
+
+    def steps(self, desc: _Text, start: int, end: int, key: str,
+              deadline: Due | None) -> list[ParsedMilestone]:
+        """Milestones from "(n) 2020年X月底前, …" steps numbered 1, 2, 3 …; a
+        bracketed number out of sequence is part of the step's text."""
+        plan = desc.text[start:end]
+        marks: list[re.Match] = []
+        for mark in _STEP.finditer(plan):
+            if int(mark.group(1)) == len(marks) + 1:
+                marks.append(mark)
+        lead = plan[: marks[0].start() if marks else len(plan)].strip()
+        if lead:
+            self.finding(
+                "unnumbered_step", f"{key} 工作计划中有未编号的内容：{lead} (unnumbered plan text)",
+                SourceRef(self.file, desc.line_at(start), lead), key,
+            )
+        milestones = []
+        for mark, following in zip(marks, marks[1:] + [None]):
+            stop = following.start() if following else len(plan)
+            source = SourceRef(self.file, desc.line_at(start + mark.start()), plan[mark.start():stop].strip())
+            milestones.append(self.milestone(len(milestones) + 1, plan[mark.end():stop], source, key, deadline))
+        return milestones
+
+    def milestone(self, seq: int, body: str, source: SourceRef, key: str,
+                  deadline: Due | None) -> ParsedMilestone:
+        """One step: its due phrase parsed, the work without the phrase."""
+        due = find_due(body, self.plan_year)
+        work = normalize(body).replace("\n", "")
+        if due and work.startswith(phrase := normalize(due.text)):
+            work = work[len(phrase):].lstrip(_AFTER_DUE)
+        milestone = ParsedMilestone(seq, work.rstrip(_STEP_END), due, source)
+        if due is None or (due.due is None and due.precision == UNPARSED):
+            self.finding(
+                "unparsed_date",
+                f"{key} 第{seq}项节点没有可识别的时间 (milestone {seq} has no readable date)",
+                source, key, seq,
+            )
+        if due is None:
+            milestone.due = deadline or Due("", None, UNPARSED)
+            milestone.due_inherited = deadline is not None
+        elif deadline and due.due and deadline.due and due.due > deadline.due:
+            self.finding(
+                "due_after_deadline",
+                f"{key} 第{seq}项节点“{due.text}”晚于完成时间“{deadline.text}” "
+                f"(milestone due {due.due} after the deadline {deadline.due})",
+                source, key, seq,
+            )
+        return milestone
+
+    def finding(self, kind: str, message: str, source: SourceRef,
+                item_key: str | None = None, seq: int | None = None) -> None:
+        self.findings.append(ParsedFinding(kind, message, source, item_key, seq))

@@ -1,0 +1,27 @@
+"""Alembic environment: runs on the connection the app hands over
+(Store.upgrade), or on DATABASE_URL when called as `alembic upgrade head`."""
+import os
+
+from alembic import context
+
+from store import DEFAULT_URL, make_engine
+from store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run(connection):
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run(connection)
+else:
+    with make_engine(os.environ.get("DATABASE_URL", DEFAULT_URL)).connect() as conn:
+        run(conn)
+        conn.commit()

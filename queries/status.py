@@ -1,0 +1,228 @@
+"""Status as of a date (DESIGN §5): the one definition used by every page,
+export and score.
+
+For a review date D each milestone takes its latest progress update reported
+on or before D (time travel: what was known on D).  Then:
+
+- done_on_time / done_late: reported done, completed on or before D, and on or
+  before / after its due date;
+- overdue: not done and due before D (days overdue = D - due);
+- due_soon: not done and due within the next ``due_soon_days`` days (today included);
+- not_due: not done, due later;
+- open: no due date (持续推进, 无 …) or cancelled (取消): never overdue, and
+  outside every "due by D" denominator.
+
+A work item is done when all its (non-cancelled) milestones are done, overdue
+when any is overdue; RAG: red = overdue; amber = a milestone due soon or done
+late, or nothing reported yet although a milestone is due within the window;
+green otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from queries.sqlfuncs import date_param, days_between
+from store.models import (
+    Department,
+    ItemDepartment,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    Region,
+    WorkItem,
+)
+
+DUE_SOON_DAYS = 30
+
+STATUSES = ("done_on_time", "done_late", "overdue", "due_soon", "not_due", "open")
+STATUS_LABELS = {
+    "done_on_time": "按时完成",
+    "done_late": "逾期完成",
+    "overdue": "逾期未完成",
+    "due_soon": "临期",
+    "not_due": "未到期",
+    "open": "长期推进",
+}
+DONE = ("done_on_time", "done_late")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view or an export is restricted to (all optional)."""
+
+    plan: str | None = None  # plan key: document number, else title
+    city: str | None = None  # 杭州
+    county: str | None = None
+    department: str | None = None  # a department taking part (lead or co-operating)
+    statuses: tuple[str, ...] = ()
+
+
+def latest_updates(as_of: date):
+    """Each milestone's latest update reported on or before ``as_of``."""
+    ranked = select(
+        ProgressUpdate.milestone_id,
+        ProgressUpdate.state,
+        ProgressUpdate.completed_on,
+        ProgressUpdate.reported_on,
+        ProgressUpdate.note,
+        func.row_number().over(
+            partition_by=ProgressUpdate.milestone_id,
+            order_by=(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()),
+        ).label("rn"),
+    ).where(ProgressUpdate.reported_on <= as_of).subquery("ranked")
+    return select(ranked).where(ranked.c.rn == 1).subquery("latest")
+
+
+def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
+    """One row per milestone with its status as of ``as_of`` (a subquery)."""
+    lu = latest_updates(as_of)
+    d = date_param(as_of)
+    done = and_(lu.c.state == "done", lu.c.completed_on.is_not(None), lu.c.completed_on <= d)
+    cancelled = func.coalesce(lu.c.state, "") == "cancelled"
+    status = case(
+        (and_(done, or_(Milestone.due.is_(None), lu.c.completed_on <= Milestone.due)),
+         "done_on_time"),
+        (done, "done_late"),
+        (or_(Milestone.due.is_(None), cancelled), "open"),
+        (Milestone.due < d, "overdue"),
+        (Milestone.due <= date_param(as_of + timedelta(days=due_soon_days)), "due_soon"),
+        else_="not_due",
+    )
+    return (
+        select(
+            Milestone.id.label("milestone_id"),
+            Milestone.work_item_id,
+            Milestone.plan_id,
+            Milestone.due,
+            lu.c.state,
+            case((done, lu.c.completed_on), else_=None).label("completed_on"),
+            lu.c.reported_on.label("last_reported_on"),
+            lu.c.note.label("last_note"),
+            status.label("status"),
+            case((and_(~done, ~cancelled, Milestone.due < d), days_between(d, Milestone.due)),
+                 else_=None).label("days_overdue"),
+            case((cancelled, 0), else_=1).label("active"),
+            case((and_(Milestone.due.is_not(None), Milestone.due <= d, ~cancelled), 1),
+                 else_=0).label("due_by"),
+        )
+        .outerjoin(lu, lu.c.milestone_id == Milestone.id)
+        .subquery("ms_status")
+    )
+
+
+def apply_filters(stmt, st, item, f: Filters):
+    """Restrict a select over the status subquery ``st`` joined to ``item``."""
+    if f.plan:
+        stmt = stmt.where(st.c.plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
+    if f.city:
+        stmt = stmt.where(item.city_id == select(Region.id).where(Region.name == f.city).scalar_subquery())
+    if f.county:
+        stmt = stmt.where(item.county_id == select(Region.id).where(Region.name == f.county).scalar_subquery())
+    if f.department:
+        involved = (select(ItemDepartment.work_item_id)
+                    .join(Department, Department.id == ItemDepartment.department_id)
+                    .where(Department.name == f.department))
+        stmt = stmt.where(item.id.in_(involved))
+    if f.statuses:
+        stmt = stmt.where(st.c.status.in_(f.statuses))
+    return stmt
+
+
+def rate_columns(st):
+    """The DESIGN §5 counts, as aggregate columns over the status subquery."""
+    def n(cond):
+        return func.sum(case((cond, 1), else_=0))
+
+    is_done = st.c.status.in_(DONE)
+    return [
+        n(st.c.active == 1).label("total"),
+        n(is_done).label("done"),
+        n(st.c.due_by == 1).label("due_by"),
+        n(and_(st.c.due_by == 1, is_done)).label("done_due"),
+        n(and_(st.c.due_by == 1, st.c.status == "done_on_time")).label("on_time_due"),
+        n(st.c.status == "done_late").label("done_late"),
+        n(st.c.status == "overdue").label("overdue"),
+        func.coalesce(func.sum(st.c.days_overdue), 0).label("overdue_days"),
+        n(st.c.status == "due_soon").label("due_soon"),
+        n(st.c.state.is_not(None)).label("reported"),
+    ]
+
+
+GROUPS = ("province", "city", "plan", "department", "item")
+
+
+def rates(session, as_of: date, by: str = "province", filters: Filters = Filters(),
+          due_soon_days: int = DUE_SOON_DAYS) -> list[dict]:
+    """Counts and rates per province / city / plan / department / item as of ``as_of``.
+
+    Each row: the group's name, the counts (numerators and denominators) and
+    进度完成率 (progress_rate), 按时完成率 (on_time_rate), 总体完成率 (overall_rate),
+    None where the denominator is zero.
+    """
+    if by not in GROUPS:
+        raise ValueError(f"unknown grouping {by!r}; one of {GROUPS}")
+    st = milestone_status(as_of, due_soon_days)
+    item = aliased(WorkItem)
+    city = aliased(Region)
+    keys = {
+        "province": {},
+        "city": {"city": city.name},
+        "plan": {"plan": Plan.key, "title": Plan.title},
+        "department": {"city": city.name, "department": Department.name},
+        "item": {"item_id": item.id, "item_key": item.key, "item": item.name, "city": city.name},
+    }[by]
+    stmt = (select(*[col.label(name) for name, col in keys.items()], *rate_columns(st))
+            .select_from(st)
+            .join(item, item.id == st.c.work_item_id)
+            .outerjoin(city, city.id == item.city_id)
+            .join(Plan, Plan.id == st.c.plan_id))
+    if by == "department":
+        stmt = (stmt.join(ItemDepartment, and_(ItemDepartment.work_item_id == item.id,
+                                               ItemDepartment.role == "lead"))
+                .join(Department, Department.id == ItemDepartment.department_id))
+    stmt = apply_filters(stmt, st, item, filters)
+    if keys:
+        stmt = stmt.group_by(*keys.values()).order_by(*keys.values())
+    return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def with_rates(row: dict, by: str) -> dict:
+    row["progress_rate"] = _ratio(row["done_due"], row["due_by"])
+    row["on_time_rate"] = _ratio(row["on_time_due"], row["due_by"])
+    row["overall_rate"] = _ratio(row["done"], row["total"])
+    if by == "item":
+        row.update(item_rollup(row))
+    return row
+
+
+def item_rollup(row: dict) -> dict:
+    """Work-item status and RAG from its milestone counts (see module docstring)."""
+    if row["total"] and row["done"] == row["total"]:
+        status = "done"
+    elif row["overdue"]:
+        status = "overdue"
+    elif row["due_soon"] and not row["reported"]:
+        status = "not_started"
+    else:
+        status = "in_progress"
+    if row["overdue"]:
+        rag = "red"
+    elif row["due_soon"] or row["done_late"]:
+        rag = "amber"
+    else:
+        rag = "green"
+    return {"item_status": status, "rag": rag}
+
+
+def default_as_of(session) -> date:
+    """The latest date a progress report came in, else today (DESIGN §8)."""
+    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)))
+    return latest or date.today()

@@ -1,0 +1,84 @@
+"""The status table (台账): one row per milestone with its item, departments and
+status as of a date, the shape shared by the CLI export and the pages."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from queries.status import DUE_SOON_DAYS, Filters, apply_filters, milestone_status
+from store.models import Department, ItemDepartment, Milestone, Plan, Region, WorkItem
+
+# JSON keys of a status row, in order (the CLI contract of export-status).
+STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_type", "scope",
+               "lead", "coop", "deadline", "seq", "milestone", "due", "due_text", "status",
+               "completed_on", "days_overdue")
+
+
+def status_rows(session, as_of: date, filters: Filters = Filters(),
+                due_soon_days: int = DUE_SOON_DAYS) -> list[dict]:
+    st = milestone_status(as_of, due_soon_days)
+    item, sub = aliased(WorkItem), aliased(WorkItem)
+    city, county = aliased(Region), aliased(Region)
+    stmt = (
+        select(
+            Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),
+            item.id.label("item_id"), item.number, item.name.label("item"),
+            sub.name.label("sub_item"), item.item_type, item.scope, item.deadline,
+            Milestone.seq, Milestone.text, Milestone.due, Milestone.due_text,
+            st.c.status, st.c.completed_on, st.c.days_overdue,
+        )
+        .select_from(st)
+        .join(Milestone, Milestone.id == st.c.milestone_id)
+        .join(item, item.id == st.c.work_item_id)
+        .outerjoin(sub, sub.id == Milestone.sub_item_id)
+        .join(Plan, Plan.id == st.c.plan_id)
+        .outerjoin(city, city.id == item.city_id)
+        .outerjoin(county, county.id == item.county_id)
+        .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, item.sort_order,
+                  sub.sort_order, Milestone.seq)
+    )
+    rows = session.execute(apply_filters(stmt, st, item, filters)).mappings().all()
+    depts = departments_of(session, {r["item_id"] for r in rows})
+    return [
+        {
+            "plan": r["doc_no"] or r["title"],
+            "city": r["city"],
+            "county": r["county"],
+            "item_no": r["number"],
+            "item": r["item"],
+            "sub_item": r["sub_item"],
+            "item_type": r["item_type"],
+            "scope": r["scope"],
+            "lead": depts[r["item_id"]]["lead"],
+            "coop": depts[r["item_id"]]["coop"],
+            "deadline": _iso(r["deadline"]),
+            "seq": r["seq"],
+            "milestone": r["text"],
+            "due": _iso(r["due"]),
+            "due_text": r["due_text"],
+            "status": r["status"],
+            "completed_on": _iso(r["completed_on"]),
+            "days_overdue": r["days_overdue"],
+        }
+        for r in rows
+    ]
+
+
+def departments_of(session, item_ids: set[int]) -> dict[int, dict[str, list[str]]]:
+    """item id -> {"lead": [...], "coop": [...]}, in the document's order."""
+    out: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "coop": []})
+    if item_ids:
+        stmt = (select(ItemDepartment.work_item_id, ItemDepartment.role, Department.name)
+                .join(Department, Department.id == ItemDepartment.department_id)
+                .where(ItemDepartment.work_item_id.in_(item_ids))
+                .order_by(ItemDepartment.work_item_id, ItemDepartment.position))
+        for item_id, role, name in session.execute(stmt):
+            out[item_id][role].append(name)
+    return out
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else value

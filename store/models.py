@@ -1,0 +1,264 @@
+"""The SQL store: typed SQLAlchemy 2.x models (DESIGN §3).
+
+Plans hold work items (scenes, projects, tasks, their groups and sub-scenes);
+work items hold milestones; progress updates and indicator observations are
+append-only history.  Every imported row keeps a pointer to its source
+(file, line, the sentence as written).  Schema changes go through Alembic
+(migrations/); the models are the single description of the tables.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SourceMixin:
+    """Pointer back to the document: file, 1-based line, the sentence as written."""
+
+    source_file: Mapped[str | None] = mapped_column(String(200))
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    source_text: Mapped[str | None] = mapped_column(Text)
+
+
+class Region(Base):
+    """The province, its cities and county-level areas."""
+
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    level: Mapped[str] = mapped_column(String(10))  # province | city | county
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Plan(Base):
+    """One imported document: a scene plan, project list, task division or indicator plan."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # doc number, else title
+    doc_no: Mapped[str | None] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200))
+    issue_date: Mapped[date] = mapped_column(Date)
+    plan_year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    source_file: Mapped[str] = mapped_column(String(200))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def label(self) -> str:
+        """What users call the plan: its document number, else its title."""
+        return self.doc_no or self.title
+
+
+class Department(Base):
+    """A department within a city: 杭州's 市发展改革委 is not 宁波's."""
+
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("city_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class WorkItem(SourceMixin, Base):
+    """A scene (场景), sub-scene, project (项目), task (任务) or task group."""
+
+    __tablename__ = "work_item"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # scene | sub_scene | project | task | group
+    number: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    item_type: Mapped[str | None] = mapped_column(String(10))
+    scope: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_text: Mapped[str | None] = mapped_column(String(200))
+    deadline_precision: Mapped[str | None] = mapped_column(String(12))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    departments: Mapped[list[ItemDepartment]] = relationship(
+        cascade="all, delete-orphan", order_by="ItemDepartment.position"
+    )
+
+
+class ItemDepartment(Base):
+    """A department's role on a work item: lead (牵头/责任) or co-operating (配合)."""
+
+    __tablename__ = "item_department"
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_item.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)  # lead | coop
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class Milestone(SourceMixin, Base):
+    """A dated step of a work item (工作节点).  ``work_item_id`` is the item that is
+    assessed (scene, project, task); ``sub_item_id`` the sub-scene it is written under."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(140))
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_item.id", ondelete="CASCADE"), index=True
+    )
+    sub_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    due_text: Mapped[str | None] = mapped_column(String(200))
+    due_precision: Mapped[str] = mapped_column(String(12))
+    due_start: Mapped[date | None] = mapped_column(Date)
+    due_inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Reported milestone states (进度报送); labels in Chinese for the UI.
+PROGRESS_STATES = {
+    "not_started": "未开始",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "blocked": "受阻",
+    "cancelled": "取消",
+}
+
+
+class ProgressUpdate(Base):
+    """One report about one milestone.  Append-only: history is never overwritten;
+    the status as of a date is read from the latest report made by that date."""
+
+    __tablename__ = "progress_update"
+    __table_args__ = (Index("ix_progress_update_ms_reported", "milestone_id", "reported_on", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(
+        ForeignKey("milestone.id", ondelete="CASCADE"), index=True
+    )
+    reported_on: Mapped[date] = mapped_column(Date, index=True)
+    period: Mapped[str | None] = mapped_column(String(7))  # the month reported on, YYYY-MM
+    state: Mapped[str] = mapped_column(String(12))  # a PROGRESS_STATES key
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(String(80))
+    origin: Mapped[str] = mapped_column(String(10), default="report")  # report | demo | import
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Indicator(SourceMixin, Base):
+    """A target (指标/KPI): of the province, a city or a work item."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(140))
+    scope: Mapped[str] = mapped_column(String(10))  # province | city | item
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(20))
+    comparator: Mapped[str | None] = mapped_column(String(2))
+    target: Mapped[float | None] = mapped_column(Float)
+    target_max: Mapped[float | None] = mapped_column(Float)
+    target_text: Mapped[str | None] = mapped_column(String(200))
+    baseline: Mapped[float | None] = mapped_column(Float)
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    baseline_text: Mapped[str | None] = mapped_column(String(200))
+    direction: Mapped[str] = mapped_column(String(6), default="higher")
+    qualitative: Mapped[bool] = mapped_column(Boolean, default=False)
+    due: Mapped[date | None] = mapped_column(Date)
+    due_text: Mapped[str | None] = mapped_column(String(200))
+    attribute: Mapped[str | None] = mapped_column(String(10))  # 约束性 / 预期性
+
+
+class IndicatorObservation(Base):
+    """An actual value of an indicator as of a date.  Append-only."""
+
+    __tablename__ = "indicator_observation"
+    __table_args__ = (Index("ix_observation_ind_reported", "indicator_id", "reported_on", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    value: Mapped[float | None] = mapped_column(Float)  # None with met set: qualitative
+    met: Mapped[bool | None] = mapped_column(Boolean)
+    observed_on: Mapped[date] = mapped_column(Date)  # the date the value describes
+    reported_on: Mapped[date] = mapped_column(Date)  # when it became known
+    note: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(String(80))
+    origin: Mapped[str] = mapped_column(String(10), default="report")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ImportRun(Base):
+    """The import log: one row per successful import of a document."""
+
+    __tablename__ = "import_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    source_file: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(12))  # imported | updated | unchanged
+    summary: Mapped[str] = mapped_column(Text)  # what was added/changed, as text
+
+
+class Finding(SourceMixin, Base):
+    """A data-quality finding of the latest import of a plan (kept, never 'fixed')."""
+
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+
+
+@event.listens_for(ProgressUpdate, "before_update")
+@event.listens_for(IndicatorObservation, "before_update")
+def _history_is_append_only(mapper, connection, target):
+    raise ValueError(f"{type(target).__name__} rows are append-only history")
