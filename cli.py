@@ -19,7 +19,7 @@ from queries.status import STATUSES, Filters
 from queries.status_table import status_rows
 from store import current_store, session_scope
 from store.demo import clear_demo, load_demo
-from store.models import Finding, Milestone, Plan, Region, WorkItem
+from store.models import Department, Finding, Milestone, Plan, Region, WorkItem
 
 BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
            "003_04ce1ff8b1db6b75.txt")
@@ -122,11 +122,18 @@ def _check_region(session, name: str | None, level: str, hint: str) -> str | Non
     return short
 
 
+def _check_department(session, name: str | None) -> str | None:
+    if name is not None and session.scalar(select(Department.id).where(Department.name == name)) is None:
+        raise click.BadParameter(f"未知的部门 {name!r}（请使用文件中的部门全称，如 市发展改革委）",
+                                 param_hint="--department")
+    return name
+
+
 def _filters(session, plan, city, department, statuses) -> Filters:
     return Filters(
         plan=_check_plan(session, plan) if plan else None,
         city=_check_region(session, city, "city", "--city"),
-        department=department,
+        department=_check_department(session, department),
         statuses=tuple(statuses),
     )
 

@@ -33,13 +33,14 @@ _QTY = re.compile(
     rf"(?<![\d.第])(?P<lo>{_NUM})(?:\s*[-~—–至]\s*(?P<hi>{_NUM}))?\s*"
     rf"(?P<unit>{'|'.join(map(re.escape, _UNITS))})(?!月|工作日|小时|星期|季度)"
 )
-_DOUBLE = re.compile(r"翻一番")  # "翻一番": twice the baseline, resolved by the caller
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,600家" -> "1600家"
+_DOUBLE = re.compile(r"翻一番")
 
-# Comparator words right before the number (at most one word in between:
-# "至少进1个社区试点"), and right after the unit.
+# Comparator words right before the number (a verb of up to two characters
+# may stand between: "至少成立1个"), and right after the unit.
 _PRE = re.compile(
     r"(?P<word>不少于|不低于|不超过|不高于|控制在|提升至|提升到|提高至|提高到|增加到|增长到|"
-    r"超过|突破|高于|低于|至少|达到|达|到|>=|≥|>|<=|≤|<)(?P<gap>[^\d，。；、]?)$"
+    r"超过|突破|高于|低于|至少|达到|达|到|>=|≥|>|<=|≤|<)(?P<gap>[^\d，。；、]{0,2})$"
 )
 _PRE_CMP = {
     "超过": ">", "突破": ">", "高于": ">", ">": ">",
@@ -58,8 +59,8 @@ _BASELINE_PAREN = re.compile(r"（(?P<year>\d{4})年(?P<body>[^（）]*)）")
 
 # Words that open a clause but are not part of what is counted.
 _LEAD = re.compile(
-    r"^(?:并且|并|且|同时|争取|力争|确保|累计|完成|实现|提升|提高|增加|推动|推出|使|将|"
-    r"全面|进一步|已)+"
+    r"^(?:\d+[.、]|[(（]\d+[)）]|并且|并|且|同时|争取|力争|确保|累计|完成|实现|提升|提高|增加|新增|推动|推出|使|将|"
+    r"全面|进一步|已|以及|和|及|与)+"
 )
 # Where the counted noun ends: the verb or result that follows it.
 _NOUN_END = re.compile(r"接入|合作|推广|全覆盖")
@@ -82,7 +83,7 @@ class Quantity:
 
 def parse_quantity(text: str) -> Quantity | None:
     """The first quantity in a short text such as a table cell; None if none."""
-    text = normalize(text.translate(_WIDTH))
+    text = _prepare(text)
     m = _QTY.search(text)
     if not m:
         return None
@@ -102,16 +103,17 @@ def name_similarity(a: str, b: str) -> float:
 
 def extract_targets(sentence: str) -> list[Target]:
     """Every numeric target stated in one sentence, with unit, comparator,
-    range and a baseline where the sentence states one.
+    range and a baseline where the sentence states one.  "翻一番" is a target
+    without a value: twice a baseline the caller knows.
 
     Text holding several sentences is read sentence by sentence (。；！？).
     """
-    text = normalize(sentence.translate(_WIDTH))
+    text = _prepare(sentence)
     targets: list[Target] = []
-    for sent in _split(text, "。；！？"):
+    for sent in _split(text, "。；;！？"):
         baselines = _baselines(sent)
         found: list[Target] = []
-        for clause in _split(sent, "，："):
+        for clause in _split(sent, "，,：:"):
             if not _PRESENT.search(clause):
                 found += _clause_targets(clause, found[-1] if found else None)
         found = _keep_cumulative(found)
@@ -150,7 +152,7 @@ def _item_kpis(item: ParsedItem, city: str | None, deadline: Due | None) -> list
     for ms in item.milestones:
         for n, target in enumerate(extract_targets(ms.text)):
             kpis.setdefault(
-                (target.name, target.unit, target.value),
+                _same(target),
                 ParsedIndicator(
                     key=f"{item.key}#{ms.seq}:{n}", target=target, source=ms.source,
                     scope="item", city=city, item_key=item.key, milestone_seq=ms.seq,
@@ -159,9 +161,9 @@ def _item_kpis(item: ParsedItem, city: str | None, deadline: Due | None) -> list
             )
     intro = item.description or ""
     for n, target in enumerate(extract_targets(intro)):
-        known = kpis.get((target.name, target.unit, target.value))
+        known = kpis.get(_same(target))
         if known is None:
-            kpis[(target.name, target.unit, target.value)] = ParsedIndicator(
+            kpis[_same(target)] = ParsedIndicator(
                 key=f"{item.key}#intro:{n}", target=target,
                 source=replace(item.source, text=intro), scope="item", city=city,
                 item_key=item.key, due=deadline,
@@ -172,6 +174,16 @@ def _item_kpis(item: ParsedItem, city: str | None, deadline: Due | None) -> list
                 baseline_text=target.baseline_text,
             )
     return list(kpis.values())
+
+
+def _same(target: Target) -> tuple:
+    """Targets with this key within one item are one KPI stated twice."""
+    return target.name, target.unit, target.value
+
+
+def _prepare(text: str) -> str:
+    """Display form with ASCII digits and no thousands separators."""
+    return normalize(_THOUSANDS.sub("", text.translate(_WIDTH)))
 
 
 def _split(text: str, marks: str) -> list[str]:
@@ -213,6 +225,8 @@ def _clause_targets(clause: str, prev: Target | None) -> list[Target]:
             name = filled
         if not name:
             continue
+        if comparator is None and i and prev and _TRAIL.fullmatch(before.strip()):
+            comparator = prev.comparator  # '分别达99%和98%': one verb, two figures
         if comparator is None and "完成" in scan[: m.start()]:
             comparator = ">="
         start = m.start() if post or not pre else m.start() - len(before) + pre.start()
@@ -221,7 +235,7 @@ def _clause_targets(clause: str, prev: Target | None) -> list[Target]:
             value = value_max = unit = None
             comparator = comparator or ">="
         else:
-            (value, value_max), unit = _numbers(m)[:2], _numbers(m)[2]
+            value, value_max, unit = _numbers(m)
         comparator = comparator or "="
         targets.append(Target(
             name=name, unit=unit, comparator=comparator, value=value, value_max=value_max,
@@ -255,17 +269,19 @@ def _name(before: str, after: str) -> str:
     level word before it ('市级8家医疗机构'); else the noun before it
     ('授信企业数超过1600家')."""
     noun = _NOUN_END.split(after, maxsplit=1)[0]
-    noun = _TRAIL.sub("", _NOUN_LEAD.sub("", noun.replace("的", "")))
+    noun = _trim(_TRAIL.sub("", _NOUN_LEAD.sub("", noun.replace("的", ""))))
     if noun:
         level = _LEVEL_END.search(before)
-        return _trim_quotes((level.group() if level else "") + noun)
-    return _trim_quotes(_LEAD.sub("", before.strip()))
+        return _trim((level.group() if level else "") + noun)
+    return _trim(_LEAD.sub("", before.strip()))
 
 
-def _trim_quotes(name: str) -> str:
-    """Drop an opening quote left at the end or a closing one at the start
-    ('纳入…数据量“翻一番”' -> '纳入…数据量')."""
-    return name.strip().rstrip("“‘\"").lstrip("”’\"").strip()
+def _trim(name: str) -> str:
+    """Drop list punctuation, an opening quote left at the end or a closing one
+    at the start ('纳入…数据量“翻一番”' -> '纳入…数据量'), and a trailing
+    为/约/近 ('最高额度为30万元')."""
+    name = name.strip(" 、，,").rstrip("“‘\"").lstrip("”’\"）)").strip()
+    return re.sub(r"(?:为|是|约|近)$", "", name)
 
 
 def _fill_ellipsis(name: str, prev_name: str) -> str:

@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from importers.dates import UNPARSED, Due, find_due, parse_due
+from importers.dates import UNPARSED, Due, deadline_issue, find_due, parse_due, written_date
 from importers.parsed import (
     DocumentError,
     ParsedDepartment,
@@ -51,11 +51,16 @@ _STEP = re.compile(r"[(（]\s*(\d+)\s*[)）]")  # "(1)", "（1）"
 _SENTENCE_END = "。；;：:！!？?"  # a piece ending otherwise was cut mid-sentence
 _AFTER_DUE = " ，,、：:"  # separators between a step's due phrase and its work
 _STEP_END = " ；;。"
+_DEADLINE_ISSUES = {
+    "missing_deadline": "未填写完成时间 (no deadline)",
+    "open_deadline": "完成时间未定 (open-ended deadline)",
+    "unparsed_date": "完成时间无法识别 (deadline unreadable)",
+}
 
 
 def detect(text: str) -> bool:
     """The plan notice: its document number and the annex table's header row."""
-    return DOC_NO in text and _header_index(text.splitlines()) is not None
+    return DOC_NO in text and _header_index(text.split("\n")) is not None
 
 
 def parse(text: str, source_file: str) -> ParsedPlan:
@@ -119,6 +124,8 @@ def _lead_county(departments: list[ParsedDepartment]) -> str | None:
 
 
 class _Parser:
+    """One parse: collects findings while it reads, raises DocumentError on damage."""
+
     def __init__(self, text: str, source_file: str):
         self.text = text
         self.file = source_file
@@ -129,7 +136,7 @@ class _Parser:
         return DocumentError(f"{self.file}: {zh} ({en})")
 
     def plan(self) -> ParsedPlan:
-        lines = self.text.splitlines()
+        lines = self.text.split("\n")  # numbered as editors number them
         header = _header_index(lines)
         if header is None:
             raise self.fail("找不到附件表头“地市 场景类型 应用场景…”", "annex table header not found")
@@ -144,13 +151,17 @@ class _Parser:
         if not year:
             raise self.fail(f"标题“{title}”未写明年度", "plan year missing from the title")
         self.plan_year = int(year.group(1))
-        issue_date = parse_due(date_line, self.plan_year).due
+        issue_date = written_date(date_line)
         if issue_date is None:
             raise self.fail(f"成文日期“{date_line}”无法识别", "issue date unreadable")
         rows = self.rows(lines, header)
         if not any(_CLOSING.search(line) for line in lines[rows[-1].line:]):
-            raise self.fail("文件不完整：表格后缺少“…印发”行", "document truncated: closing '…印发' line missing")
-        items = [item for n, block in enumerate(self.blocks(rows), 1) for item in self.block(block, n)]
+            raise self.fail(
+                "文件不完整：表格后缺少“…印发”行", "document truncated: closing '…印发' line missing"
+            )
+        items = [
+            item for n, block in enumerate(self.blocks(rows), 1) for item in self.block(block, n)
+        ]
         plan = ParsedPlan(
             doc_no=doc_no, title=title, issuer=issuer, issue_date=issue_date,
             plan_year=self.plan_year, kind="scene_plan", source_file=self.file,
@@ -197,16 +208,21 @@ class _Parser:
             if cell := row.value(SCENE):
                 found = _SCENE.fullmatch(cell)
                 if not found:
-                    raise self.fail(f"第{row.line}行场景“{cell}”没有编号", f"line {row.line}: unnumbered scene")
+                    raise self.fail(
+                        f"第{row.line}行场景“{cell}”没有编号", f"line {row.line}: unnumbered scene"
+                    )
                 scene = found.group(1), found.group(2)
             if scene and scene[0] == "1":
                 blocks.append([])
             elif not blocks:
-                raise self.fail(f"第{row.line}行：表格不是从场景1开始", f"line {row.line}: table does not start at scene 1")
+                raise self.fail(
+                    f"第{row.line}行：表格不是从场景1开始", f"line {row.line}: table does not start at scene 1"
+                )
             blocks[-1].append((row, scene))
         return blocks
 
-    def block(self, rows: list[tuple[_Row, tuple[str, str] | None]], index: int) -> list[ParsedItem]:
+    def block(self, rows: list[tuple[_Row, tuple[str, str] | None]],
+              index: int) -> list[ParsedItem]:
         """One city's scenes; a county variant row becomes a child of the scene above."""
         labels = [label for row, _ in rows for label in row.labels]
         cities = {find_city(label) for label in labels}
@@ -253,36 +269,38 @@ class _Parser:
         desc = row.cells[DESC]
         subs = list(_SUB.finditer(desc.text))
         head_end = subs[0].start() if subs else len(desc.text)
-        deadline_text = row.cells[DEADLINE].text
-        deadline = parse_due(deadline_text, self.plan_year) if deadline_text else None
+        deadline = parse_due(row.cells[DEADLINE].text, self.plan_year)
         intro_end, description, milestones = self.section(desc, 0, head_end, key, deadline)
         item = ParsedItem(
             key=key, kind="scene", number=number, name=name,
-            source=SourceRef(self.file, row.line, row.value(SCENE) or desc.text[:intro_end].strip()),
+            source=SourceRef(
+                self.file, row.line, row.value(SCENE) or desc.text[:intro_end].strip()
+            ),
             city=city, county=county, item_type=row.value(TYPE) or None,
             scope=row.value(SCOPE) or None, description=description, deadline=deadline,
             departments=departments, milestones=milestones,
         )
-        if deadline is None:
-            self.finding("missing_deadline", f"{key} 未填写完成时间 (no deadline)", item.source, key)
-        elif deadline.due is None and deadline.precision == UNPARSED:
+        if issue := deadline_issue(deadline):
             self.finding(
-                "unparsed_date", f"{key} 完成时间“{deadline_text}”无法识别 (deadline unreadable)",
-                SourceRef(self.file, row.cells[DEADLINE].line_at(0), deadline_text), key,
+                issue, f"{key}：{_DEADLINE_ISSUES[issue]}，完成时间栏为“{deadline.text}”", item.source, key
             )
         for sub, following in zip(subs, subs[1:] + [None]):
             end = following.start() if following else len(desc.text)
             sub_key = f"{key}-场景{sub.group(1)}"
-            intro_end, description, milestones = self.section(desc, sub.end(), end, sub_key, deadline)
+            intro_end, description, milestones = self.section(
+                desc, sub.end(), end, sub_key, deadline
+            )
             item.children.append(ParsedItem(
                 key=sub_key, kind="sub_scene", number=sub.group(1), name=f"场景{sub.group(1)}",
-                source=SourceRef(self.file, desc.line_at(sub.start()), desc.text[sub.start():intro_end].strip()),
+                source=SourceRef(
+                    self.file, desc.line_at(sub.start()), desc.text[sub.start():intro_end].strip()
+                ),
                 city=city, county=county, description=description, milestones=milestones,
             ))
         return item
 
     def section(self, desc: _Text, start: int, end: int, key: str,
-                deadline: Due | None) -> tuple[int, str | None, list[ParsedMilestone]]:
+                deadline: Due) -> tuple[int, str | None, list[ParsedMilestone]]:
         """An introduction and its numbered steps: (end of the intro, the intro
         without its label, milestones)."""
         body = desc.text[start:end]
@@ -294,7 +312,7 @@ class _Parser:
         return start + len(intro), description, milestones
 
     def steps(self, desc: _Text, start: int, end: int, key: str,
-              deadline: Due | None) -> list[ParsedMilestone]:
+              deadline: Due) -> list[ParsedMilestone]:
         """Milestones from "(n) 2020年X月底前, …" steps numbered 1, 2, 3 …; a
         bracketed number out of sequence is part of the step's text."""
         plan = desc.text[start:end]
@@ -311,12 +329,15 @@ class _Parser:
         milestones = []
         for mark, following in zip(marks, marks[1:] + [None]):
             stop = following.start() if following else len(plan)
-            source = SourceRef(self.file, desc.line_at(start + mark.start()), plan[mark.start():stop].strip())
-            milestones.append(self.milestone(len(milestones) + 1, plan[mark.end():stop], source, key, deadline))
+            sentence = plan[mark.start():stop].strip()
+            source = SourceRef(self.file, desc.line_at(start + mark.start()), sentence)
+            milestones.append(
+                self.milestone(len(milestones) + 1, plan[mark.end():stop], source, key, deadline)
+            )
         return milestones
 
     def milestone(self, seq: int, body: str, source: SourceRef, key: str,
-                  deadline: Due | None) -> ParsedMilestone:
+                  deadline: Due) -> ParsedMilestone:
         """One step: its due phrase parsed, the work without the phrase."""
         due = find_due(body, self.plan_year)
         work = normalize(body).replace("\n", "")
@@ -330,9 +351,8 @@ class _Parser:
                 source, key, seq,
             )
         if due is None:
-            milestone.due = deadline or Due("", None, UNPARSED)
-            milestone.due_inherited = deadline is not None
-        elif deadline and due.due and deadline.due and due.due > deadline.due:
+            milestone.due, milestone.due_inherited = deadline, True
+        elif due.due and deadline.due and due.due > deadline.due:
             self.finding(
                 "due_after_deadline",
                 f"{key} 第{seq}项节点“{due.text}”晚于完成时间“{deadline.text}” "

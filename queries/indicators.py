@@ -15,31 +15,30 @@ INDICATOR_KEYS = ("plan", "scope", "city", "item", "name", "unit", "baseline", "
                   "source_text", "latest_actual", "attainment")
 
 
-def latest_observations(as_of: date):
-    ranked = select(
-        IndicatorObservation.indicator_id, IndicatorObservation.value, IndicatorObservation.met,
-        IndicatorObservation.observed_on,
-        func.row_number().over(
-            partition_by=IndicatorObservation.indicator_id,
-            order_by=(IndicatorObservation.observed_on.desc(), IndicatorObservation.reported_on.desc(),
-                      IndicatorObservation.id.desc()),
-        ).label("rn"),
-    ).where(IndicatorObservation.reported_on <= as_of).subquery("ranked_obs")
-    return select(ranked).where(ranked.c.rn == 1).subquery("latest_obs")
+def latest_observation_id(as_of: date):
+    """Correlated: the indicator's latest observation known by ``as_of``."""
+    return (select(IndicatorObservation.id)
+            .where(IndicatorObservation.indicator_id == Indicator.id,
+                   IndicatorObservation.reported_on <= as_of)
+            .order_by(IndicatorObservation.observed_on.desc(), IndicatorObservation.reported_on.desc(),
+                      IndicatorObservation.id.desc())
+            .limit(1)
+            .correlate(Indicator)
+            .scalar_subquery())
 
 
 def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[dict]:
-    obs = latest_observations(as_of)
+    obs = aliased(IndicatorObservation, name="latest_obs")
     city, item_city, item = aliased(Region), aliased(Region), aliased(WorkItem)
     stmt = (
         select(Indicator, Plan.doc_no, Plan.title, city.name.label("city"),
                item_city.name.label("item_city"), item.name.label("item"),
-               obs.c.value, obs.c.met, obs.c.observed_on)
+               obs.value, obs.met, obs.observed_on)
         .join(Plan, Plan.id == Indicator.plan_id)
         .outerjoin(city, city.id == Indicator.city_id)
         .outerjoin(item, item.id == Indicator.work_item_id)
         .outerjoin(item_city, item_city.id == item.city_id)
-        .outerjoin(obs, obs.c.indicator_id == Indicator.id)
+        .outerjoin(obs, obs.id == latest_observation_id(as_of))
         .order_by(Plan.issue_date.desc(), Plan.id, item_city.id, item.sort_order, Indicator.id)
     )
     if filters.plan:

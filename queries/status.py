@@ -61,30 +61,25 @@ class Filters:
     statuses: tuple[str, ...] = ()
 
 
-def latest_updates(as_of: date):
-    """Each milestone's latest update reported on or before ``as_of``."""
-    ranked = select(
-        ProgressUpdate.milestone_id,
-        ProgressUpdate.state,
-        ProgressUpdate.completed_on,
-        ProgressUpdate.reported_on,
-        ProgressUpdate.note,
-        func.row_number().over(
-            partition_by=ProgressUpdate.milestone_id,
-            order_by=(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()),
-        ).label("rn"),
-    ).where(ProgressUpdate.reported_on <= as_of).subquery("ranked")
-    return select(ranked).where(ranked.c.rn == 1).subquery("latest")
+def latest_update_id(as_of: date):
+    """Correlated: the id of the milestone's latest update reported by ``as_of``
+    (an index seek per milestone on (milestone_id, reported_on, id))."""
+    return (select(ProgressUpdate.id)
+            .where(ProgressUpdate.milestone_id == Milestone.id, ProgressUpdate.reported_on <= as_of)
+            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+            .limit(1)
+            .correlate(Milestone)
+            .scalar_subquery())
 
 
 def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
     """One row per milestone with its status as of ``as_of`` (a subquery)."""
-    lu = latest_updates(as_of)
+    lu = aliased(ProgressUpdate, name="latest")
     d = date_param(as_of)
-    done = and_(lu.c.state == "done", lu.c.completed_on.is_not(None), lu.c.completed_on <= d)
-    cancelled = func.coalesce(lu.c.state, "") == "cancelled"
+    done = and_(lu.state == "done", lu.completed_on.is_not(None), lu.completed_on <= d)
+    cancelled = func.coalesce(lu.state, "") == "cancelled"
     status = case(
-        (and_(done, or_(Milestone.due.is_(None), lu.c.completed_on <= Milestone.due)),
+        (and_(done, or_(Milestone.due.is_(None), lu.completed_on <= Milestone.due)),
          "done_on_time"),
         (done, "done_late"),
         (or_(Milestone.due.is_(None), cancelled), "open"),
@@ -98,10 +93,10 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
             Milestone.work_item_id,
             Milestone.plan_id,
             Milestone.due,
-            lu.c.state,
-            case((done, lu.c.completed_on), else_=None).label("completed_on"),
-            lu.c.reported_on.label("last_reported_on"),
-            lu.c.note.label("last_note"),
+            lu.state,
+            case((done, lu.completed_on), else_=None).label("completed_on"),
+            lu.reported_on.label("last_reported_on"),
+            lu.note.label("last_note"),
             status.label("status"),
             case((and_(~done, ~cancelled, Milestone.due < d), days_between(d, Milestone.due)),
                  else_=None).label("days_overdue"),
@@ -109,7 +104,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
             case((and_(Milestone.due.is_not(None), Milestone.due <= d, ~cancelled), 1),
                  else_=0).label("due_by"),
         )
-        .outerjoin(lu, lu.c.milestone_id == Milestone.id)
+        .outerjoin(lu, lu.id == latest_update_id(as_of))
         .subquery("ms_status")
     )
 

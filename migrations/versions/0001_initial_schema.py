@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:39:26.930632
+Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
@@ -217,13 +217,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_observation'))
     )
     with op.batch_alter_table('indicator_observation', schema=None) as batch_op:
-        batch_op.create_index('ix_observation_ind_reported', ['indicator_id', 'reported_on', 'id'], unique=False)
+        batch_op.create_index('ix_observation_ind_observed', ['indicator_id', 'observed_on', 'reported_on', 'id'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('indicator_observation', schema=None) as batch_op:
-        batch_op.drop_index('ix_observation_ind_reported')
+        batch_op.drop_index('ix_observation_ind_observed')
 
     op.drop_table('indicator_observation')
     with op.batch_alter_table('progress_update', schema=None) as batch_op:

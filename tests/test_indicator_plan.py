@@ -1,0 +1,137 @@
+"""The 十四五 credit plan (003_*.txt): 表4's indicators and the text's targets."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from importers import SOURCES_DIR, indicator_plan, read_document
+from importers.dates import YEAR, Due
+from importers.parsed import DocumentError
+
+PATH = next(SOURCES_DIR.glob("003_*.txt"))
+TEXT = read_document(PATH)
+LINES = TEXT.splitlines(keepends=True)
+DUE = Due("2025年", date(2025, 12, 31), YEAR)
+
+# (key, name, comparator, value, unit, baseline, direction, attribute, target_text, line),
+# read from the document by hand.
+EXPECTED = [
+    ("表4-1", "公共信用信息数据归集合规率", ">=", 95, "%", 93, "higher", "约束性", "95%", 239),
+    ("表4-2", "纳入公共信用评价守信和不良信息数据量", ">=", 16000, "万条", 8000, "higher", "预期性", "翻一番", 245),
+    ("表4-3", "公共信用评价覆盖范围", None, None, None, None, "higher", "约束性",
+     "全面覆盖五类主体（含个体工商户、乡镇街道）", 251),
+    ("表4-4", "信用监管重点领域数量", ">=", 74, "个", 37, "higher", "预期性", "翻一番", 257),
+    ("表4-5", "企业严重失信率", "<=", 1.5, "%", 1.78, "lower", "约束性", "1.5%", 263),
+    ("表4-6", "无不良信息企业占比", ">=", 92, "%", 89.9, "higher", "预期性", "92%", 269),
+    ("表4-7", "信用服务产业营业收入规模", ">", 130, "亿元", 98, "higher", "预期性", ">130亿", 275),
+    ("L220-0", "行政许可数据合规率", ">=", 99, "%", None, "higher", None, "达99%", 220),
+    ("L220-1", "行政处罚数据合规率", ">=", 98, "%", None, "higher", None, "98%", 220),
+    ("L222-0", "政府部门公共信用信息年查询调用量", ">=", 1000, "万人次", None, "higher", None,
+     "1000万人次以上", 222),
+    ("L224-0", "“双随机、一公开”抽查信用关联度", ">=", 80, "%", None, "higher", None, "80%以上", 224),
+    ("L225-0", "全省小微企业信用贷款", ">=", 1.5, "万亿元", None, "higher", None, "达到1.5万亿元", 225),
+    ("L336-0", "全省信用惠民联盟数量", ">=", 11, "个", None, "higher", None, "不低于11个", 336),
+    ("L347-0", "国家试点示范创建", ">=", 3, "个", None, "higher", None, "3个", 347),
+    ("L347-1", "省级试点示范创建", ">=", 20, "个", None, "higher", None, "20个", 347),
+]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return indicator_plan.parse(TEXT, PATH.name)
+
+
+def test_plan_header(plan):
+    assert (plan.kind, plan.doc_no, plan.title, plan.issuer) == (
+        "indicator_plan", None, "浙江省社会信用体系建设“十四五”规划（征求意见稿）", "浙江省")
+    assert (plan.issue_date, plan.plan_year, plan.source_file) == (date(2021, 1, 1), 2021, PATH.name)
+    assert plan.items == []
+    # the assumed date and issuer are said, not hidden
+    assert [(f.kind, f.source.line) for f in plan.findings] == [("assumed_issue_date", 5), ("assumed_issuer", 1)]
+
+
+def test_indicators_are_exactly_the_expected_ones(plan):
+    got = [(i.key, i.target.name, i.target.comparator, i.target.value, i.target.unit, i.target.baseline,
+            i.target.direction, i.attribute, i.target.target_text, i.source.line) for i in plan.indicators]
+    assert got == EXPECTED
+
+
+def test_every_indicator_is_a_province_one_due_2025_with_its_source(plan):
+    lines = TEXT.splitlines()
+    for ind in plan.indicators:
+        assert (ind.scope, ind.city, ind.item_key, ind.milestone_seq) == ("province", None, None, None)
+        assert ind.due == DUE
+        assert ind.source.file == PATH.name
+        assert ind.target.phrase
+    for ind in plan.indicators[7:]:
+        # a text target points at its sentence, which is on its line
+        assert ind.source.text in lines[ind.source.line - 1]
+        assert ind.source.text.endswith("。")
+
+
+def test_table_rows_keep_baseline_year_and_text(plan):
+    table = {i.key: i for i in plan.indicators[:7]}
+    assert {i.target.baseline_year for i in table.values()} == {2020}
+    assert table["表4-1"].target.baseline_text == "93%"
+    assert table["表4-7"].target.baseline_text == "98亿"
+    assert table["表4-1"].source.text == "1\t公共信用信息数据归集合规率\t93%\t95%\t约束性"
+
+
+def test_doubling_is_twice_the_baseline(plan):
+    by_name = {i.target.name: i.target for i in plan.indicators}
+    for name, baseline, unit in (("纳入公共信用评价守信和不良信息数据量", 8000, "万条"),
+                                 ("信用监管重点领域数量", 37, "个")):
+        t = by_name[name]
+        assert (t.target_text, t.value, t.baseline, t.unit) == ("翻一番", 2 * baseline, baseline, unit)
+
+
+def test_qualitative_row(plan):
+    t = plan.indicators[2].target
+    assert t.qualitative and t.value is None and t.comparator is None
+    assert t.baseline_text == "覆盖五类主体（不含个体工商户、乡镇街道）"
+
+
+def test_text_restating_the_table_is_not_duplicated(plan):
+    from_text = {i.target.name for i in plan.indicators if not i.key.startswith("表4")}
+    assert not from_text & {"公共信用信息数据归集合规率", "纳入公共信用评价守信和不良信息数据量",
+                            "重点领域信用监管机制覆盖数量", "全省信用服务业营业收入规模",
+                            "企业严重失信率", "无不良信息企业占比"}
+    # a target for every city is not a province figure
+    assert "信用惠民联盟" not in from_text
+
+
+def test_detect():
+    assert indicator_plan.detect(TEXT)
+    for other in SOURCES_DIR.glob("*.txt"):
+        if other != PATH:
+            assert not indicator_plan.detect(read_document(other)), other.name
+
+
+def cut(upto_line: int) -> str:
+    """The document's first lines, as a truncated file would hold them."""
+    return "".join(LINES[:upto_line])
+
+
+@pytest.mark.parametrize("text", [
+    cut(250),  # inside 表4, before row 3
+    cut(278),  # inside 表4's last row
+    cut(352),  # before 六、保障措施
+    cut(357) + LINES[357][:40],  # inside the last section, mid-sentence
+    TEXT.replace("\t7\n\t信用服务产业营业收入规模\n\t98亿\n\t>130亿\n\t预期性\n", ""),  # a row lost
+    TEXT.replace("（三）主要目标", "（三）"),
+], ids=["in-table", "in-last-row", "before-六", "mid-sentence", "row-lost", "no-goals"])
+def test_truncated_document_is_refused(text):
+    with pytest.raises(DocumentError):
+        indicator_plan.parse(text, PATH.name)
+
+
+@pytest.mark.parametrize("text", [
+    TEXT.encode("utf-8").decode("latin-1"),  # mojibake
+    TEXT.replace("\t93%\n", "\t9\ufffd%\n"),  # a garbled figure
+    TEXT.replace("\t约束性\n", "\t约\ufffd性\n", 1),  # a garbled attribute
+    read_document(next(SOURCES_DIR.glob("000_*.txt"))),  # another document
+])
+def test_garbled_document_is_refused(text):
+    with pytest.raises(DocumentError):
+        indicator_plan.parse(text, PATH.name)
