@@ -12,6 +12,7 @@ Two sources in the document, read differently:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from importers.dates import YEAR, Due
@@ -73,19 +74,14 @@ def parse(text: str, source_file: str) -> ParsedPlan:
     if goals is None:
         raise fail("找不到“（三）主要目标”", "section 二（三） main targets not found")
     table_at = _find(lines, _TABLE_TITLE)
-    table_end, rows = _table(lines, table_at)
-    header, body = rows[0], rows[1:]
-    base_year = len(header) == 5 and _BASE_YEAR.search(header[2][1])
-    if not base_year or len(body) != ROWS or any(
-        len(row) != 5 or row[0][1] != str(n) or row[4][1] not in ATTRIBUTES
-        for n, row in enumerate(body, 1)
-    ):
+    table_end, base_year, body = _table(lines, table_at)
+    if base_year is None:
         raise fail(f"表4不完整：应有表头和{ROWS}行完整指标", f"table 4 incomplete: header and {ROWS} full rows expected")
-    if _find(lines, _LAST_SECTION) is None or not lines[_last_line(lines)].rstrip().endswith("。"):
+    last_line = [line for line in lines if line.strip()][-1]
+    if _find(lines, _LAST_SECTION) is None or not last_line.rstrip().endswith("。"):
         raise fail("文件不完整：缺少“六、保障措施”或末段被截断", "document truncated: section 六 missing or cut")
 
-    table = [_row_indicator(n, row, int(base_year.group(1)), due, source_file, fail)
-             for n, row in enumerate(body, 1)]
+    table = [_row_indicator(n, row, base_year, due, source_file, fail) for n, row in enumerate(body, 1)]
     text_part = [(n, line) for n, line in enumerate(lines[goals:], goals + 1)
                  if not table_at < n <= table_end]
     title_at = _find(lines, _TITLE_LINE)
@@ -120,14 +116,12 @@ def _find(lines: list[str], pattern: re.Pattern) -> int | None:
     return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
 
 
-def _last_line(lines: list[str]) -> int:
-    return max(i for i, line in enumerate(lines) if line.strip())
+def _table(lines: list[str], title_at: int) -> tuple[int, int | None, list[list[tuple[int, str]]]]:
+    """表4: its last line, the baseline year of its header (None unless the
+    header and all rows are complete) and its rows of (line number, cell).
 
-
-def _table(lines: list[str], title_at: int) -> tuple[int, list[list[tuple[int, str]]]]:
-    """表4 as rows of (line number, cell text), header first, and the table's
-    last line.  One cell per tab-led line; a line without a tab continues the
-    cell above ("2020年基期值" … "（预估）"); a data row starts at its 序号."""
+    One cell per tab-led line; a line without a tab continues the cell above
+    ("2020年基期值" … "（预估）"); a data row starts at its 序号."""
     cells: list[list] = []
     end = title_at + 1
     for n, line in enumerate(lines[title_at + 1:], title_at + 2):
@@ -145,11 +139,17 @@ def _table(lines: list[str], title_at: int) -> tuple[int, list[list[tuple[int, s
         if cell.isdigit():
             rows.append([])
         rows[-1].append((n, cell))
-    return end, rows
+    header, body = rows[0], rows[1:]
+    base_year = len(header) == 5 and _BASE_YEAR.search(header[2][1])
+    complete = base_year and len(body) == ROWS and all(
+        len(row) == 5 and row[0][1] == str(n) and row[4][1] in ATTRIBUTES
+        for n, row in enumerate(body, 1)
+    )
+    return end, int(base_year.group(1)) if complete else None, body
 
 
 def _row_indicator(seq: int, row: list[tuple[int, str]], base_year: int, due: Due,
-                   source_file: str, fail) -> ParsedIndicator:
+                   source_file: str, fail: Callable[[str, str], DocumentError]) -> ParsedIndicator:
     """One 表4 row.  "翻一番" is twice the baseline; a target below its
     baseline (企业严重失信率 1.78% -> 1.5%) is lower-is-better; a row without
     figures (公共信用评价覆盖范围) is qualitative."""
@@ -157,12 +157,12 @@ def _row_indicator(seq: int, row: list[tuple[int, str]], base_year: int, due: Du
     phrase = "\t".join(cell for _, cell in row)
     baseline, target = parse_quantity(base), parse_quantity(goal)
     common = dict(name=name, baseline_year=base_year, baseline_text=base, target_text=goal, phrase=phrase)
-    if baseline is None and target is None and goal != "翻一番":
-        if re.search(r"\d", base + goal):
-            raise fail(f"表4第{seq}行数值无法识别：{phrase}", f"table 4 row {seq}: unreadable figures")
-        t = Target(unit=None, comparator=None, value=None, qualitative=True, **common)
-    elif baseline is None or (target is None and goal != "翻一番"):
+    numeric = baseline is not None and (target is not None or goal == "翻一番")
+    qualitative = goal != "翻一番" and not re.search(r"\d", base + goal)
+    if not (numeric or qualitative):
         raise fail(f"表4第{seq}行数值无法识别：{phrase}", f"table 4 row {seq}: unreadable figures")
+    if qualitative:
+        t = Target(unit=None, comparator=None, value=None, qualitative=True, **common)
     elif target is None:
         t = Target(unit=baseline.unit, comparator=">=", value=2 * baseline.value,
                    baseline=baseline.value, **common)

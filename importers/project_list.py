@@ -65,6 +65,7 @@ def failer(source_file: str):
 
 
 def is_header(line: str, header: tuple[str, ...]) -> bool:
+    """Cell by cell after normalising, so stray spaces in a header still match."""
     return tuple(normalize(cell) for cell in line.split("\t")) == header
 
 
@@ -91,6 +92,12 @@ def table_rows(lines: list[str], header: tuple[str, ...], fail) -> list[tuple[in
     if not rows:
         fail(None, "附件表格没有数据行，文件不完整", "the annex table has no rows: truncated")
     return rows
+
+
+def county_of(units: list[str], city: str) -> str | None:
+    """The county the first unit naming one of `city`'s counties names."""
+    return next((place[1] for unit in units
+                 if (place := find_county(unit)) and place[0] == city), None)
 
 
 def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
@@ -122,8 +129,7 @@ def _project(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan) -> Pars
     name = clean(name_cell)
     key = f"p{n:02d}"
     leads = _units(lead)
-    county = next((found[1] for unit in leads
-                   if (found := find_county(unit)) and found[0] == "湖州"), None)
+    county = county_of(leads, "湖州")
     deadline = parse_due(strip_html(deadline_cell), plan.plan_year)
     item = ParsedItem(
         key=key, kind="project", number=str(n), name=name, source=ref, city="湖州",

@@ -21,6 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from importers.dates import UNPARSED, Due, deadline_issue, find_due, parse_due, written_date
+from importers.kpi import scene_kpis
 from importers.parsed import (
     DocumentError,
     ParsedDepartment,
@@ -167,6 +168,7 @@ class _Parser:
             plan_year=self.plan_year, kind="scene_plan", source_file=self.file,
             items=items, findings=self.findings,
         )
+        plan.indicators = scene_kpis(plan)  # the numeric targets in its text
         keys = [item.key for item in plan.walk_items()]
         if dupes := sorted({k for k in keys if keys.count(k) > 1}):
             raise self.fail(f"场景编号重复：{'、'.join(dupes)}", f"duplicate scenes: {', '.join(dupes)}")

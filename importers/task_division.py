@@ -15,13 +15,14 @@ from importers.dates import deadline_issue, parse_due, written_date
 from importers.parsed import (
     ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan, SourceRef,
 )
-from importers.project_list import failer, is_header, table_rows
-from importers.text import clean, find_county, normalize, split_units, strip_html
+from importers.project_list import county_of, failer, is_header, table_rows
+from importers.text import clean, normalize, split_units, strip_html
 
 HEADER = ("重点工作", "工作任务", "", "责任单位", "时间进度")
+_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", 1)}
 _GROUP = re.compile(r"([一二三四五六七八九十]+)、(.+)")
 _SUB_GROUP = re.compile(r"[(（]([一二三四五六七八九十]+)[)）](.+)")
-_TASK = re.compile(r"(\d+)\s*[.．、]\s*(.+)", re.S)
+_TASK = re.compile(r"(\d+)\s*[.．、]\s*(.+)")
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 _TITLE = re.compile(r"关于印发(.+)的通知")
 
@@ -45,8 +46,8 @@ def parse(text: str, source_file: str) -> ParsedPlan:
              "closing '抄送' line missing: the document is truncated")
     plan = _plan(lines, source_file, fail)
     group = sub_group = None
-    sub_groups = tasks = 0
-    for line_no, cells in rows:
+    sub_groups = 0
+    for task_no, (line_no, cells) in enumerate(rows, 1):
         ref = SourceRef(source_file, line_no, lines[line_no - 1].strip())
         if clean(cells[0]):
             number, name = _numbered(_GROUP, cells[0], len(plan.items), "重点工作", line_no, fail)
@@ -64,8 +65,7 @@ def parse(text: str, source_file: str) -> ParsedPlan:
             group.children.append(sub_group)
         if sub_group is None:
             fail(line_no, "任务行前没有工作任务", "task row before any task group")
-        tasks += 1
-        sub_group.children.append(_task(tasks, cells, ref, plan, line_no, fail))
+        sub_group.children.append(_task(task_no, cells, ref, plan, line_no, fail))
     return plan
 
 
@@ -98,15 +98,12 @@ def _numbered(pattern: re.Pattern, cell: str, count: int, label: str, line_no: i
 
 
 def _cn_number(numeral: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十八 -> 18, 二十一 -> 21 (up to 99); None if malformed."""
-    digits = "一二三四五六七八九"
-    tens, ten, units = numeral.partition("十")
-    if not ten:
-        tens, units = "", numeral
-    if len(tens) > 1 or len(units) > 1 or (not ten and not units):
+    """一 -> 1, 十 -> 10, 十八 -> 18, 二十一 -> 21; None if malformed."""
+    tens, ten, units = numeral.rpartition("十")
+    try:
+        return (_DIGITS[tens] if tens else len(ten)) * 10 + (_DIGITS[units] if units else 0)
+    except KeyError:
         return None
-    value = (digits.index(tens) + 1) * 10 if tens else (10 if ten else 0)
-    return value + (digits.index(units) + 1 if units else 0)
 
 
 def _task(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan, line_no: int, fail):
@@ -125,10 +122,9 @@ def _task(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan, line_no: i
         plan.findings.append(ParsedFinding(
             issue, f"任务{n}的时间进度「{deadline.text or '（空）'}」无法作为完成时间",
             replace(ref, text=cells[4].strip()), key))
-    county = next((found[1] for unit in units
-                   if (found := find_county(unit)) and found[0] == "温州"), None)
     return ParsedItem(
-        key=key, kind="task", number=str(n), name=name, source=ref, city="温州", county=county,
+        key=key, kind="task", number=str(n), name=name, source=ref, city="温州",
+        county=county_of(units, "温州"),
         deadline=deadline, departments=[ParsedDepartment(u, "lead") for u in units],
         milestones=[ParsedMilestone(1, name, deadline, replace(ref, text=cells[2].strip()))],
     )

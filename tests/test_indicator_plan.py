@@ -48,7 +48,8 @@ def test_plan_header(plan):
     assert (plan.issue_date, plan.plan_year, plan.source_file) == (date(2021, 1, 1), 2021, PATH.name)
     assert plan.items == []
     # the assumed date and issuer are said, not hidden
-    assert [(f.kind, f.source.line) for f in plan.findings] == [("assumed_issue_date", 5), ("assumed_issuer", 1)]
+    assert [(f.kind, f.source.line) for f in plan.findings] == [
+        ("assumed_issue_date", 5), ("assumed_issuer", 1)]
 
 
 def test_indicators_are_exactly_the_expected_ones(plan):

@@ -252,7 +252,8 @@ def test_scene_kpis_of_a_small_plan():
         ("温州-1-场景二#2:0", "item", "温州", "温州-1-场景二", 2, date(2020, 6, 30), "信用旅游景点", ">=", 10, None, None),
         ("温州-1-场景二#3:0", "item", "温州", "温州-1-场景二", 3, date(2020, 12, 31), "信用旅游景点", ">=", 15, None, None),
         # stated only in the intro: the (parent scene's) deadline applies
-        ("温州-1-场景二#intro:0", "item", "温州", "温州-1-场景二", None, date(2020, 12, 31), "信用合作景区", "=", 2, None, None),
+        ("温州-1-场景二#intro:0", "item", "温州", "温州-1-场景二", None, date(2020, 12, 31), "信用合作景区", "=", 2,
+         None, None),
     ]
 
 

@@ -195,7 +195,10 @@ def test_findings(plan):
     found = Counter(f.kind for f in plan.findings)
     assert found == {"no_schedule": 10, "milestone_due_inherited": 6, "due_after_deadline": 4,
                      "open_deadline": 4, "missing_deadline": 1}
-    by_kind = lambda kind: sorted((f.item_key, f.milestone_seq) for f in plan.findings if f.kind == kind)
+
+    def by_kind(kind):
+        return sorted((f.item_key, f.milestone_seq) for f in plan.findings if f.kind == kind)
+
     assert by_kind("due_after_deadline") == [("p08", 3), ("p13", 3), ("p20", 3), ("p25", 3)]
     assert by_kind("open_deadline") == [("p10", None), ("p18", None), ("p29", None), ("p33", None)]
     assert by_kind("missing_deadline") == [("p19", None)]
