@@ -130,14 +130,19 @@ class _Loader:
         self.s.flush()
         return plan, created
 
-    def _department(self, name: str, city: str | None) -> int:
-        city_id = self.regions[city] if city else self.regions[PROVINCE]
-        dept = self.s.scalar(select(Department).where(Department.city_id == city_id,
-                                                      Department.name == name))
+    def _department(self, name: str, item: ParsedItem) -> int:
+        """A department of the item's city; "县发改局" in a county's item is that
+        county's, so 德清县's and 长兴县's are two departments."""
+        city_id = self.regions[item.city] if item.city else self.regions[PROVINCE]
+        found = find_county(name)
+        county = found[1] if found else (
+            item.county if name.startswith(("县", "区")) and not name.startswith("区县") else None)
+        county_id = self.regions.get(county) if county else None
+        dept = self.s.scalar(select(Department).where(
+            Department.city_id == city_id, Department.name == name,
+            Department.county_id.is_(None) if county_id is None else Department.county_id == county_id))
         if dept is None:
-            found = find_county(name)
-            dept = Department(city_id=city_id, name=name,
-                              county_id=self.regions.get(found[1]) if found else None)
+            dept = Department(city_id=city_id, county_id=county_id, name=name)
             self.s.add(dept)
             self.s.flush()
             self._count("department", "added")
@@ -172,7 +177,7 @@ class _Loader:
     def _departments(self, obj: WorkItem, item: ParsedItem) -> None:
         wanted = []
         for pos, dept in enumerate(item.departments):
-            row = (self._department(dept.name, item.city), dept.role)
+            row = (self._department(dept.name, item), dept.role)
             if row not in [(d, r) for d, r, _ in wanted]:
                 wanted.append((*row, pos))
         have = [(d.department_id, d.role, d.position) for d in obj.departments]

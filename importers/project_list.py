@@ -14,10 +14,11 @@ from dataclasses import replace
 
 from importers.dates import Due, deadline_issue, find_due, parse_due, written_date
 from importers.parsed import (
-    DocumentError, ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan,
+    ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan,
     SourceRef,
 )
-from importers.text import clean, find_county, normalize, split_units, strip_html
+from importers.table import county_of, failer, is_header, table_rows
+from importers.text import clean, normalize, split_units, strip_html
 
 HEADER = ("序号", "创新应用项目", "主要任务", "进度安排", "牵头单位", "配合单位", "完成时间")
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
@@ -54,52 +55,6 @@ def parse(text: str, source_file: str) -> ParsedPlan:
     return plan
 
 
-# --- also used by task_division: the annex tables of notices -----------------
-
-def failer(source_file: str):
-    """fail(line, zh, en) raises a DocumentError naming the file and line."""
-    def fail(line_no: int | None, zh: str, en: str):
-        where = f"第{line_no}行：" if line_no else ""
-        raise DocumentError(f"{source_file}: {where}{zh} ({en})")
-    return fail
-
-
-def is_header(line: str, header: tuple[str, ...]) -> bool:
-    """Cell by cell after normalising, so stray spaces in a header still match."""
-    return tuple(normalize(cell) for cell in line.split("\t")) == header
-
-
-def table_rows(lines: list[str], header: tuple[str, ...], fail) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of the annex table's data rows, each checked to
-    have the header's columns.  The header repeats on every page; the table
-    ends at the first line of prose after it."""
-    start = next((i for i, line in enumerate(lines) if is_header(line, header)), None)
-    if start is None:
-        fail(None, f"未找到附件表头（{'、'.join(filter(None, header))}）",
-             "annex table header not found: not this kind of document, or garbled")
-    rows, ended = [], False
-    for i, line in enumerate(lines[start + 1:], start + 2):
-        if not line.strip() or is_header(line, header):
-            continue
-        if "\t" not in line:
-            ended = True
-            continue
-        cells = line.split("\t")
-        if ended or len(cells) != len(header):
-            fail(i, f"表格行应有 {len(header)} 列，实有 {len(cells)} 列，文件可能被截断或损坏",
-                 f"table row has {len(cells)} columns, expected {len(header)}: truncated or garbled")
-        rows.append((i, cells))
-    if not rows:
-        fail(None, "附件表格没有数据行，文件不完整", "the annex table has no rows: truncated")
-    return rows
-
-
-def county_of(units: list[str], city: str) -> str | None:
-    """The county the first unit naming one of `city`'s counties names."""
-    return next((place[1] for unit in units
-                 if (place := find_county(unit)) and place[0] == city), None)
-
-
 def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
     """Issuer (…文件), number, title (the line after the number), issue date
     (under the signature); the closing "…印发" line proves the file is whole."""
@@ -119,23 +74,18 @@ def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
     )
 
 
-def _units(cell: str) -> list[str]:
-    """Units of a 牵头/配合 cell; "市发改委及各金融机构" lists two."""
-    return split_units(strip_html(cell).replace("及", "、"))
-
-
 def _project(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan) -> ParsedItem:
     _, name_cell, task, schedule, lead, coop, deadline_cell = cells
     name = clean(name_cell)
     key = f"p{n:02d}"
-    leads = _units(lead)
+    leads = split_units(strip_html(lead))
     county = county_of(leads, "湖州")
     deadline = parse_due(strip_html(deadline_cell), plan.plan_year)
     item = ParsedItem(
         key=key, kind="project", number=str(n), name=name, source=ref, city="湖州",
         county=county, description=clean(task), deadline=deadline,
         departments=[ParsedDepartment(u, "lead") for u in leads]
-        + [ParsedDepartment(u, "coop") for u in _units(coop)],
+        + [ParsedDepartment(u, "coop") for u in split_units(strip_html(coop))],
     )
 
     def finding(kind: str, message: str, text: str, seq: int | None = None):

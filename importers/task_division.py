@@ -15,7 +15,7 @@ from importers.dates import deadline_issue, parse_due, written_date
 from importers.parsed import (
     ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan, SourceRef,
 )
-from importers.project_list import county_of, failer, is_header, table_rows
+from importers.table import county_of, failer, is_header, table_rows
 from importers.text import clean, normalize, split_units, strip_html
 
 HEADER = ("重点工作", "工作任务", "", "责任单位", "时间进度")

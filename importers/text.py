@@ -48,7 +48,7 @@ def clean(cell: str) -> str:
 def split_units(text: str) -> list[str]:
     """'市发改委、市人行，各县（市、区）政府等' -> ['市发改委', '市人行', '各县（市、区）政府'].
 
-    Splits on 、，,；; outside brackets; drops a trailing 等 and punctuation.
+    Splits on 、，,；; and 及 outside brackets; drops a trailing 等 and punctuation.
     """
     parts, depth, buf = [], 0, []
     for ch in text:
@@ -56,7 +56,7 @@ def split_units(text: str) -> list[str]:
             depth += 1
         elif ch in "）)":
             depth = max(0, depth - 1)
-        if depth == 0 and ch in "、，,；;":
+        if depth == 0 and ch in "、，,；;及":
             parts.append("".join(buf))
             buf = []
         else:

@@ -85,10 +85,11 @@ class Plan(Base):
 
 
 class Department(Base):
-    """A department within a city: 杭州's 市发展改革委 is not 宁波's."""
+    """A department within a city (杭州's 市发展改革委 is not 宁波's), or within a
+    county for county units ("县发改局" of 德清县)."""
 
     __tablename__ = "department"
-    __table_args__ = (UniqueConstraint("city_id", "name"),)
+    __table_args__ = (UniqueConstraint("city_id", "county_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     county_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))

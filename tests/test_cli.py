@@ -1,8 +1,6 @@
 """The admin CLI end to end on a fresh database: init-db, import, demo,
 exports (JSON contract, CSV with BOM, xlsx opened again with openpyxl), errors."""
-import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,7 +10,7 @@ from importers import SOURCES_DIR, parse_document
 from queries.status import STATUSES
 from queries.status_table import STATUS_KEYS
 from queries.indicators import INDICATOR_KEYS
-from store.models import Base, Plan
+from store.models import Base
 
 SCENE, PROJECTS, INDICATORS, TASKS = (SOURCES_DIR / n for n in (
     "000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "003_04ce1ff8b1db6b75.txt",

@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['city_id'], ['region.id'], name=op.f('fk_department_city_id_region')),
     sa.ForeignKeyConstraint(['county_id'], ['region.id'], name=op.f('fk_department_county_id_region')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
-    sa.UniqueConstraint('city_id', 'name', name=op.f('uq_department_city_id'))
+    sa.UniqueConstraint('city_id', 'county_id', 'name', name=op.f('uq_department_city_id'))
     )
     op.create_table('import_run',
     sa.Column('id', sa.Integer(), nullable=False),
