@@ -130,7 +130,7 @@ def _milestone(seq: int, step: str, deadline: Due, ref: SourceRef, plan_year: in
     text = clean(step)
     if due and step.startswith(due.text):  # the date is kept in due.text
         text = clean(step[len(due.text):].lstrip(_SEPARATOR)) or text
-    text = text.rstrip(_SEPARATOR)
+    text = text.rstrip(_SEPARATOR + "。.")
     if due is None or (due.due is None and due.start):  # no date, or "10月开始": no end
         due = replace(deadline, text=due.text, start=due.start) if due else deadline
         finding("milestone_due_inherited",
