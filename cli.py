@@ -14,12 +14,13 @@ from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, t
 from importers import SOURCES_DIR
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
+from queries.findings import finding_rows
 from queries.indicators import indicator_rows
 from queries.status import STATUSES, Filters
 from queries.status_table import status_rows
 from store import current_store, session_scope
 from store.demo import clear_demo, load_demo
-from store.models import Department, Finding, Milestone, Plan, Region, WorkItem
+from store.models import Department, Milestone, Plan, Region, WorkItem
 
 BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
            "003_04ce1ff8b1db6b75.txt")
@@ -97,11 +98,8 @@ def plans_cmd() -> None:
 def findings_cmd(plan: str | None) -> None:
     """List the data-quality findings of the imports."""
     with session_scope() as session:
-        stmt = select(Plan.key, Finding).join(Plan, Plan.id == Finding.plan_id).order_by(Plan.id, Finding.id)
-        if plan:
-            stmt = stmt.where(Plan.key == _check_plan(session, plan))
-        for key, f in session.execute(stmt):
-            click.echo(f"{key}\t{f.kind}\t{f.message}\t{f.source_file}:{f.source_line}")
+        for f in finding_rows(session, _check_plan(session, plan) if plan else None):
+            click.echo(f"{f['plan']}\t{f['kind']}\t{f['message']}\t{f['source']}")
 
 
 def _check_plan(session, plan: str) -> str:

@@ -99,13 +99,12 @@ def parse(text: str, source_file: str) -> ParsedPlan:
         findings=[
             ParsedFinding(
                 "assumed_issue_date",
-                f"征求意见稿未写成文日期，按规划期起始记为{first_year}年1月1日 "
-                f"(undated draft: issue date taken as {first_year}-01-01, the start of the plan period)",
+                f"征求意见稿未写成文日期，按规划期起始记为{first_year}年1月1日",
                 SourceRef(source_file, text[: period.start()].count("\n") + 1, period.group()),
             ),
             ParsedFinding(
                 "assumed_issuer",
-                f"征求意见稿未写发文机关，记为“{ISSUER}” (unsigned draft: issuer recorded as {ISSUER})",
+                f"征求意见稿未写发文机关，记为“{ISSUER}”",
                 SourceRef(source_file, title_at + 1, lines[title_at].strip()),
             ),
         ],

@@ -53,9 +53,9 @@ _SENTENCE_END = "。；;：:！!？?"  # a piece ending otherwise was cut mid-se
 _AFTER_DUE = " ，,、：:"  # separators between a step's due phrase and its work
 _STEP_END = " ；;。"
 _DEADLINE_ISSUES = {
-    "missing_deadline": "未填写完成时间 (no deadline)",
-    "open_deadline": "完成时间未定 (open-ended deadline)",
-    "unparsed_date": "完成时间无法识别 (deadline unreadable)",
+    "missing_deadline": "未填写完成时间",
+    "open_deadline": "完成时间未定",
+    "unparsed_date": "完成时间无法识别",
 }
 
 
@@ -234,8 +234,7 @@ class _Parser:
             shown = "、".join(labels) or "无"
             self.finding(
                 "unknown_city",
-                f"第{index}组场景（第{first.line}行起）地市不明，标注为：{shown} "
-                f"(city of block {index} unknown, labels: {shown})",
+                f"第{index}组场景（第{first.line}行起）地市不明，标注为：{shown}",
                 SourceRef(self.file, first.line, shown),
             )
         prefix = city or f"block{index}"
@@ -256,7 +255,7 @@ class _Parser:
         for item in items:
             if not item.milestones and not any(c.kind == "sub_scene" for c in item.children):
                 self.finding(
-                    "no_milestones", f"{item.key} 没有工作计划节点 (no milestones)", item.source, item.key
+                    "no_milestones", f"{item.key} 没有工作计划节点", item.source, item.key
                 )
         if not any(item.milestones for item in items):
             raise self.fail(
@@ -284,7 +283,7 @@ class _Parser:
         )
         if issue := deadline_issue(deadline):
             self.finding(
-                issue, f"{key}：{_DEADLINE_ISSUES[issue]}，完成时间栏为“{deadline.text}”", item.source, key
+                issue, f"{key}：{_DEADLINE_ISSUES[issue]}（完成时间栏为“{deadline.text}”）", item.source, key
             )
         for sub, following in zip(subs, subs[1:] + [None]):
             end = following.start() if following else len(desc.text)
@@ -325,7 +324,7 @@ class _Parser:
         lead = plan[: marks[0].start() if marks else len(plan)].strip()
         if lead:
             self.finding(
-                "unnumbered_step", f"{key} 工作计划中有未编号的内容：{lead} (unnumbered plan text)",
+                "unnumbered_step", f"{key} 工作计划中有未编号的内容：{lead}",
                 SourceRef(self.file, desc.line_at(start), lead), key,
             )
         milestones = []
@@ -349,7 +348,7 @@ class _Parser:
         if due is None or (due.due is None and due.precision == UNPARSED):
             self.finding(
                 "unparsed_date",
-                f"{key} 第{seq}项节点没有可识别的时间 (milestone {seq} has no readable date)",
+                f"{key} 第{seq}项节点没有可识别的时间",
                 source, key, seq,
             )
         if due is None:
@@ -357,8 +356,7 @@ class _Parser:
         elif due.due and deadline.due and due.due > deadline.due:
             self.finding(
                 "due_after_deadline",
-                f"{key} 第{seq}项节点“{due.text}”晚于完成时间“{deadline.text}” "
-                f"(milestone due {due.due} after the deadline {deadline.due})",
+                f"{key} 第{seq}项节点“{due.text}”（{due.due}）晚于完成时间“{deadline.text}”（{deadline.due}）",
                 source, key, seq,
             )
         return milestone

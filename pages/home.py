@@ -9,7 +9,7 @@ from dash import html
 from queries.status import default_as_of, rates
 from store import session_scope
 
-dash.register_page(__name__, path="/", name="全省总览", title="全省总览 · 信用应用场景推进监测平台")
+dash.register_page(__name__, path="/", name="全省总览", order=0, title="全省总览 · 信用应用场景推进监测平台")
 
 
 def _pct(num: int, den: int) -> str:

@@ -181,7 +181,9 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
                 .join(Department, Department.id == ItemDepartment.department_id))
     stmt = apply_filters(stmt, st, item, filters)
     if keys:
-        stmt = stmt.group_by(*keys.values()).order_by(*keys.values())
+        # cities in the province's customary order (杭州, 宁波, 温州 …), not by code point
+        order = [city.sort_order] if "city" in keys else []
+        stmt = stmt.group_by(*order, *keys.values()).order_by(*order, *keys.values())
     return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
 
 

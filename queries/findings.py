@@ -1,0 +1,45 @@
+"""Data-quality findings of the imports, with the record each one concerns."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from store.models import Finding, Milestone, Plan, Region, WorkItem
+
+FINDING_LABELS = {
+    "missing_deadline": "缺少完成时间",
+    "open_deadline": "完成时间不确定",
+    "due_after_deadline": "节点晚于完成时间",
+    "unparsed_date": "时间无法识别",
+    "unknown_city": "无法确定地市",
+    "no_schedule": "未列进度安排",
+    "milestone_due_inherited": "节点沿用完成时间",
+    "no_milestones": "没有工作节点",
+    "unnumbered_step": "未编号的工作计划",
+    "assumed_issue_date": "推定成文日期",
+    "assumed_issuer": "推定发文机关",
+}
+
+
+def finding_rows(session, plan: str | None = None) -> list[dict]:
+    city = aliased(Region)
+    stmt = (select(Plan.doc_no, Plan.title, Finding, city.name.label("city"), WorkItem.name.label("item"),
+                   Milestone.seq)
+            .join(Plan, Plan.id == Finding.plan_id)
+            .outerjoin(WorkItem, WorkItem.id == Finding.work_item_id)
+            .outerjoin(city, city.id == WorkItem.city_id)
+            .outerjoin(Milestone, Milestone.id == Finding.milestone_id)
+            .order_by(Plan.issue_date.desc(), Finding.id))
+    if plan:
+        stmt = stmt.where(Plan.key == plan)
+    return [{
+        "plan": r["doc_no"] or r["title"],
+        "kind": r["Finding"].kind,
+        "kind_label": FINDING_LABELS.get(r["Finding"].kind, r["Finding"].kind),
+        "city": r["city"],
+        "item": r["item"],
+        "seq": r["seq"],
+        "message": r["Finding"].message,
+        "source": f"{r['Finding'].source_file}:{r['Finding'].source_line}",
+        "source_text": r["Finding"].source_text,
+    } for r in session.execute(stmt).mappings()]
