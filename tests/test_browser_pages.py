@@ -1,6 +1,7 @@
 """The pages in headless Chromium: real figures from the
 bundled documents and demo progress, no console errors."""
 import pytest
+from playwright.sync_api import expect
 
 from queries.findings import finding_rows
 from queries.status import default_as_of, rates
@@ -34,7 +35,7 @@ def test_data_quality_page_lists_the_findings(loaded_app):
         page.wait_for_selector("#findings-grid .ag-row")
         assert page.url.endswith("/data-quality")
         rows = page.locator("#findings-grid .ag-center-cols-container .ag-row")
-        assert rows.count() == len(findings)
+        expect(rows).to_have_count(len(findings))  # retries while the grid renders
         grid = page.inner_text("#findings-grid")
         assert "缺少完成时间" in grid and "信用+风险防控" in grid
         assert "000_d6ec9d57f268dd20.txt:41" in grid
