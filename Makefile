@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: run test setup db browser clean
+.PHONY: run test setup db browser clean screenshots bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,3 +33,14 @@ test: setup browser
 
 clean:
 	rm -rf $(VENV) data/app.db data/app.db-wal data/app.db-shm
+
+# Screenshots of every page into docs/screenshots/ (starts the app on port 8059).
+screenshots: db browser
+	PORT=8059 $(BIN)/python app.py & pid=$$!; sleep 4; \
+	$(BIN)/python -m tools.screenshots http://127.0.0.1:8059; status=$$?; kill $$pid; exit $$status
+
+# Query timings at a scale tier: make bench TIER=M (generates bench/<tier>.db once).
+TIER ?= M
+bench: setup
+	test -f bench/$(TIER).db || $(BIN)/python -m bench.generate $(TIER) sqlite:///bench/$(TIER).db
+	$(BIN)/python -m bench.run sqlite:///bench/$(TIER).db

@@ -14,6 +14,7 @@ from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, t
 from importers import SOURCES_DIR
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
+from queries.cache import invalidate
 from queries.findings import finding_rows
 from queries.indicators import indicator_rows
 from queries.status import STATUSES, Filters
@@ -36,6 +37,7 @@ def _import(path: Path) -> None:
     try:
         with session_scope() as session:
             _echo_result(import_file(session, path))
+        invalidate()
     except (DocumentError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -66,6 +68,7 @@ def load_demo_cmd() -> None:
         if not session.scalar(select(func.count()).select_from(Milestone)):
             raise click.ClickException("no plans imported yet: run `flask --app app init-db` first")
         updates, obs = load_demo(session)
+    invalidate()
     click.echo(f"demo progress loaded: {updates} progress updates, {obs} indicator observations")
 
 
@@ -75,6 +78,7 @@ def clear_demo_cmd() -> None:
     """Remove the demo progress history (real reports stay)."""
     with session_scope() as session:
         updates, obs = clear_demo(session)
+    invalidate()
     click.echo(f"demo progress removed: {updates} progress updates, {obs} indicator observations")
 
 

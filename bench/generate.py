@@ -1,6 +1,6 @@
 """Deterministic synthetic data at the DESIGN §10 scale tiers.
 
-    python -m bench.generate M sqlite:///bench/m.db
+    python -m bench.generate M sqlite:///bench/M.db
 
 M: 5,000 work items, 25,000 milestones, 300,000 progress updates, 2,000
 indicators with 50,000 observations; L is ten times M.  Five years of plans,

@@ -1,7 +1,7 @@
 """Time the status engine's queries on a generated tier (cold cache: no memoization).
 
-    python -m bench.generate M sqlite:///bench/m.db
-    python -m bench.run sqlite:///bench/m.db [repeats]
+    python -m bench.generate M sqlite:///bench/M.db
+    python -m bench.run sqlite:///bench/M.db [repeats]
 
 Prints p50/p95 in milliseconds per query; the page callbacks are built on these.
 """

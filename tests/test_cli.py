@@ -198,3 +198,17 @@ def test_demo_progress_is_deterministic_and_removable(imported):
     assert not any(r["status"].startswith("done") for r in after if r["plan"] != "湖信用办〔2019〕9号")
     # the completion stated in the document itself (已完成) is not demo data and stays
     assert [r["item"] for r in after if r["status"].startswith("done")] == ["医信付"]
+
+
+def test_writes_invalidate_the_query_cache(imported):
+    """Every write clears the cache (in Redis when CACHE_REDIS_URL is set, so
+    all workers see it)."""
+    from queries.cache import cache
+
+    for command in (["load-demo"], ["clear-demo"], ["import", str(SCENE)]):
+        with imported.app_context():
+            cache.set("probe", 1)
+            assert cache.get("probe") == 1
+        assert run(imported, *command).exit_code == 0
+        with imported.app_context():
+            assert cache.get("probe") is None, command

@@ -1,7 +1,7 @@
 """Screenshots of every registered page at 1280×900 and 1920×1080 into
 docs/screenshots/ (the app must be running: `make run`).
 
-    python -m bench.screenshots [http://127.0.0.1:8050]
+    python -m tools.screenshots [http://127.0.0.1:8050]
 """
 from __future__ import annotations
 
