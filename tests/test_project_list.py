@@ -10,6 +10,7 @@ import pytest
 from importers import SOURCES_DIR, project_list
 from importers.dates import DONE, HALF_YEAR, MONTH, OPEN, QUARTER, YEAR
 from importers.parsed import DocumentError
+from tests.corrupt import shuffled_tabs
 
 D = date
 FILE = next(SOURCES_DIR.glob("001_*.txt"))
@@ -246,17 +247,7 @@ def test_random_bytes():
 
 def test_shuffled_tabs():
     """Each table row's tabs moved to random places."""
-    rng = random.Random(7)
-
-    def shuffle(line: str) -> str:
-        if line.count("\t") != 6 or line.startswith("序号"):
-            return line
-        chars = list(line.replace("\t", ""))
-        for _ in range(6):
-            chars.insert(rng.randrange(len(chars)), "\t")
-        return "".join(chars)
-
-    refused("\n".join(shuffle(line) for line in TEXT.split("\n")))
+    refused(shuffled_tabs(TEXT, 6, "序号", 7))
 
 
 def test_not_a_project_list():

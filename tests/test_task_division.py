@@ -9,6 +9,7 @@ import pytest
 from importers import SOURCES_DIR, task_division
 from importers.dates import MONTH, YEAR
 from importers.parsed import DocumentError
+from tests.corrupt import shuffled_tabs
 
 D = date
 FILE = next(SOURCES_DIR.glob("004_*.txt"))
@@ -168,17 +169,8 @@ def test_random_bytes():
 
 
 def test_shuffled_tabs():
-    rng = random.Random(11)
-
-    def shuffle(line: str) -> str:
-        if line.count("\t") != 4 or line.startswith("重点工作"):
-            return line
-        chars = list(line.replace("\t", ""))
-        for _ in range(4):
-            chars.insert(rng.randrange(len(chars)), "\t")
-        return "".join(chars)
-
-    refused("\n".join(shuffle(line) for line in LINES))
+    """Each table row's tabs moved to random places."""
+    refused(shuffled_tabs("\n".join(LINES), 4, "重点工作", 11))
 
 
 def test_merged_cells_shifted():
