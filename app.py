@@ -10,7 +10,7 @@ import os
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 from flask import Flask
 
 import cli
@@ -65,7 +65,7 @@ def navbar() -> dbc.Navbar:
 
 
 def layout():
-    return html.Div([dcc.Location(id="url"), navbar(), dbc.Container(dash.page_container, fluid=True)])
+    return html.Div([navbar(), dbc.Container(dash.page_container, fluid=True, className="pb-5")])
 
 
 if __name__ == "__main__":

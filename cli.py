@@ -171,7 +171,7 @@ def _write(data: bytes | str, fmt: str, output: Path | None) -> None:
 
 def _render(rows, fmt, headers, title) -> bytes | str:
     if fmt == "json":
-        return to_json(rows)
+        return to_json([{key: row[key] for key in headers} for row in rows])
     if fmt == "csv":
         return to_csv(rows, headers)
     return to_xlsx(rows, headers, title)

@@ -79,11 +79,12 @@ def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     keys = list(headers)
+    status_col = next((keys.index(k) + 1 for k in ("status", "status_text") if k in keys), None)
     for row in rows:
         ws.append([display_value(k, row.get(k)) for k in keys])
-        if "status" in row:
-            cell = ws.cell(row=ws.max_row, column=keys.index("status") + 1)
-            cell.fill = PatternFill("solid", fgColor=STATUS_FILLS.get(row["status"], "FFFFFF"))
+        if status_col and row.get("status") in STATUS_FILLS:
+            ws.cell(row=ws.max_row, column=status_col).fill = PatternFill(
+                "solid", fgColor=STATUS_FILLS[row["status"]])
     for col, key in enumerate(keys, start=1):
         width = max([_text_width(headers[key])] +
                     [_text_width(display_value(key, r.get(key))) for r in rows[:500]])

@@ -32,16 +32,39 @@ def capped(value: float | None) -> float | None:
     return None if value is None else min(1.0, max(0.0, value))
 
 
-def required_value(baseline: float | None, baseline_year: int | None, target: float | None,
-                   due: date | None, on: date) -> float | None:
-    """The linear path from the baseline (end of its year) to the target (its due
-    date): the value an indicator should have reached on ``on``."""
-    if None in (baseline, baseline_year, target, due):
+def pace_start(baseline_year: int | None, plan_issued: date) -> date:
+    """Where the required path starts: the end of the baseline year, else the
+    day the plan was issued."""
+    return date(baseline_year, 12, 31) if baseline_year else plan_issued
+
+
+def required_share(start: date, due: date | None, on: date) -> float | None:
+    """The share of the way from start to target that should be covered on ``on``
+    (linear pace), 0..1."""
+    if due is None or due <= start:
         return None
-    start = date(baseline_year, 12, 31)
-    if on <= start:
-        return baseline
-    if on >= due:
-        return target
-    share = (on - start).days / (due - start).days
-    return baseline + (target - baseline) * share
+    return min(1.0, max(0.0, (on - start).days / (due - start).days))
+
+
+def required_value(start_value: float | None, start: date, target: float | None,
+                   due: date | None, on: date) -> float | None:
+    """The value an indicator should have reached on ``on`` on the linear path."""
+    share = required_share(start, due, on)
+    if share is None or target is None:
+        return None
+    return (start_value or 0.0) + (target - (start_value or 0.0)) * share
+
+
+PACE_LABELS = {"met": "已达标", "on_pace": "进度正常", "behind": "落后于进度", "no_data": "暂无数据"}
+
+
+def pace(raw: float | None, start: date, due: date | None, on: date) -> str:
+    """met / on_pace / behind / no_data: is the latest actual on the required path?"""
+    if raw is None:
+        return "no_data"
+    if raw >= 1:
+        return "met"
+    share = required_share(start, due, on)
+    if share is None or on >= due:
+        return "behind"
+    return "on_pace" if raw >= share else "behind"

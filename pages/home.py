@@ -1,41 +1,102 @@
-"""全省总览 (placeholder until the dashboard issue): headline figures as of the
-latest reported date, straight from the status engine."""
+"""全省总览: how the province stands as of the chosen date — headline figures
+(each linking to its rows), rates per city, the most overdue items, recent
+completions."""
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-from queries.status import default_as_of, rates
-from store import session_scope
+from components.cards import card_row, kpi_card, page_header
+from components.figures import city_rates_figure
+from components.filters import filter_bar, read_view
+from components.grid import data_grid, export_filename, link_column
+from components.status import AMBER, RED, pct, rag_text, status_text
+from queries import api
 
-dash.register_page(__name__, path="/", name="全省总览", order=0, title="全省总览 · 信用应用场景推进监测平台")
+dash.register_page(__name__, path="/", name="全省总览", order=0,
+                   title="全省总览 · 信用应用场景推进监测平台")
 
-
-def _pct(num: int, den: int) -> str:
-    return f"{num / den:.1%}（{num}/{den}）" if den else "—（无到期节点）"
-
-
-def card(label: str, value: str, test_id: str) -> dbc.Col:
-    return dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div(label, className="text-muted small"),
-        html.Div(value, className="fs-4 fw-bold", id=test_id),
-    ])), md=3, className="mb-3")
+TOP = 10
 
 
-def layout(**_query):
-    with session_scope() as session:
-        as_of = default_as_of(session)
-        row = rates(session, as_of)[0]
+def layout(**query):
+    view = read_view(query)
+    row = api.summary(view.as_of, view.filters)
     if not row["total"]:
-        return dbc.Alert("尚未导入任何计划。请运行 flask --app app init-db 导入随附文件。", color="warning")
+        return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint(view)])
+    items = api.rates(view.as_of, "item", view.filters)
+    indicators = api.indicator_table(view.as_of, view.filters)
+    judged = [i for i in indicators if i["pace"] != "no_data"]
+    on_track = sum(i["pace"] in ("met", "on_pace") for i in judged)
+    href = view.href
+    cards = [
+        kpi_card("工作事项", f"{len(items):,}项", href("/cities"), card_id="kpi-items",
+                 note=f"{sum(i['rag'] == 'red' for i in items)}项有逾期节点"),
+        kpi_card("工作节点（已到期/总数）", f"{row['due_by']:,} / {row['total']:,}",
+                 href("/milestones"), card_id="kpi-milestones"),
+        kpi_card("进度完成率", pct(row["done_due"], row["due_by"]), href("/milestones", status="done_on_time,done_late"),
+                 card_id="kpi-progress", note="已到期节点中已完成的比例"),
+        kpi_card("按时完成率", pct(row["on_time_due"], row["due_by"]), href("/milestones", status="done_on_time"),
+                 card_id="kpi-on-time", note="已到期节点中按时完成的比例"),
+        kpi_card("逾期未完成", f"{row['overdue']:,}个", href("/overdue", status="overdue"), card_id="kpi-overdue",
+                 note=f"累计逾期 {row['overdue_days']:,} 天", colour=RED if row["overdue"] else None),
+        kpi_card("临期（30天内到期）", f"{row['due_soon']:,}个", href("/overdue", status="due_soon"),
+                 card_id="kpi-due-soon", colour=AMBER if row["due_soon"] else None),
+        kpi_card("总体完成率", pct(row["done"], row["total"]), href("/milestones"), card_id="kpi-overall"),
+        kpi_card("指标进度正常", f"{on_track} / {len(judged)}", href("/indicators"), card_id="kpi-indicators",
+                 note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
+    ]
+    worst = sorted((i for i in items if i["overdue"]), key=lambda i: (-i["overdue_days"], i["item"]))[:TOP]
+    recent = recent_completions(view)
     return html.Div([
-        html.H3(f"全省总览（截至{as_of.year}年{as_of.month}月{as_of.day}日）", id="as-of-title"),
+        page_header("全省总览", view),
+        filter_bar(view),
+        card_row(cards),
+        dbc.Card(dbc.CardBody(dcc.Graph(id="city-rates", figure=city_rates_figure(
+            api.rates(view.as_of, "city", view.filters)), config={"displaylogo": False})), className="mb-4"),
         dbc.Row([
-            card("工作节点", f"{row['total']:,}个", "kpi-total"),
-            card("进度完成率", _pct(row["done_due"], row["due_by"]), "kpi-progress"),
-            card("按时完成率", _pct(row["on_time_due"], row["due_by"]), "kpi-on-time"),
-            card("逾期未完成", f"{row['overdue']:,}个", "kpi-overdue"),
+            dbc.Col([html.H5("逾期最严重的工作事项"), data_grid(
+                "worst-items", [item_row(i) for i in worst], WORST_COLUMNS,
+                title=f"逾期最严重的工作事项（截至{view.as_of}）",
+                filename=export_filename("逾期工作事项", view.as_of), empty="没有逾期的工作事项")], lg=6),
+            dbc.Col([html.H5("近30天报送完成的节点"), data_grid(
+                "recent-done", recent, RECENT_COLUMNS, title=f"近30天完成的工作节点（截至{view.as_of}）",
+                filename=export_filename("近期完成节点", view.as_of), empty="近30天没有新报送完成的节点")], lg=6),
         ]),
-        html.P("完整的总览、地市对比与场景详情页面将在后续版本中提供。", className="text-muted"),
     ])
+
+
+def item_row(i: dict) -> dict:
+    return {**i, "rag_text": rag_text(i["rag"]), "overdue_count": i["overdue"]}
+
+
+WORST_COLUMNS = [
+    {"field": "city", "headerName": "地市", "width": 80},
+    link_column("item", "工作事项", "/item/{item_id}", flex=1, minWidth=160),
+    {"field": "overdue_count", "headerName": "逾期节点", "width": 115},
+    {"field": "overdue_days", "headerName": "逾期天数", "width": 115},
+    {"field": "rag_text", "headerName": "状态", "width": 100, "cellClassRules": {
+        "rag-red": "params.data.rag == 'red'", "rag-amber": "params.data.rag == 'amber'"}},
+]
+RECENT_COLUMNS = [
+    {"field": "completed_on", "headerName": "完成日期", "width": 120},
+    {"field": "last_reported_on", "headerName": "报送日期", "width": 120},
+    {"field": "city", "headerName": "地市", "width": 80},
+    link_column("item", "工作事项", "/item/{item_id}", width=150),
+    {"field": "milestone", "headerName": "工作节点", "flex": 1, "minWidth": 180},
+    {"field": "status_text", "headerName": "状态", "width": 120},
+]
+
+
+def recent_completions(view) -> list[dict]:
+    rows = api.recent_completions(view.as_of, view.filters, days=30, limit=TOP)
+    return [{**r, "status_text": status_text(r["status"])} for r in rows]
+
+
+def empty_store_hint(view):
+    return dbc.Alert([
+        html.H5("暂无可显示的数据"),
+        html.P("筛选条件下没有工作节点，或尚未导入计划。"),
+        html.P(["导入随附文件并加载演示进度：", html.Code("flask --app app init-db && flask --app app load-demo")]),
+    ], color="info")

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from metrics.attainment import attainment, capped
+from metrics.attainment import attainment, capped, pace, pace_start, required_value
 from queries.status import Filters
 from store.models import Department, Indicator, IndicatorObservation, ItemDepartment, Plan, Region, WorkItem
 
@@ -31,7 +31,7 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
     obs = aliased(IndicatorObservation, name="latest_obs")
     city, item_city, item = aliased(Region), aliased(Region), aliased(WorkItem)
     stmt = (
-        select(Indicator, Plan.doc_no, Plan.title, city.name.label("city"),
+        select(Indicator, Plan.doc_no, Plan.title, Plan.issue_date, city.name.label("city"),
                item_city.name.label("item_city"), item.name.label("item"),
                obs.value, obs.met, obs.observed_on)
         .join(Plan, Plan.id == Indicator.plan_id)
@@ -55,6 +55,7 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
         ind: Indicator = r["Indicator"]
         raw = attainment(r["value"], ind.target, ind.baseline, ind.direction, r["met"],
                          ind.qualitative)
+        start = pace_start(ind.baseline_year, r["issue_date"])
         rows.append({
             "plan": r["doc_no"] or r["title"], "scope": ind.scope,
             "city": r["city"] or r["item_city"], "item": r["item"], "name": ind.name,
@@ -63,5 +64,12 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
             "direction": ind.direction, "due": ind.due.isoformat() if ind.due else None,
             "attribute": ind.attribute, "source_text": ind.source_text,
             "latest_actual": r["value"], "attainment": capped(raw),
+            # beyond the export contract: for the pages
+            "indicator_id": ind.id, "item_id": ind.work_item_id, "target_text": ind.target_text,
+            "baseline_text": ind.baseline_text, "qualitative": ind.qualitative, "met": r["met"],
+            "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
+            "attainment_raw": raw,
+            "required": required_value(ind.baseline, start, ind.target, ind.due, as_of),
+            "pace": pace(raw, start, ind.due, as_of),
         })
     return rows

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from queries.status import DUE_SOON_DAYS, Filters, apply_filters, milestone_status
+from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, milestone_status
 from store.models import Department, ItemDepartment, Milestone, Plan, Region, WorkItem
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
@@ -18,7 +18,11 @@ STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_ty
 
 
 def status_rows(session, as_of: date, filters: Filters = Filters(),
-                due_soon_days: int = DUE_SOON_DAYS) -> list[dict]:
+                due_soon_days: int = DUE_SOON_DAYS, done_reported_after: date | None = None,
+                limit: int | None = None) -> list[dict]:
+    """The status table; ``done_reported_after`` keeps the milestones whose
+    completion was reported after that day (newest first) and ``limit`` cuts the
+    list, both in SQL."""
     st = milestone_status(as_of, due_soon_days)
     item, sub = aliased(WorkItem), aliased(WorkItem)
     city, county = aliased(Region), aliased(Region)
@@ -27,8 +31,9 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),
             item.id.label("item_id"), item.number, item.name.label("item"),
             sub.name.label("sub_item"), item.item_type, item.scope, item.deadline,
-            Milestone.seq, Milestone.text, Milestone.due, Milestone.due_text,
-            st.c.status, st.c.completed_on, st.c.days_overdue,
+            Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, Milestone.due,
+            Milestone.due_text, st.c.status, st.c.completed_on, st.c.days_overdue, st.c.state,
+            st.c.last_reported_on, st.c.last_note, Plan.key.label("plan_key"),
         )
         .select_from(st)
         .join(Milestone, Milestone.id == st.c.milestone_id)
@@ -40,7 +45,14 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
         .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, item.sort_order,
                   sub.sort_order, Milestone.seq)
     )
-    rows = session.execute(apply_filters(stmt, st, item, filters)).mappings().all()
+    stmt = apply_filters(stmt, st, item, filters)
+    if done_reported_after:
+        stmt = stmt.where(st.c.status.in_(DONE), st.c.last_reported_on > done_reported_after)
+        stmt = stmt.order_by(None).order_by(st.c.last_reported_on.desc(), st.c.completed_on.desc(),
+                                            Milestone.id)
+    if limit:
+        stmt = stmt.limit(limit)
+    rows = session.execute(stmt).mappings().all()
     depts = departments_of(session, {r["item_id"] for r in rows})
     return [
         {
@@ -62,6 +74,10 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             "status": r["status"],
             "completed_on": _iso(r["completed_on"]),
             "days_overdue": r["days_overdue"],
+            # beyond the export contract: for the pages
+            "item_id": r["item_id"], "milestone_id": r["milestone_id"], "plan_key": r["plan_key"],
+            "state": r["state"], "last_reported_on": _iso(r["last_reported_on"]),
+            "last_note": r["last_note"],
         }
         for r in rows
     ]

@@ -1,0 +1,110 @@
+"""The as-of date and the plan/city/department filters: read from the URL,
+shown as a bar on every page, written back to the URL when changed (so a link
+reproduces the view and browser back/forward work)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import parse_qsl, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from queries import api
+from queries.status import STATUSES, Filters
+
+FIELDS = ("as_of", "plan", "city", "department")
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page shows: the review date, the filters, and what was wrong with
+    the URL (an unknown city, a bad date…), so the page can say so."""
+
+    as_of: date
+    filters: Filters
+    problems: tuple[str, ...] = field(default=())
+
+    def query(self, **changes) -> str:
+        """The URL query string of this view, with ``changes`` (None removes)."""
+        params = {"as_of": self.as_of.isoformat(), "plan": self.filters.plan,
+                  "city": self.filters.city, "department": self.filters.department,
+                  "status": ",".join(self.filters.statuses) or None}
+        params.update(changes)
+        return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+    def href(self, path: str, **changes) -> str:
+        return path + self.query(**changes)
+
+    def with_filters(self, **changes) -> "View":
+        return replace(self, filters=replace(self.filters, **changes))
+
+
+def read_view(query: dict) -> View:
+    """Parse the page's query parameters; unknown values are dropped with a note."""
+    problems = []
+    options = api.choices()
+    as_of = api.default_as_of()
+    if query.get("as_of"):
+        try:
+            as_of = date.fromisoformat(str(query["as_of"]))
+        except ValueError:
+            problems.append(f"日期“{query['as_of']}”无法识别（格式：YYYY-MM-DD），已使用默认日期")
+
+    def known(name: str, allowed, label: str):
+        value = query.get(name) or None
+        if value is not None and value not in allowed:
+            problems.append(f"未知的{label}“{value}”，已忽略该筛选条件")
+            return None
+        return value
+
+    statuses = tuple(s for s in str(query.get("status") or "").split(",") if s)
+    if any(s not in STATUSES for s in statuses):
+        problems.append(f"未知的状态“{query['status']}”，已忽略")
+        statuses = ()
+    filters = Filters(
+        plan=known("plan", {p["value"] for p in options["plans"]}, "计划"),
+        city=known("city", options["cities"], "地市"),
+        department=known("department", options["departments"], "部门"),
+        statuses=statuses,
+    )
+    return View(as_of, filters, tuple(problems))
+
+
+def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
+    """The controls; each carries a pattern id {"type": "filter", "name": field}."""
+    options = api.choices()
+    controls = {
+        "as_of": ("截至日期", dcc.Input(type="date", value=view.as_of.isoformat(),
+                                      id={"type": "filter", "name": "as_of"}, className="form-control")),
+        "plan": ("计划文件", dcc.Dropdown(options["plans"], view.filters.plan, placeholder="全部计划",
+                                       id={"type": "filter", "name": "plan"})),
+        "city": ("地市", dcc.Dropdown(options["cities"], view.filters.city, placeholder="全省",
+                                    id={"type": "filter", "name": "city"})),
+        "department": ("部门", dcc.Dropdown(options["departments"], view.filters.department,
+                                          placeholder="全部部门", id={"type": "filter", "name": "department"})),
+    }
+    cols = [dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control],
+                    md=2 if name in ("as_of", "city") else 3)
+            for name, (label, control) in controls.items() if name in fields]
+    bar = [dbc.Row(cols, className="g-2 align-items-end")]
+    bar += [dbc.Alert(p, color="warning", className="mt-2 mb-0 py-2") for p in view.problems]
+    return html.Div(bar, className="filter-bar mb-3", id="filter-bar")
+
+
+@callback(
+    Output("_pages_location", "search"),
+    Input({"type": "filter", "name": ALL}, "value"),
+    State("_pages_location", "search"),
+    prevent_initial_call=True,
+)
+def filters_to_url(values, search):
+    """A changed control rewrites the URL; the page re-renders from it."""
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    for item, value in zip(ctx.inputs_list[0], values):
+        name = item["id"]["name"]
+        if value in (None, "", []):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return "?" + urlencode(params)

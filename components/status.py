@@ -1,0 +1,57 @@
+"""How a status looks everywhere: Chinese label, an icon (so colour is never the
+only signal) and a colour from a colour-blind-safe palette (Okabe–Ito)."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+
+from queries.status import STATUS_LABELS
+
+GREEN, AMBER, RED, GREY, BLUE = "#009E73", "#E69F00", "#D55E00", "#8C8C8C", "#0072B2"
+
+STATUS_STYLE = {  # code: (icon, colour)
+    "done_on_time": ("✔", GREEN),
+    "done_late": ("✔", AMBER),
+    "overdue": ("✖", RED),
+    "due_soon": ("⏰", AMBER),
+    "not_due": ("○", GREY),
+    "open": ("∞", GREY),
+}
+RAG_STYLE = {  # rag: (label, icon, colour)
+    "green": ("正常", "●", GREEN),
+    "amber": ("预警", "▲", AMBER),
+    "red": ("滞后", "■", RED),
+}
+ITEM_STATUS_LABELS = {"done": "已完成", "overdue": "有逾期节点", "not_started": "未启动",
+                      "in_progress": "推进中"}
+
+
+def status_text(code: str) -> str:
+    """'✖ 逾期未完成' — the label with its icon, for tables and exports."""
+    icon, _ = STATUS_STYLE[code]
+    return f"{icon} {STATUS_LABELS[code]}"
+
+
+def rag_text(rag: str) -> str:
+    label, icon, _ = RAG_STYLE[rag]
+    return f"{icon} {label}"
+
+
+def status_badge(code: str) -> dbc.Badge:
+    _, colour = STATUS_STYLE[code]
+    return dbc.Badge(status_text(code), color=colour, className="status-badge",
+                     style={"backgroundColor": colour})
+
+
+def rag_badge(rag: str) -> dbc.Badge:
+    _, _, colour = RAG_STYLE[rag]
+    return dbc.Badge(rag_text(rag), style={"backgroundColor": colour}, className="status-badge")
+
+
+# ag-grid: colour a status cell by the row's raw status code
+STATUS_CELL_CLASSES = {f"status-{code}": f"params.data.status == '{code}'" for code in STATUS_STYLE}
+RAG_CELL_CLASSES = {f"rag-{rag}": f"params.data.rag == '{rag}'" for rag in RAG_STYLE}
+
+
+def pct(num: int, den: int) -> str:
+    """'83.1%（192/231）'; a rate with nothing due is a dash, not 0%."""
+    return f"{num / den:.1%}（{num}/{den}）" if den else "—（0/0）"

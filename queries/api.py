@@ -1,0 +1,78 @@
+"""What the pages ask for: memoized queries with plain, hashable arguments.
+
+Every function opens its own session and returns plain rows (lists of dicts),
+so flask-caching can key them on their arguments and any worker can reuse
+them; writes call ``queries.cache.invalidate()``.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from queries import findings as _findings
+from queries import indicators as _indicators
+from queries import status as _status
+from queries import status_table as _table
+from queries.cache import cache
+from queries.status import Filters
+from store import session_scope
+from store.models import Department, Plan, Region
+
+
+def _due_soon_days() -> int:
+    return current_app.config["DUE_SOON_DAYS"]
+
+
+@cache.memoize()
+def default_as_of() -> date:
+    with session_scope() as s:
+        return _status.default_as_of(s)
+
+
+@cache.memoize()
+def rates(as_of: date, by: str = "province", filters: Filters = Filters()) -> list[dict]:
+    with session_scope() as s:
+        return _status.rates(s, as_of, by, filters, _due_soon_days())
+
+
+def summary(as_of: date, filters: Filters = Filters()) -> dict:
+    return rates(as_of, "province", filters)[0]
+
+
+@cache.memoize()
+def status_table(as_of: date, filters: Filters = Filters()) -> list[dict]:
+    with session_scope() as s:
+        return _table.status_rows(s, as_of, filters, _due_soon_days())
+
+
+@cache.memoize()
+def recent_completions(as_of: date, filters: Filters = Filters(), days: int = 30,
+                       limit: int = 10) -> list[dict]:
+    with session_scope() as s:
+        return _table.status_rows(s, as_of, filters, _due_soon_days(),
+                                  done_reported_after=as_of - timedelta(days=days), limit=limit)
+
+
+@cache.memoize()
+def indicator_table(as_of: date, filters: Filters = Filters()) -> list[dict]:
+    with session_scope() as s:
+        return _indicators.indicator_rows(s, as_of, filters)
+
+
+@cache.memoize()
+def findings(plan: str | None = None) -> list[dict]:
+    with session_scope() as s:
+        return _findings.finding_rows(s, plan)
+
+
+@cache.memoize()
+def choices() -> dict:
+    """The values the filter controls offer: plans, cities, departments."""
+    with session_scope() as s:
+        plans = [{"value": key, "label": doc_no or title} for key, doc_no, title in s.execute(
+            select(Plan.key, Plan.doc_no, Plan.title).order_by(Plan.issue_date.desc()))]
+        cities = list(s.scalars(select(Region.name).where(Region.level == "city").order_by(Region.sort_order)))
+        departments = sorted(set(s.scalars(select(Department.name))))
+        return {"plans": plans, "cities": cities, "departments": departments}
