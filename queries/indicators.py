@@ -45,6 +45,8 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
         stmt = stmt.where(Plan.key == filters.plan)
     if filters.city:
         stmt = stmt.where(func.coalesce(city.name, item_city.name) == filters.city)
+    if filters.item_id is not None:
+        stmt = stmt.where(Indicator.work_item_id == filters.item_id)
     if filters.department:
         involved = (select(ItemDepartment.work_item_id)
                     .join(Department, Department.id == ItemDepartment.department_id)

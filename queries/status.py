@@ -59,6 +59,7 @@ class Filters:
     county: str | None = None
     department: str | None = None  # a department taking part (lead or co-operating)
     statuses: tuple[str, ...] = ()
+    item_id: int | None = None  # one work item (scene, project, task)
 
 
 def latest_update_id(as_of: date):
@@ -124,6 +125,8 @@ def apply_filters(stmt, st, item, f: Filters):
         stmt = stmt.where(item.id.in_(involved))
     if f.statuses:
         stmt = stmt.where(st.c.status.in_(f.statuses))
+    if f.item_id is not None:
+        stmt = stmt.where(item.id == f.item_id)
     return stmt
 
 
