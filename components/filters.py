@@ -103,8 +103,10 @@ def filters_to_url(values, search):
     params = dict(parse_qsl((search or "").lstrip("?")))
     for item, value in zip(ctx.inputs_list[0], values):
         name = item["id"]["name"]
+        if name == "as_of" and not value:
+            continue  # a date being typed or cleared is not a new view
         if value in (None, "", []):
             params.pop(name, None)
-        else:
-            params[name] = value
+        else:  # a multi-select's list becomes "a,b" (as the status parameter is written)
+            params[name] = ",".join(map(str, value)) if isinstance(value, list) else value
     return "?" + urlencode(params)

@@ -13,6 +13,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_updat
 from components.export import to_csv, to_xlsx
 
 DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": True,
+               "wrapHeaderText": True, "autoHeaderHeight": True,
                "autoHeight": True, "cellStyle": {"lineHeight": "1.55", "paddingTop": "6px",
                                                  "paddingBottom": "6px"}}
 

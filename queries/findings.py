@@ -1,7 +1,7 @@
 """Data-quality findings of the imports, with the record each one concerns."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from store.models import Finding, Milestone, Plan, Region, WorkItem
@@ -22,13 +22,16 @@ FINDING_LABELS = {
 
 
 def finding_rows(session, plan: str | None = None) -> list[dict]:
+    """One row per finding; ``item_id`` is the work item it concerns (directly or
+    through its milestone), None for a finding about the plan as a whole."""
     city = aliased(Region)
-    stmt = (select(Plan.doc_no, Plan.title, Finding, city.name.label("city"), WorkItem.name.label("item"),
-                   Milestone.seq)
+    item_id = func.coalesce(Finding.work_item_id, Milestone.work_item_id)
+    stmt = (select(Plan.doc_no, Plan.title, Finding, city.name.label("city"), WorkItem.id.label("item_id"),
+                   WorkItem.name.label("item"), Milestone.seq)
             .join(Plan, Plan.id == Finding.plan_id)
-            .outerjoin(WorkItem, WorkItem.id == Finding.work_item_id)
-            .outerjoin(city, city.id == WorkItem.city_id)
             .outerjoin(Milestone, Milestone.id == Finding.milestone_id)
+            .outerjoin(WorkItem, WorkItem.id == item_id)
+            .outerjoin(city, city.id == WorkItem.city_id)
             .order_by(Plan.issue_date.desc(), Finding.id))
     if plan:
         stmt = stmt.where(Plan.key == plan)
@@ -37,6 +40,7 @@ def finding_rows(session, plan: str | None = None) -> list[dict]:
         "kind": r["Finding"].kind,
         "kind_label": FINDING_LABELS.get(r["Finding"].kind, r["Finding"].kind),
         "city": r["city"],
+        "item_id": r["item_id"],
         "item": r["item"],
         "seq": r["seq"],
         "message": r["Finding"].message,

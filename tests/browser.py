@@ -44,3 +44,21 @@ def browser_page(width=1280, height=900):
             yield page
         finally:
             browser.close()
+
+
+def filter_control(page, name: str):
+    """The filter bar's control for URL parameter ``name`` (pattern id, JSON-keyed)."""
+    return page.locator(f"""[id='{{"name":"{name}","type":"filter"}}']""")
+
+
+def pick(page, name: str, option: str) -> None:
+    """Choose ``option`` in the filter dropdown ``name`` (type to search, Enter)."""
+    filter_control(page, name).click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+
+
+def set_as_of(page, iso: str) -> None:
+    """Set the as-of date and wait until the URL carries it."""
+    page.fill("input[type=date]", iso)
+    page.wait_for_function(f"location.search.includes('as_of={iso}')")

@@ -4,26 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from queries.findings import finding_rows
-from queries.status import default_as_of, rates
 from store import session_scope
 from tests.browser import browser_page, serve
 
 pytestmark = pytest.mark.browser
-
-
-def test_home_page_shows_headline_figures(loaded_app, tmp_path):
-    with loaded_app.app_context(), session_scope() as session:
-        as_of = default_as_of(session)
-        row = rates(session, as_of)[0]
-    with serve(loaded_app) as url, browser_page() as page:
-        page.goto(url + "/")
-        page.wait_for_selector("#kpi-total")
-        assert page.inner_text("#kpi-total") == f"{row['total']:,}个"
-        assert f"（{row['done_due']}/{row['due_by']}）" in page.inner_text("#kpi-progress")
-        assert f"{as_of.year}年{as_of.month}月{as_of.day}日" in page.inner_text("#as-of-title")
-        assert "全省总览" in page.title()
-        page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
-        assert page.errors == []
 
 
 def test_data_quality_page_lists_the_findings(loaded_app):

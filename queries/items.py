@@ -1,0 +1,218 @@
+"""Work items in detail, for the city and item pages: an item's header (plan,
+region, departments, parent, sub-scenes, children), where its milestones were
+read from, its progress-update history and data-quality findings, and the
+work-item list of a city.  Statuses are not computed here: they come from
+queries/status.py through queries/api.py.
+
+The raw functions take a session; the memoized wrappers at the bottom take
+plain hashable arguments and are what the pages call.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from queries.cache import cache
+from queries.findings import FINDING_LABELS
+from queries.status import Filters
+from queries.status_table import departments_of
+from store import session_scope
+from store.models import (
+    PROGRESS_STATES,
+    Department,
+    Finding,
+    ItemDepartment,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    Region,
+    WorkItem,
+)
+
+# The items that carry milestones and are assessed; groups and sub-scenes only structure them.
+ASSESSED_KINDS = ("scene", "project", "task")
+KIND_LABELS = {"scene": "场景", "sub_scene": "子场景", "project": "项目", "task": "任务", "group": "任务组"}
+
+
+def display_name(name: str, county: str | None) -> str:
+    """钱江分应用（萧山区）: a county variant is its own item and says so."""
+    return f"{name}（{county}）" if county else name
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _source(file: str | None, line: int | None) -> str | None:
+    """'000_d6ec9d57f268dd20.txt:61', the pointer a user checks the document with."""
+    return f"{file}:{line}" if file else None
+
+
+def header_row(session, item_id: int) -> dict | None:
+    """Everything the item page shows above its tables; None for an unknown id."""
+    city, county = aliased(Region), aliased(Region)
+    found = session.execute(
+        select(WorkItem, Plan, city.name, county.name)
+        .join(Plan, Plan.id == WorkItem.plan_id)
+        .outerjoin(city, city.id == WorkItem.city_id)
+        .outerjoin(county, county.id == WorkItem.county_id)
+        .where(WorkItem.id == item_id)
+    ).one_or_none()
+    if found is None:
+        return None
+    item, plan, city_name, county_name = found
+    depts = departments_of(session, {item.id})[item.id]
+    related = aliased(WorkItem)
+    related_county = aliased(Region)
+    rows = session.execute(
+        select(related.id, related.kind, related.number, related.name, related.description,
+               related.parent_id, related.source_file, related.source_line, related.source_text,
+               related_county.name.label("county"))
+        .outerjoin(related_county, related_county.id == related.county_id)
+        .where(or_(related.parent_id == item.id, related.id == item.parent_id))
+        .order_by(related.sort_order, related.id)
+    ).mappings().all()
+
+    def brief(r) -> dict:
+        return {"id": r["id"], "kind": r["kind"], "number": r["number"], "name": r["name"],
+                "county": r["county"]}
+
+    parent = next((brief(r) for r in rows if r["id"] == item.parent_id), None)
+    children = [r for r in rows if r["parent_id"] == item.id]
+    return {
+        "id": item.id, "kind": item.kind, "kind_label": KIND_LABELS.get(item.kind, item.kind),
+        "number": item.number, "name": item.name, "item_type": item.item_type, "scope": item.scope,
+        "description": item.description, "deadline": _iso(item.deadline),
+        "deadline_text": item.deadline_text, "deadline_precision": item.deadline_precision,
+        "source": _source(item.source_file, item.source_line), "source_text": item.source_text,
+        "plan_key": plan.key, "plan": plan.label, "plan_doc_no": plan.doc_no, "plan_title": plan.title,
+        "plan_issuer": plan.issuer, "plan_issue_date": _iso(plan.issue_date),
+        "city": city_name, "county": county_name, "lead": depts["lead"], "coop": depts["coop"],
+        "parent": parent,
+        "sub_scenes": [{**brief(r), "description": r["description"],
+                        "source": _source(r["source_file"], r["source_line"]),
+                        "source_text": r["source_text"]}
+                       for r in children if r["kind"] == "sub_scene"],
+        "children": [brief(r) for r in children if r["kind"] != "sub_scene"],
+    }
+
+
+def milestone_source_rows(session, item_id: int) -> list[dict]:
+    """The item's milestones with the sentence each was read from, in document order."""
+    sub = aliased(WorkItem)
+    stmt = (select(Milestone.id, Milestone.seq, Milestone.text, Milestone.due_text,
+                   Milestone.due_precision, Milestone.due_inherited, Milestone.source_file,
+                   Milestone.source_line, Milestone.source_text, sub.name.label("sub_item"))
+            .outerjoin(sub, sub.id == Milestone.sub_item_id)
+            .where(Milestone.work_item_id == item_id)
+            .order_by(sub.sort_order, Milestone.seq, Milestone.id))
+    return [{"milestone_id": r["id"], "seq": r["seq"], "milestone": r["text"], "sub_item": r["sub_item"],
+             "due_text": r["due_text"], "due_precision": r["due_precision"],
+             "due_inherited": r["due_inherited"], "source": _source(r["source_file"], r["source_line"]),
+             "source_text": r["source_text"]}
+            for r in session.execute(stmt).mappings()]
+
+
+def history_rows(session, item_id: int, as_of: date) -> list[dict]:
+    """Every progress update of the item's milestones, newest report first.
+    Updates reported after ``as_of`` are kept but flagged ``after_as_of``: they
+    were not known on that day and do not count in its statuses."""
+    sub = aliased(WorkItem)
+    stmt = (select(ProgressUpdate, Milestone.seq, Milestone.text, sub.name.label("sub_item"))
+            .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
+            .outerjoin(sub, sub.id == Milestone.sub_item_id)
+            .where(Milestone.work_item_id == item_id)
+            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()))
+    out = []
+    for r in session.execute(stmt).mappings():
+        u: ProgressUpdate = r["ProgressUpdate"]
+        out.append({
+            "update_id": u.id, "milestone_id": u.milestone_id, "reported_on": u.reported_on.isoformat(),
+            "period": u.period, "seq": r["seq"], "sub_item": r["sub_item"], "milestone": r["text"],
+            "state": u.state, "state_text": PROGRESS_STATES.get(u.state, u.state),
+            "completed_on": _iso(u.completed_on), "note": u.note, "evidence": u.evidence,
+            "reported_by": u.reported_by, "origin": u.origin,
+            "after_as_of": u.reported_on > as_of,
+        })
+    return out
+
+
+def item_finding_rows(session, item_id: int) -> list[dict]:
+    """The import's data-quality findings about the item or one of its milestones."""
+    stmt = (select(Finding, Milestone.seq)
+            .outerjoin(Milestone, Milestone.id == Finding.milestone_id)
+            .where(or_(Finding.work_item_id == item_id, Milestone.work_item_id == item_id))
+            .order_by(Finding.id))
+    return [{"kind": f.kind, "kind_label": FINDING_LABELS.get(f.kind, f.kind), "seq": seq,
+             "message": f.message, "source": _source(f.source_file, f.source_line)}
+            for f, seq in session.execute(stmt)]
+
+
+def item_rows(session, filters: Filters = Filters()) -> list[dict]:
+    """The assessed work items matching the plan / city / county / department
+    filters (statuses are ignored: an item has no single status), in document
+    order, with their plan, region, type, scope, deadline and departments."""
+    city, county = aliased(Region), aliased(Region)
+    stmt = (select(WorkItem.id, WorkItem.kind, WorkItem.number, WorkItem.name, WorkItem.item_type,
+                   WorkItem.scope, WorkItem.deadline, WorkItem.deadline_text, Plan.key.label("plan_key"),
+                   Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"))
+            .join(Plan, Plan.id == WorkItem.plan_id)
+            .outerjoin(city, city.id == WorkItem.city_id)
+            .outerjoin(county, county.id == WorkItem.county_id)
+            .where(WorkItem.kind.in_(ASSESSED_KINDS))
+            .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, WorkItem.sort_order, WorkItem.id))
+    if filters.plan:
+        stmt = stmt.where(Plan.key == filters.plan)
+    if filters.city:
+        stmt = stmt.where(city.name == filters.city)
+    if filters.county:
+        stmt = stmt.where(county.name == filters.county)
+    if filters.department:
+        stmt = stmt.where(WorkItem.id.in_(
+            select(ItemDepartment.work_item_id)
+            .join(Department, Department.id == ItemDepartment.department_id)
+            .where(Department.name == filters.department)))
+    if filters.item_id is not None:
+        stmt = stmt.where(WorkItem.id == filters.item_id)
+    rows = session.execute(stmt).mappings().all()
+    depts = departments_of(session, {r["id"] for r in rows})
+    return [{"item_id": r["id"], "kind": r["kind"], "plan_key": r["plan_key"],
+             "plan": r["doc_no"] or r["title"], "item_no": r["number"], "item": r["name"],
+             "city": r["city"], "county": r["county"], "item_type": r["item_type"], "scope": r["scope"],
+             "deadline": _iso(r["deadline"]), "deadline_text": r["deadline_text"],
+             "lead": depts[r["id"]]["lead"], "coop": depts[r["id"]]["coop"]}
+            for r in rows]
+
+
+# --- memoized, for the pages -------------------------------------------------
+
+@cache.memoize()
+def item_header(item_id: int) -> dict | None:
+    with session_scope() as s:
+        return header_row(s, item_id)
+
+
+@cache.memoize()
+def milestone_sources(item_id: int) -> list[dict]:
+    with session_scope() as s:
+        return milestone_source_rows(s, item_id)
+
+
+@cache.memoize()
+def update_history(item_id: int, as_of: date) -> list[dict]:
+    with session_scope() as s:
+        return history_rows(s, item_id, as_of)
+
+
+@cache.memoize()
+def item_findings(item_id: int) -> list[dict]:
+    with session_scope() as s:
+        return item_finding_rows(s, item_id)
+
+
+@cache.memoize()
+def item_list(filters: Filters = Filters()) -> list[dict]:
+    with session_scope() as s:
+        return item_rows(s, filters)
