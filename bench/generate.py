@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from store import Store
+from store import Store, forget_derived
 from store.models import (
     Department,
     Indicator,
@@ -45,6 +45,8 @@ def generate(store: Store, tier: str, seed: int = 7) -> dict[str, int]:
     spec = TIERS[tier]
     rng = random.Random(seed)
     store.upgrade()
+    with store.session() as session:
+        forget_derived(session)
     with store.engine.begin() as conn:
         cities = conn.execute(select(Region.id, Region.name).where(Region.level == "city")).all()
         counties = conn.execute(select(Region.id, Region.parent_id).where(Region.level == "county")).all()

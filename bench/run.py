@@ -1,48 +1,82 @@
-"""Time the status engine's queries on a generated tier (cold cache: no memoization).
+"""Time every page callback (the layout a URL renders, serialised as Dash sends
+it) on a generated tier, cold (query cache and status rollups cleared before each
+run) and warm (the same request again).
 
     python -m bench.generate M sqlite:///bench/M.db
     python -m bench.run sqlite:///bench/M.db [repeats]
-
-Prints p50/p95 in milliseconds per query; the page callbacks are built on these.
 """
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
-from datetime import date
 
-from queries.indicators import indicator_rows
-from queries.status import Filters, rates
-from queries.status_table import status_rows
-from store import Store
+import dash
+import plotly
+from sqlalchemy import select
 
-AS_OF = date(2022, 9, 30)
-QUERIES = {
-    "rates province": lambda s: rates(s, AS_OF),
-    "rates by city": lambda s: rates(s, AS_OF, by="city"),
-    "rates by plan": lambda s: rates(s, AS_OF, by="plan"),
-    "rates by department": lambda s: rates(s, AS_OF, by="department"),
-    "rates by item (one city)": lambda s: rates(s, AS_OF, by="item", filters=Filters(city="杭州")),
-    "status table (one city, overdue)": lambda s: status_rows(s, AS_OF, Filters(city="杭州", statuses=("overdue",))),
-    "indicators (one city)": lambda s: indicator_rows(s, AS_OF, Filters(city="宁波")),
-}
+from app import create_app
+from queries.cache import invalidate
+from store import forget_derived, session_scope
+from store.models import WorkItem
+
+AS_OF = "2022-09-30"
 
 
-def main(url: str, repeats: int = 7) -> None:
-    store = Store(url)
-    print(f"{'query':36} {'p50 ms':>8} {'p95 ms':>8} {'rows':>6}")
-    for name, run in QUERIES.items():
-        times, rows = [], 0
-        for _ in range(repeats):
-            with store.session() as s:
-                t0 = time.perf_counter()
-                rows = len(run(s))
-                times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"{name:36} {statistics.median(times):8.1f} {p95:8.1f} {rows:6d}")
+def sample_urls() -> dict[str, tuple[str, dict]]:
+    """page module -> (path variables / query used for timing)."""
+    with session_scope() as s:
+        item_id = s.scalar(select(WorkItem.id).where(WorkItem.kind == "scene").order_by(WorkItem.id))
+    urls = {}
+    for module, page in dash.page_registry.items():
+        template = page.get("path_template") or ""
+        args = {"as_of": AS_OF}
+        if "<city>" in template:
+            args["city"] = "杭州"
+        if "<item_id>" in template:
+            args["item_id"] = str(item_id)
+        urls[module] = (page["path"], args)
+    return urls
+
+
+def render(layout, args) -> None:
+    json.dumps(layout(**args), cls=plotly.utils.PlotlyJSONEncoder)
+
+
+def cold(layout, args) -> float:
+    invalidate()
+    with session_scope() as s:
+        forget_derived(s)
+    t0 = time.perf_counter()
+    render(layout, args)
+    return (time.perf_counter() - t0) * 1000
+
+
+def warm(layout, args) -> float:
+    render(layout, args)
+    t0 = time.perf_counter()
+    render(layout, args)
+    return (time.perf_counter() - t0) * 1000
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
+
+def main(url: str, repeats: int = 5) -> None:
+    app = create_app({"DATABASE_URL": url, "CACHE_TYPE": "SimpleCache"})
+    with app.app_context():
+        app.extensions["store"].upgrade()
+        print(f"{'page callback':28} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9}   (ms)")
+        for module, (path, args) in sample_urls().items():
+            layout = dash.page_registry[module]["layout"]
+            colds = [cold(layout, args) for _ in range(repeats)]
+            warms = [warm(layout, args) for _ in range(repeats)]
+            print(f"{path:28} {statistics.median(colds):9.1f} {p95(colds):9.1f} "
+                  f"{statistics.median(warms):9.1f}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 5)

@@ -16,7 +16,7 @@ from importers import parse_document
 from importers.dates import DONE
 from importers.parsed import DocumentError, ParsedFinding, ParsedItem, ParsedPlan
 from importers.text import find_county
-from store import ensure_regions
+from store import ensure_regions, forget_derived
 from store.models import (
     Department,
     Finding,
@@ -64,6 +64,7 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str) -> ImportResult
     loader.remove_stale(plan)
     loader.findings(plan)
     loader.completions_at_import(plan)
+    forget_derived(session)
     changed = any(c["added"] or c["updated"] or c["removed"] for c in loader.counts.values())
     outcome = "imported" if created else ("updated" if changed else "unchanged")
     result = ImportResult(plan.label, outcome, loader.counts, parsed.findings)

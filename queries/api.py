@@ -16,6 +16,7 @@ from queries import indicators as _indicators
 from queries import status as _status
 from queries import status_table as _table
 from queries.cache import cache
+from queries.rollup import rollup_counts
 from queries.status import Filters
 from store import session_scope
 from store.models import Department, Plan, Region
@@ -33,8 +34,10 @@ def default_as_of() -> date:
 
 @cache.memoize()
 def rates(as_of: date, by: str = "province", filters: Filters = Filters()) -> list[dict]:
+    """Rates as of a date, summed from that date's per-item rollup."""
     with session_scope() as s:
-        return _status.rates(s, as_of, by, filters, _due_soon_days())
+        counts = rollup_counts(s, as_of, _due_soon_days())
+        return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts)
 
 
 def summary(as_of: date, filters: Filters = Filters()) -> dict:

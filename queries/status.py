@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from queries.sqlfuncs import date_param, days_between
@@ -111,9 +111,10 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
 
 
 def apply_filters(stmt, st, item, f: Filters):
-    """Restrict a select over the status subquery ``st`` joined to ``item``."""
+    """Restrict a select joined to work item ``item``; the status filter applies
+    where there is a status subquery ``st`` (per-milestone selects)."""
     if f.plan:
-        stmt = stmt.where(st.c.plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
+        stmt = stmt.where(item.plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
     if f.city:
         stmt = stmt.where(item.city_id == select(Region.id).where(Region.name == f.city).scalar_subquery())
     if f.county:
@@ -123,7 +124,7 @@ def apply_filters(stmt, st, item, f: Filters):
                     .join(Department, Department.id == ItemDepartment.department_id)
                     .where(Department.name == f.department))
         stmt = stmt.where(item.id.in_(involved))
-    if f.statuses:
+    if f.statuses and st is not None:
         stmt = stmt.where(st.c.status.in_(f.statuses))
     if f.item_id is not None:
         stmt = stmt.where(item.id == f.item_id)
@@ -151,19 +152,34 @@ def rate_columns(st):
 
 
 GROUPS = ("province", "city", "plan", "department", "item")
+COUNTS = ("total", "done", "due_by", "done_due", "on_time_due", "done_late", "overdue", "overdue_days",
+          "due_soon", "reported")
+
+
+def item_counts(as_of: date, due_soon_days: int = DUE_SOON_DAYS, statuses: tuple[str, ...] = ()):
+    """Per work item, the DESIGN §5 counts as of ``as_of`` (a select: work_item_id + COUNTS).
+    Every rate is a sum of these; queries.rollup stores them per date."""
+    st = milestone_status(as_of, due_soon_days)
+    stmt = select(st.c.work_item_id, *rate_columns(st)).group_by(st.c.work_item_id)
+    if statuses:
+        stmt = stmt.where(st.c.status.in_(statuses))
+    return stmt
 
 
 def rates(session, as_of: date, by: str = "province", filters: Filters = Filters(),
-          due_soon_days: int = DUE_SOON_DAYS) -> list[dict]:
+          due_soon_days: int = DUE_SOON_DAYS, counts=None) -> list[dict]:
     """Counts and rates per province / city / plan / department / item as of ``as_of``.
 
     Each row: the group's name, the counts (numerators and denominators) and
     进度完成率 (progress_rate), 按时完成率 (on_time_rate), 总体完成率 (overall_rate),
-    None where the denominator is zero.
+    None where the denominator is zero.  ``counts`` is a precomputed per-item
+    select (queries.rollup); by default they are computed here.
     """
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}; one of {GROUPS}")
-    st = milestone_status(as_of, due_soon_days)
+    if counts is None or filters.statuses:
+        counts = item_counts(as_of, due_soon_days, filters.statuses)
+    ic = counts.subquery("item_counts")
     item = aliased(WorkItem)
     city = aliased(Region)
     keys = {
@@ -173,20 +189,23 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
         "department": {"city": city.name, "department": Department.name},
         "item": {"item_id": item.id, "item_key": item.key, "item": item.name, "city": city.name},
     }[by]
-    stmt = (select(*[col.label(name) for name, col in keys.items()], *rate_columns(st))
-            .select_from(st)
-            .join(item, item.id == st.c.work_item_id)
+    # (PostgreSQL sums integers as NUMERIC: cast back so every backend returns ints)
+    sums = [cast(func.coalesce(func.sum(ic.c[name]), 0), Integer).label(name) for name in COUNTS]
+    stmt = (select(*[col.label(name) for name, col in keys.items()], *sums)
+            .select_from(ic)
+            .join(item, item.id == ic.c.work_item_id)
             .outerjoin(city, city.id == item.city_id)
-            .join(Plan, Plan.id == st.c.plan_id))
+            .join(Plan, Plan.id == item.plan_id))
     if by == "department":
         stmt = (stmt.join(ItemDepartment, and_(ItemDepartment.work_item_id == item.id,
                                                ItemDepartment.role == "lead"))
                 .join(Department, Department.id == ItemDepartment.department_id))
-    stmt = apply_filters(stmt, st, item, filters)
+    stmt = apply_filters(stmt, None, item, filters)
     if keys:
         # cities in the province's customary order (杭州, 宁波, 温州 …), not by code point
         order = [city.sort_order] if "city" in keys else []
-        stmt = stmt.group_by(*order, *keys.values()).order_by(*order, *keys.values())
+        group = [*order, *keys.values()] + ([item.sort_order] if by == "item" else [])
+        stmt = stmt.group_by(*group).order_by(*group)
     return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
 
 

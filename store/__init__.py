@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,3 +102,11 @@ def ensure_regions(session: Session) -> None:
             if county not in existing:
                 session.add(Region(name=county, level="county", parent_id=city_ids[city],
                                    sort_order=j))
+
+
+def forget_derived(session: Session) -> None:
+    """Drop derived data (the per-date status rollups) after a write to plans or progress."""
+    from store.models import StatusRollup, StatusRollupDate
+
+    session.execute(delete(StatusRollupDate))
+    session.execute(delete(StatusRollup))

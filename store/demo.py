@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from store import forget_derived
 from store.models import (
     Indicator,
     IndicatorObservation,
@@ -57,6 +58,7 @@ def report_day(period_end: date, lateness: int) -> date:
 
 def clear_demo(session: Session) -> tuple[int, int]:
     """Remove all demo rows; returns (updates, observations) removed."""
+    forget_derived(session)
     updates = session.execute(delete(ProgressUpdate).where(ProgressUpdate.origin == ORIGIN)).rowcount
     obs = session.execute(delete(IndicatorObservation).where(IndicatorObservation.origin == ORIGIN)).rowcount
     return updates, obs

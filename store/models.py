@@ -263,3 +263,32 @@ class Finding(SourceMixin, Base):
 @event.listens_for(IndicatorObservation, "before_update")
 def _history_is_append_only(mapper, connection, target):
     raise ValueError(f"{type(target).__name__} rows are append-only history")
+
+
+class StatusRollup(Base):
+    """Derived, not source data: each work item's status counts as of a date
+    (queries.rollup computes them once per date; every write clears them)."""
+
+    __tablename__ = "status_rollup"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    due_by: Mapped[int] = mapped_column(Integer)
+    done_due: Mapped[int] = mapped_column(Integer)
+    on_time_due: Mapped[int] = mapped_column(Integer)
+    done_late: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    overdue_days: Mapped[int] = mapped_column(Integer)
+    due_soon: Mapped[int] = mapped_column(Integer)
+    reported: Mapped[int] = mapped_column(Integer)
+
+
+class StatusRollupDate(Base):
+    """The dates whose rollup is complete."""
+
+    __tablename__ = "status_rollup_date"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
