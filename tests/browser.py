@@ -7,7 +7,10 @@ import shutil
 import threading
 from contextlib import contextmanager
 
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+expect.set_options(timeout=15_000)  # a cold page on a busy CI machine can take seconds
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
