@@ -48,9 +48,6 @@ def layout(**query):
     if not cities:
         return html.Div([page_header("地市对比", view), filter_bar(view),
                          dbc.Alert("筛选条件下没有工作节点。", color="light", className="border")])
-    items_per_city = defaultdict(int)
-    for item in api.rates(view.as_of, "item", view.filters):
-        items_per_city[item["city"]] += 1
     attainment = defaultdict(list)
     for ind in api.indicator_table(view.as_of, view.filters):
         if ind["city"] and ind["attainment"] is not None:
@@ -60,7 +57,7 @@ def layout(**query):
         rag = city_rag(r)
         values = attainment.get(r["city"], [])
         rows.append({
-            **r, "items": items_per_city[r["city"]], "rag": rag, "rag_text": rag_text(rag),
+            **r, "rag": rag, "rag_text": rag_text(rag),
             "progress": pct(r["done_due"], r["due_by"]), "on_time": pct(r["on_time_due"], r["due_by"]),
             "overall": pct(r["done"], r["total"]),
             "indicators": f"{sum(values) / len(values):.0%}（{len(values)}项）" if values else "—",

@@ -25,14 +25,13 @@ def layout(**query):
     row = api.summary(view.as_of, view.filters)
     if not row["total"]:
         return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint(view)])
-    items = api.rates(view.as_of, "item", view.filters)
     indicators = api.indicator_table(view.as_of, view.filters)
     judged = [i for i in indicators if i["pace"] != "no_data"]
     on_track = sum(i["pace"] in ("met", "on_pace") for i in judged)
     href = view.href
     cards = [
-        kpi_card("工作事项", f"{len(items):,}项", href("/cities"), card_id="kpi-items",
-                 note=f"{sum(i['rag'] == 'red' for i in items)}项有逾期节点"),
+        kpi_card("工作事项", f"{row['items']:,}项", href("/cities"), card_id="kpi-items",
+                 note=f"{row['items_red']:,}项有逾期节点"),
         kpi_card("工作节点（已到期/总数）", f"{row['due_by']:,} / {row['total']:,}",
                  href("/milestones"), card_id="kpi-milestones"),
         kpi_card("进度完成率", pct(row["done_due"], row["due_by"]), href("/milestones", status="done_on_time,done_late"),
@@ -47,7 +46,7 @@ def layout(**query):
         kpi_card("指标进度正常", f"{on_track} / {len(judged)}", href("/indicators"), card_id="kpi-indicators",
                  note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
     ]
-    worst = sorted((i for i in items if i["overdue"]), key=lambda i: (-i["overdue_days"], i["item"]))[:TOP]
+    worst = api.rates(view.as_of, "item", view.filters, worst=TOP)
     recent = recent_completions(view)
     return html.Div([
         page_header("全省总览", view),

@@ -33,11 +33,12 @@ def default_as_of() -> date:
 
 
 @cache.memoize()
-def rates(as_of: date, by: str = "province", filters: Filters = Filters()) -> list[dict]:
+def rates(as_of: date, by: str = "province", filters: Filters = Filters(),
+          worst: int | None = None) -> list[dict]:
     """Rates as of a date, summed from that date's per-item rollup."""
     with session_scope() as s:
         counts = rollup_counts(s, as_of, _due_soon_days())
-        return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts)
+        return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts, worst=worst)
 
 
 def summary(as_of: date, filters: Filters = Filters()) -> dict:

@@ -167,13 +167,14 @@ def item_counts(as_of: date, due_soon_days: int = DUE_SOON_DAYS, statuses: tuple
 
 
 def rates(session, as_of: date, by: str = "province", filters: Filters = Filters(),
-          due_soon_days: int = DUE_SOON_DAYS, counts=None) -> list[dict]:
+          due_soon_days: int = DUE_SOON_DAYS, counts=None, worst: int | None = None) -> list[dict]:
     """Counts and rates per province / city / plan / department / item as of ``as_of``.
 
     Each row: the group's name, the counts (numerators and denominators) and
     进度完成率 (progress_rate), 按时完成率 (on_time_rate), 总体完成率 (overall_rate),
     None where the denominator is zero.  ``counts`` is a precomputed per-item
-    select (queries.rollup); by default they are computed here.
+    select (queries.rollup); by default they are computed here.  ``worst=n``
+    keeps the n groups with the most overdue days.
     """
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}; one of {GROUPS}")
@@ -191,6 +192,8 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
     }[by]
     # (PostgreSQL sums integers as NUMERIC: cast back so every backend returns ints)
     sums = [cast(func.coalesce(func.sum(ic.c[name]), 0), Integer).label(name) for name in COUNTS]
+    sums += [func.count().label("items"),  # work items with milestones, and those with any overdue
+             cast(func.coalesce(func.sum(case((ic.c.overdue > 0, 1), else_=0)), 0), Integer).label("items_red")]
     stmt = (select(*[col.label(name) for name, col in keys.items()], *sums)
             .select_from(ic)
             .join(item, item.id == ic.c.work_item_id)
@@ -206,6 +209,9 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
         order = [city.sort_order] if "city" in keys else []
         group = [*order, *keys.values()] + ([item.sort_order] if by == "item" else [])
         stmt = stmt.group_by(*group).order_by(*group)
+    if worst:  # the items with the most overdue days first, only those with any
+        stmt = stmt.having(func.sum(ic.c.overdue) > 0).order_by(None).order_by(
+            func.sum(ic.c.overdue_days).desc(), item.sort_order).limit(worst)
     return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, milestone_status
-from store.models import Department, ItemDepartment, Milestone, Plan, Region, WorkItem
+from store.models import Department, ItemDepartment, Milestone, Plan, ProgressUpdate, Region, WorkItem
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
 STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_type", "scope",
@@ -47,7 +47,11 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     )
     stmt = apply_filters(stmt, st, item, filters)
     if done_reported_after:
-        stmt = stmt.where(st.c.status.in_(DONE), st.c.last_reported_on > done_reported_after)
+        recent = select(ProgressUpdate.milestone_id).where(  # index range: few candidates
+            ProgressUpdate.reported_on > done_reported_after, ProgressUpdate.reported_on <= as_of,
+            ProgressUpdate.state == "done")
+        stmt = stmt.where(st.c.milestone_id.in_(recent), st.c.status.in_(DONE),
+                          st.c.last_reported_on > done_reported_after)
         stmt = stmt.order_by(None).order_by(st.c.last_reported_on.desc(), st.c.completed_on.desc(),
                                             Milestone.id)
     if limit:

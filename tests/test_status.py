@@ -201,3 +201,14 @@ def test_progress_updates_are_append_only(session, world):
     update.state = "done"
     with pytest.raises(ValueError, match="append-only"):
         session.flush()
+
+
+def test_item_counts_and_the_worst_items(session, world):
+    _, milestone, _ = world
+    milestone("a1", date(2020, 5, 31))  # A: 30 days overdue
+    milestone("b1", date(2020, 4, 30), item="B")  # B: 61 days overdue
+    milestone("b2", date(2020, 12, 31), item="B")
+    row = rates(session, D)[0]
+    assert (row["items"], row["items_red"]) == (2, 2)
+    worst = rates(session, D, by="item", worst=1)
+    assert [(r["item"], r["overdue_days"]) for r in worst] == [("场景B", 61)]
