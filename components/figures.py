@@ -2,11 +2,11 @@
 figure out)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
-from components.status import BLUE, GREEN, GREY, RED, STATUS_STYLE
+from components.status import BLUE, GREEN, GREY, RED, STATUS_LABELS, STATUS_STYLE
 
 FONT = dict(family="Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif", size=13)
 SKY = "#56B4E9"
@@ -39,118 +39,156 @@ def city_rates_figure(rows: list[dict]) -> go.Figure:
 
 
 def milestone_timeline(milestones: list[dict], as_of: date) -> go.Figure:
-    """Gantt-style: each milestone's planned due date (◆) against its actual
-    completion (●), joined by a line when late; the as-of date as a vertical line."""
-    labels = [f"{m['seq']}. {m['milestone'][:18]}{'…' if len(m['milestone']) > 18 else ''}"
-              for m in milestones]
+    """Gantt-style, one row per milestone (status rows, in order; a sub-scene's
+    name prefixes its rows): the planned due date (◆, trace "计划时限") against the
+    actual completion (●, one trace per done status), joined by a line in the
+    status colour; an overdue milestone's dotted red line runs on to the as-of
+    date; a milestone without a due date is ○ at the as-of date; the as-of date
+    is a vertical line."""
+    labels = _unique([f"{m['sub_item'] + ' · ' if m.get('sub_item') else ''}{m['seq']}. "
+                      f"{_clip(m['milestone'], 19)}" for m in milestones])
+    rows = list(zip(milestones, labels))
+    today = as_of.isoformat()
     fig = go.Figure()
-    for m, label in zip(milestones, labels):
-        if m["due"] and m["completed_on"]:
-            fig.add_scatter(x=[m["due"], m["completed_on"]], y=[label, label], mode="lines",
-                            line=dict(color=STATUS_STYLE[m["status"]][1], width=3),
-                            showlegend=False, hoverinfo="skip")
-        elif m["due"] and m["status"] == "overdue":
-            fig.add_scatter(x=[m["due"], as_of.isoformat()], y=[label, label], mode="lines",
-                            line=dict(color=RED, width=3, dash="dot"), showlegend=False, hoverinfo="skip")
-    due = [m for m in milestones if m["due"]]
+    segments: dict[str, tuple[list, list]] = {}
+    for m, y in rows:
+        end = m["completed_on"] or (today if m["status"] == "overdue" else None)
+        if m["due"] and end:
+            xs, ys = segments.setdefault(m["status"], ([], []))
+            xs += [m["due"], end, None]
+            ys += [y, y, None]
+    for status, (xs, ys) in segments.items():
+        overdue = status == "overdue"
+        fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=overdue,
+                        name="逾期未完成（至截至日期）" if overdue else STATUS_LABELS[status],
+                        line=dict(color=STATUS_STYLE[status][1], width=3, dash="dot" if overdue else "solid"))
+    due = [(m, y) for m, y in rows if m["due"]]
     fig.add_scatter(
-        x=[m["due"] for m in due], y=[labels[milestones.index(m)] for m in due], mode="markers",
-        name="计划时限", marker=dict(symbol="diamond", size=12, color=GREY),
-        customdata=[[m["due_text"]] for m in due],
-        hovertemplate="计划时限：%{x}（原文：%{customdata[0]}）<extra></extra>",
+        x=[m["due"] for m, _ in due], y=[y for _, y in due], mode="markers", name="计划时限",
+        marker=dict(symbol="diamond", size=12, color=GREY),
+        customdata=[[m["due_text"] or "", m["milestone"], STATUS_LABELS[m["status"]]] for m, _ in due],
+        hovertemplate="%{customdata[1]}<br>计划时限：%{x}（原文：%{customdata[0]}）"
+                      "<br>状态：%{customdata[2]}<extra></extra>",
     )
-    done = [m for m in milestones if m["completed_on"]]
-    fig.add_scatter(
-        x=[m["completed_on"] for m in done], y=[labels[milestones.index(m)] for m in done],
-        mode="markers", name="实际完成",
-        marker=dict(symbol="circle", size=12, color=[STATUS_STYLE[m["status"]][1] for m in done]),
-        hovertemplate="实际完成：%{x}<extra></extra>",
-    )
-    fig.add_vline(x=as_of.isoformat(), line=dict(color=GREEN, dash="dash"))
-    fig.add_annotation(x=as_of.isoformat(), y=1.02, yref="paper", text="截至日期", showarrow=False,
-                       font=dict(color=GREEN))
+    for status in ("done_on_time", "done_late"):
+        done = [(m, y) for m, y in rows if m["completed_on"] and m["status"] == status]
+        if done:
+            fig.add_scatter(
+                x=[m["completed_on"] for m, _ in done], y=[y for _, y in done], mode="markers",
+                name=f"实际完成（{STATUS_LABELS[status]}）",
+                marker=dict(symbol="circle", size=12, color=STATUS_STYLE[status][1]),
+                customdata=[[m["milestone"]] for m, _ in done],
+                hovertemplate="%{customdata[0]}<br>实际完成：%{x}<extra></extra>")
+    undated = [(m, y) for m, y in rows if not m["due"] and not m["completed_on"]]
+    if undated:
+        fig.add_scatter(
+            x=[today] * len(undated), y=[y for _, y in undated], mode="markers", name="无明确时限",
+            marker=dict(symbol="circle-open", size=12, color=GREY, line=dict(width=2)),
+            customdata=[[m["milestone"], m["due_text"] or "未写明"] for m, _ in undated],
+            hovertemplate="%{customdata[0]}<br>无明确时限（原文：%{customdata[1]}）<extra></extra>")
+    as_of_line = dict(color=BLUE, dash="dash", width=1.5)
+    fig.add_vline(x=today, line=as_of_line)
+    # named in the legend rather than annotated: a label at the line would cover a row
+    fig.add_scatter(x=[None], y=[None], mode="lines", line=as_of_line, name=f"截至日期 {today}")
     fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(type="date", tickformat="%Y-%m", gridcolor="#eee", title=None)
-    return _layout(fig, 120 + 42 * len(milestones))
+    shown = [date.fromisoformat(d) for m in milestones for d in (m["due"], m["completed_on"]) if d] + [as_of]
+    pad = timedelta(days=20)  # keeps the markers and the as-of line off the plot's edges
+    fig.update_xaxes(type="date", tickformat="%Y-%m", gridcolor="#eee", title=None,
+                     range=[(min(shown) - pad).isoformat(), (max(shown) + pad).isoformat()])
+    _layout(fig, 150 + 42 * len(milestones))
+    fig.update_layout(legend=dict(y=1, yanchor="bottom"), margin=dict(t=50))  # the legend above the first row
+    return fig
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Category labels must differ: a repeated one gets zero-width spaces appended."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, -1) + 1
+        out.append(label + "\u200b" * seen[label])
+    return out
 
 
 # --- indicators: the observed actuals against the required linear path (pages/indicators.py) ---
 
 PACE_COLOURS = {"met": GREEN, "on_pace": BLUE, "behind": RED, "no_data": GREY}
 PATH_NAME, ACTUAL_NAME, REQUIRED_NAME = "应达进度路径", "实际值", "截至日应达值"
+PANEL_HEIGHT, PANEL_GAP = 250, 80  # px: a panel with its two-line title, the gap above a title
 
 
 def indicator_paths_figure(indicators: list[dict], histories: dict, as_of: date, cols: int = 4) -> go.Figure:
-    """Small multiples, one per indicator (rows of queries.indicators): the linear
-    required path from the path start to the target, the actuals known on
+    """Small multiples, one panel per indicator (rows of queries.indicators): the
+    linear required path from the path start to the target, the actuals known on
     ``as_of`` (histories: queries.observations.history), the value required on
     ``as_of``; a qualitative indicator shows met (1) / not met (0) per period.
-    Every trace carries ``meta`` = the indicator id."""
-    from plotly.subplots import make_subplots
-
+    Every trace carries ``meta`` = the indicator id.  The figure is assembled as
+    plain dicts and left unvalidated: validating a 16-panel figure property by
+    property takes plotly a second, the whole page budget."""
     from metrics.attainment import PACE_LABELS, required_value
 
     rows = -(-len(indicators) // cols) or 1
-    titles = [f"{i['name']}<br><span style='font-size:11px;color:{PACE_COLOURS[i['pace']]}'>"
-              f"{PACE_LABELS[i['pace']]} · 目标 {_clip(i['target_text'] or '—', 14)}</span>" for i in indicators]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.06,
-                        vertical_spacing=min(0.3 / rows, 0.12) if rows > 1 else 0)
-    shown = set()
+    height = 120 + PANEL_HEIGHT * rows
+    plot = height - 120
+    hgap, vgap = 0.06, PANEL_GAP / plot
+    width, tall = (1 - (cols - 1) * hgap) / cols, (1 - (rows - 1) * vgap) / rows
+    traces, shapes, titles, axes, shown = [], [], [], {}, set()
+    day = as_of.isoformat()
 
-    def legend_once(name: str) -> bool:
-        first = name not in shown
+    def scatter(name: str, axis: str, ind: dict, **kw) -> None:
+        traces.append(dict(type="scatter", name=name, legendgroup=name, showlegend=name not in shown,
+                           meta=ind["indicator_id"], xaxis=f"x{axis}", yaxis=f"y{axis}", **kw))
         shown.add(name)
-        return first
 
     for n, ind in enumerate(indicators):
-        row, col = n // cols + 1, n % cols + 1
+        axis = "" if n == 0 else str(n + 1)
+        row, col = divmod(n, cols)
+        x0, top = col * (width + hgap), 1 - row * (tall + vgap)
         history = histories.get(ind["indicator_id"], {"start": None, "observations": []})
-        unit = "" if ind["unit"] in (None, "") else ind["unit"]
+        unit = ind["unit"] or ""
         obs = history["observations"]
+        x = [o["observed_on"] for o in obs]
+        yaxis = dict(domain=[max(0.0, round(top - tall, 6)), top], anchor=f"x{axis}", gridcolor="#eee")
         if ind["qualitative"]:
-            fig.add_scatter(
-                x=[o["observed_on"] for o in obs], y=[1 if o["met"] else 0 for o in obs], mode="markers",
-                name=ACTUAL_NAME, legendgroup=ACTUAL_NAME, showlegend=legend_once(ACTUAL_NAME),
-                meta=ind["indicator_id"], marker=dict(size=10, color=[GREEN if o["met"] else RED for o in obs]),
-                customdata=[["已达成" if o["met"] else "未达成", o["reported_on"]] for o in obs],
-                hovertemplate="%{x}：%{customdata[0]}（%{customdata[1]}报送）<extra></extra>",
-                row=row, col=col)
-            fig.update_yaxes(range=[-0.3, 1.3], tickvals=[0, 1], ticktext=["未达成", "已达成"], row=row, col=col)
+            scatter(ACTUAL_NAME, axis, ind, x=x, y=[1 if o["met"] else 0 for o in obs], mode="markers",
+                    marker=dict(size=10, color=[GREEN if o["met"] else RED for o in obs]),
+                    customdata=[["已达成" if o["met"] else "未达成", o["reported_on"]] for o in obs],
+                    hovertemplate="%{x}：%{customdata[0]}（%{customdata[1]}报送）<extra></extra>")
+            yaxis.update(range=[-0.3, 1.3], tickvals=[0, 1], ticktext=["未达成", "已达成"])
         else:
             start, due = history["start"], ind["due"]
             if start and due and ind["target"] is not None:
                 ends = [date.fromisoformat(start), date.fromisoformat(due)]
-                fig.add_scatter(
-                    x=[start, due], y=[required_value(ind["baseline"], ends[0], ind["target"], ends[1], d)
-                                       for d in ends],
-                    mode="lines", name=PATH_NAME, legendgroup=PATH_NAME, showlegend=legend_once(PATH_NAME),
-                    meta=ind["indicator_id"], line=dict(color=GREY, dash="dash", width=2),
-                    hovertemplate="%{x}：应达 %{y:,.2~f}" + unit + "<extra></extra>", row=row, col=col)
+                scatter(PATH_NAME, axis, ind, x=[start, due], mode="lines",
+                        y=[required_value(ind["baseline"], ends[0], ind["target"], ends[1], d) for d in ends],
+                        line=dict(color=GREY, dash="dash", width=2),
+                        hovertemplate="%{x}：应达 %{y:,.2~f}" + unit + "<extra></extra>")
                 if ind["required"] is not None:
-                    on = min(max(as_of, ends[0]), ends[1]).isoformat()
-                    fig.add_scatter(
-                        x=[on], y=[ind["required"]], mode="markers", name=REQUIRED_NAME,
-                        legendgroup=REQUIRED_NAME, showlegend=legend_once(REQUIRED_NAME),
-                        meta=ind["indicator_id"], marker=dict(symbol="diamond-open", size=11, color=GREY),
-                        hovertemplate="截至日应达 %{y:,.2~f}" + unit + "<extra></extra>", row=row, col=col)
-            fig.add_scatter(
-                x=[o["observed_on"] for o in obs], y=[o["value"] for o in obs], mode="lines+markers",
-                name=ACTUAL_NAME, legendgroup=ACTUAL_NAME, showlegend=legend_once(ACTUAL_NAME),
-                meta=ind["indicator_id"], line=dict(color=BLUE, width=2), marker=dict(size=7),
-                customdata=[[o["reported_on"]] for o in obs],
-                hovertemplate="%{x}：%{y:,.2~f}" + unit + "（%{customdata[0]}报送）<extra></extra>",
-                row=row, col=col)
-            fig.update_yaxes(ticksuffix=unit if unit == "%" else "", row=row, col=col)
-        fig.add_vline(x=as_of.isoformat(), line=dict(color=GREEN, dash="dot", width=1), row=row, col=col)
-        span = [d for d in (history["start"], ind["due"], as_of.isoformat()) if d]
-        fig.update_xaxes(range=[_months_from(min(span), -4), _months_from(max(span), 4)], row=row, col=col)
-    fig.update_xaxes(type="date", tickformat="%Y", dtick="M12", gridcolor="#eee", title=None)
-    fig.update_yaxes(gridcolor="#eee", title=None)
-    fig.update_annotations(font=dict(size=13))
-    height = 110 + 250 * rows
-    _layout(fig, height)
-    fig.update_layout(legend=dict(y=-50 / height, yanchor="top"), margin=dict(t=60, b=60))
-    return fig
+                    scatter(REQUIRED_NAME, axis, ind, x=[min(max(as_of, ends[0]), ends[1]).isoformat()],
+                            y=[ind["required"]], mode="markers",
+                            marker=dict(symbol="diamond-open", size=11, color=GREY),
+                            hovertemplate="截至日应达 %{y:,.2~f}" + unit + "<extra></extra>")
+            scatter(ACTUAL_NAME, axis, ind, x=x, y=[o["value"] for o in obs], mode="lines+markers",
+                    line=dict(color=BLUE, width=2), marker=dict(size=7),
+                    customdata=[[o["reported_on"]] for o in obs],
+                    hovertemplate="%{x}：%{y:,.2~f}" + unit + "（%{customdata[0]}报送）<extra></extra>")
+            yaxis.update(ticksuffix="%" if unit == "%" else "")
+        span = [d for d in (history["start"], ind["due"], day) if d]
+        axes[f"xaxis{axis}"] = dict(domain=[x0, min(1.0, round(x0 + width, 6))], anchor=f"y{axis}", type="date", tickformat="%Y",
+                                    dtick="M12", gridcolor="#eee",
+                                    range=[_months_from(min(span), -4), _months_from(max(span), 4)])
+        axes[f"yaxis{axis}"] = yaxis
+        shapes.append(dict(type="line", xref=f"x{axis}", yref=f"y{axis} domain", x0=day, x1=day, y0=0, y1=1,
+                           line=dict(color=GREEN, dash="dot", width=1)))
+        titles.append(dict(
+            text=f"{ind['name']}<br><span style='font-size:11px;color:{PACE_COLOURS[ind['pace']]}'>"
+                 f"{PACE_LABELS[ind['pace']]} · 目标 {_clip(ind['target_text'] or '—', 14)}</span>",
+            x=x0 + width / 2, y=top, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+            showarrow=False, font=dict(size=13)))
+    layout = dict(font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=60), plot_bgcolor="white",
+                  paper_bgcolor="white", shapes=shapes, annotations=titles,
+                  legend=dict(orientation="h", x=0, y=-50 / plot, yanchor="top"), **axes)
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def _clip(text: str, length: int) -> str:
@@ -166,11 +204,12 @@ def _months_from(iso: str, months: int) -> str:
 
 # --- overdue and due-soon milestones per city or department (pages/overdue.py) ---
 
-def overdue_bars_figure(rows: list[dict], key: str = "city", title: str = "各地市逾期与临期节点"
-                        ) -> go.Figure:
+def overdue_bars_figure(rows: list[dict], key: str = "city", title: str = "各地市逾期与临期节点",
+                        top: int | None = None) -> go.Figure:
     """Horizontal stacked bars: overdue and due-soon milestones (status rows) per
     ``key`` (a list value, e.g. the lead departments, counts for each element),
-    the group with most overdue milestones on top; hover adds the overdue days."""
+    the group with most overdue milestones on top, only the ``top`` first groups
+    when given; hover adds the overdue days."""
     groups: dict[str, dict[str, int]] = {}
     for r in rows:
         for name in (r[key] if isinstance(r[key], list) else [r[key]]) or [None]:
@@ -178,9 +217,11 @@ def overdue_bars_figure(rows: list[dict], key: str = "city", title: str = "各�
             if r["status"] in ("overdue", "due_soon"):
                 g[r["status"]] += 1
                 g["days"] += r["days_overdue"] or 0
-    order = sorted(groups, key=lambda n: (-groups[n]["overdue"], -groups[n]["days"], -groups[n]["due_soon"]))
+    order = sorted(groups, key=lambda n: (-groups[n]["overdue"], -groups[n]["days"], -groups[n]["due_soon"]))[:top]
     fig = go.Figure()
     for status, name in (("overdue", "逾期未完成"), ("due_soon", "临期")):
+        if not any(groups[n][status] for n in order):
+            continue  # no legend entry for a status the rows do not hold
         fig.add_bar(
             y=order, x=[groups[n][status] for n in order], name=name, orientation="h",
             marker_color=STATUS_STYLE[status][1],
@@ -189,8 +230,11 @@ def overdue_bars_figure(rows: list[dict], key: str = "city", title: str = "各�
                           + ("（累计逾期%{customdata[0]:,}天）" if status == "overdue" else "")
                           + "<extra></extra>",
         )
-    most = max([g["overdue"] + g["due_soon"] for g in groups.values()] or [1])
+    most = max([groups[n]["overdue"] + groups[n]["due_soon"] for n in order] or [1])
     fig.update_yaxes(autorange="reversed", title=None, categoryorder="array", categoryarray=order)
     fig.update_xaxes(title=None, gridcolor="#eee", dtick=max(1, -(-most // 8)))  # whole milestones
-    return _layout(fig, 110 + 26 * len(order), barmode="stack",
-                   title=dict(text=title, x=0, font=dict(size=15)))
+    _layout(fig, 120 + 26 * len(order), barmode="stack", title=dict(text=title, x=0, y=0.98, yanchor="top",
+                                                                    font=dict(size=15)))
+    # the legend under the title, in the order of the stack (overdue first)
+    fig.update_layout(legend=dict(y=1, yanchor="bottom", traceorder="normal"), showlegend=True, margin=dict(t=70))
+    return fig

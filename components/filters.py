@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from queries import api
 from queries.status import STATUSES, Filters
@@ -87,26 +87,47 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
     cols = [dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control],
                     md=2 if name in ("as_of", "city") else 3)
             for name, (label, control) in controls.items() if name in fields]
-    bar = [dbc.Row(cols, className="g-2 align-items-end")]
+    rendered = {name: control.value for name, (_, control) in controls.items() if name in fields}
+    bar = [dbc.Row(cols, className="g-2 align-items-end"), rendered_values(rendered)]
     bar += [dbc.Alert(p, color="warning", className="mt-2 mb-0 py-2") for p in view.problems]
     return html.Div(bar, className="filter-bar mb-3", id="filter-bar")
+
+
+def rendered_values(values: dict) -> dcc.Store:
+    """The values the filter bar's controls were rendered with."""
+    return dcc.Store(id="filter-rendered", data=values)
 
 
 @callback(
     Output("_pages_location", "search"),
     Input({"type": "filter", "name": ALL}, "value"),
+    State("filter-rendered", "data"),
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
-def filters_to_url(values, search):
-    """A changed control rewrites the URL; the page re-renders from it."""
+def filters_to_url(values, rendered, search):
+    """A control the user changed rewrites the URL; the page re-renders from it.
+    A control still showing what it was rendered with (or, for a page's own
+    controls, what the URL says) is no change: a dropdown reports its value when
+    it appears, and a date being typed is not a view yet."""
     params = dict(parse_qsl((search or "").lstrip("?")))
+    before = dict(params)
+    rendered = rendered or {}
     for item, value in zip(ctx.inputs_list[0], values):
         name = item["id"]["name"]
-        if name == "as_of" and not value:
-            continue  # a date being typed or cleared is not a new view
-        if value in (None, "", []):
+        wanted = _as_param(value)
+        current = _as_param(rendered[name]) if name in rendered else params.get(name)
+        if wanted == current or (name == "as_of" and wanted is None):
+            continue
+        if wanted is None:
             params.pop(name, None)
-        else:  # a multi-select's list becomes "a,b" (as the status parameter is written)
-            params[name] = ",".join(map(str, value)) if isinstance(value, list) else value
-    return "?" + urlencode(params)
+        else:
+            params[name] = wanted
+    return no_update if params == before else "?" + urlencode(params)
+
+
+def _as_param(value) -> str | None:
+    """A control's value as the URL writes it (a multi-select's list as "a,b")."""
+    if value in (None, "", []):
+        return None
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -12,7 +12,7 @@ STATUS_STYLE = {  # code: (icon, colour)
     "done_on_time": ("✔", GREEN),
     "done_late": ("✔", AMBER),
     "overdue": ("✖", RED),
-    "due_soon": ("⏰", AMBER),
+    "due_soon": ("◷", AMBER),
     "not_due": ("○", GREY),
     "open": ("∞", GREY),
 }

@@ -58,13 +58,15 @@ def required_value(start_value: float | None, start: date, target: float | None,
 PACE_LABELS = {"met": "已达标", "on_pace": "进度正常", "behind": "落后于进度", "no_data": "暂无数据"}
 
 
-def pace(raw: float | None, start: date, due: date | None, on: date) -> str:
-    """met / on_pace / behind / no_data: is the latest actual on the required path?"""
-    if raw is None:
+def pace(raw: float | None, start: date, due: date | None, observed_on: date | None) -> str:
+    """met / on_pace / behind / no_data: was the latest actual on the required
+    path on the day it describes?  (Judged at the observation's date, so an
+    indicator on its path does not look behind while the next report is pending.)"""
+    if raw is None or observed_on is None:
         return "no_data"
     if raw >= 1:
         return "met"
-    share = required_share(start, due, on)
-    if share is None or on >= due:
+    share = required_share(start, due, observed_on)
+    if share is None or observed_on >= due:
         return "behind"
     return "on_pace" if raw >= share else "behind"

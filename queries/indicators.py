@@ -72,6 +72,6 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
             "attainment_raw": raw,
             "required": required_value(ind.baseline, start, ind.target, ind.due, as_of),
-            "pace": pace(raw, start, ind.due, as_of),
+            "pace": pace(raw, start, ind.due, r["observed_on"]),
         })
     return rows

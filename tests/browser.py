@@ -55,10 +55,12 @@ def filter_control(page, name: str):
 
 
 def pick(page, name: str, option: str) -> None:
-    """Choose ``option`` in the filter dropdown ``name`` (type to search, Enter)."""
+    """Choose ``option`` in the filter dropdown ``name``: open it, type to search,
+    click the first option showing that text (waiting until the search has
+    narrowed the list, so 湖州 is not taken for 杭州)."""
     filter_control(page, name).click()
     page.keyboard.type(option)
-    page.keyboard.press("Enter")
+    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def set_as_of(page, iso: str) -> None:

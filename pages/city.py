@@ -1,0 +1,270 @@
+"""地市详情: one city as of the chosen date — headline figures (each linking to
+the rows behind it), the city's work items with their RAG status, its overdue
+milestones, its full milestone status table and its indicators.
+
+The city comes from the path: /city/杭州, /city/杭州市 or percent-encoded.
+Also the home of the indicator-table helpers the item page shares.
+"""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import unquote
+
+import dash
+from dash import html
+from dash.exceptions import MissingCallbackContextException
+
+from components.cards import card_row, kpi_card, page_header
+from components.filters import filter_bar, read_view
+from components.grid import data_grid, export_filename, link_column
+from components.status import AMBER, RAG_CELL_CLASSES, RED, STATUS_CELL_CLASSES, pct, rag_text, status_text
+from metrics.attainment import PACE_LABELS
+from pages.not_found_404 import not_found
+from queries import api, items
+
+SITE = "信用应用场景推进监测平台"
+
+
+def resolve_city(raw: str | None) -> str | None:
+    """The city's name as stored (杭州) from the path (杭州, 杭州市, %E6%9D%AD…)."""
+    name = unquote(raw or "").strip()
+    cities = api.choices()["cities"]
+    return next((c for c in (name, name.removesuffix("市")) if c and c in cities), None)
+
+
+def title(city: str | None = None) -> str:
+    name = resolve_city(city)
+    return f"{name}市 · 地市详情 · {SITE}" if name else f"地市不存在 · {SITE}"
+
+
+dash.register_page(__name__, path_template="/city/<city>", name="地市详情", nav=False, title=title)
+
+
+def path_city(city: str | None) -> str | None:
+    """Dash lets a query parameter override a path variable (/city/杭州?city=宁波
+    would pass 宁波), so when the router renders the page, read the path itself."""
+    try:
+        pathname = dash.ctx.inputs.get("_pages_location.pathname") or ""
+    except MissingCallbackContextException:
+        return city
+    prefix = "/city/"
+    return pathname[len(prefix):].strip("/") if pathname.startswith(prefix) else city
+
+
+def layout(city: str | None = None, **query):
+    raw = path_city(city)
+    name = resolve_city(raw)
+    if name is None:
+        cities = "、".join(api.choices()["cities"])
+        return not_found(f"没有名为“{unquote(raw or '')}”的地市。可查看的地市：{cities}。")
+    view = read_view({**query, "city": name})
+    view = view.with_filters(statuses=())  # the page shows every status; cards link to the subsets
+    counts = {k: v or 0 for k, v in api.summary(view.as_of, view.filters).items()}
+    work_items = item_rows(view)
+    milestones = [{**m, "status_text": status_text(m["status"]), "lead_text": "、".join(m["lead"]),
+                   "item_label": items.display_name(m["item"], m["county"])}
+                  for m in api.status_table(view.as_of, view.filters)]
+    overdue = sorted((m for m in milestones if m["status"] == "overdue"),
+                     key=lambda m: (-m["days_overdue"], m["item"], m["seq"]))
+    labels = {i["item_id"]: i["item_label"] for i in work_items}
+    indicators = [{**i, "item_label": labels.get(i["item_id"])}
+                  for i in api.indicator_table(view.as_of, view.filters)]
+    item_link = "/item/{item_id}" + view.query(plan=None, city=None, department=None)
+    label = f"{name}市"
+    return html.Div([
+        page_header(f"{label} · 地市详情", view),
+        filter_bar(view, fields=("as_of", "plan", "department")),
+        card_row(headline_cards(view, counts, work_items, indicators)),
+        section("工作事项", "city-items-title",
+                "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),
+        html.Div(data_grid(
+            "city-items", work_items, item_columns(item_link),
+            title=f"{label}工作事项（截至{cn_date(view.as_of)}）",
+            filename=export_filename(f"{label}_工作事项", view.as_of),
+            empty="筛选条件下本市没有工作事项"), id="city-items"),
+        section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列。"),
+        html.Div(data_grid(
+            "city-overdue", overdue, overdue_columns(item_link),
+            title=f"{label}逾期未完成节点（截至{cn_date(view.as_of)}）",
+            filename=export_filename(f"{label}_逾期节点", view.as_of),
+            empty="截至该日没有逾期未完成的节点"), id="city-overdue"),
+        section("工作节点状态", "city-milestones-title", "每个工作节点截至该日的状态（按最近一次报送）。"),
+        html.Div(data_grid(
+            "city-milestones", milestones, milestone_columns(item_link, milestones),
+            title=f"{label}工作节点状态表（截至{cn_date(view.as_of)}）",
+            filename=export_filename(f"{label}_工作节点状态", view.as_of),
+            empty="筛选条件下本市没有工作节点"), id="city-milestones"),
+        section("指标", "city-indicators-title", "达成度 =（实际值 − 基期值）/（目标值 − 基期值），"
+                "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
+        html.Div(indicator_grid(
+            "city-indicators", indicators, view, f"{label}指标达成情况（截至{cn_date(view.as_of)}）",
+            f"{label}_指标", item_link=item_link), id="city-indicators"),
+    ])
+
+
+def headline_cards(view, c: dict, work_items: list[dict], indicators: list[dict]) -> list:
+    href = view.href
+    judged = [i for i in indicators if i["pace"] != "no_data"]
+    red = sum(i["rag"] == "red" for i in work_items)
+    return [
+        # the items are on this page: a plain anchor scrolls to them without a re-render
+        html.A(kpi_card("工作事项", f"{len(work_items):,}项", None, card_id="city-kpi-items",
+                        note=f"{red}项有逾期节点"),
+               href="#city-items", className="text-reset text-decoration-none d-block h-100"),
+        kpi_card("工作节点（已到期/总数）", f"{c['due_by']:,} / {c['total']:,}", href("/milestones"),
+                 card_id="city-kpi-milestones"),
+        kpi_card("进度完成率", pct(c["done_due"], c["due_by"]),
+                 href("/milestones", status="done_on_time,done_late"), card_id="city-kpi-progress",
+                 note="已到期节点中已完成的比例"),
+        kpi_card("按时完成率", pct(c["on_time_due"], c["due_by"]), href("/milestones", status="done_on_time"),
+                 card_id="city-kpi-on-time", note="已到期节点中按时完成的比例"),
+        kpi_card("逾期未完成", f"{c['overdue']:,}个", href("/overdue", status="overdue"),
+                 card_id="city-kpi-overdue", note=f"累计逾期 {c['overdue_days']:,} 天",
+                 colour=RED if c["overdue"] else None),
+        kpi_card("临期（30天内到期）", f"{c['due_soon']:,}个", href("/overdue", status="due_soon"),
+                 card_id="city-kpi-due-soon", colour=AMBER if c["due_soon"] else None),
+        kpi_card("总体完成率", pct(c["done"], c["total"]), href("/milestones"), card_id="city-kpi-overall",
+                 note="全部节点中已完成的比例"),
+        kpi_card("指标进度正常", f"{sum(i['pace'] in ('met', 'on_pace') for i in judged)} / {len(judged)}",
+                 href("/indicators"), card_id="city-kpi-indicators",
+                 note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
+    ]
+
+
+def section(text: str, anchor: str, hint: str = "") -> html.Div:
+    return html.Div([html.H5(text, id=anchor, className="mb-0"),
+                     html.Div(hint, className="small text-muted") if hint else None], className="mt-3 mb-2")
+
+
+def item_rows(view) -> list[dict]:
+    """The city's items (queries.items) with their milestone counts and RAG (api.rates)."""
+    rates = {r["item_id"]: r for r in api.rates(view.as_of, "item", view.filters)}
+    rows = []
+    for i in items.item_list(view.filters):
+        r = rates.get(i["item_id"])
+        rows.append({
+            **i,
+            "item_label": items.display_name(i["item"], i["county"]),
+            "type_scope": " · ".join(x for x in (i["item_type"], i["scope"]) if x),
+            "lead_text": "、".join(i["lead"]),
+            "deadline_shown": i["deadline"] or i["deadline_text"] or "未写明",
+            "progress": f"{r['done']}/{r['total']}" if r else "0/0",
+            "overdue_count": r["overdue"] if r else 0,
+            "overdue_days": r["overdue_days"] if r else 0,
+            "rag": r["rag"] if r else None,
+            "rag_text": rag_text(r["rag"]) if r else "— 无节点",
+        })
+    return rows
+
+
+def item_columns(item_link: str) -> list[dict]:
+    return [
+        {"field": "plan", "headerName": "计划文件", "width": 125},
+        {"field": "item_no", "headerName": "序号", "width": 80},
+        link_column("item_label", "工作事项", item_link, flex=1, minWidth=200),
+        {"field": "county", "headerName": "县（市、区）", "width": 110},
+        {"field": "type_scope", "headerName": "类型 · 推进范围", "width": 125},
+        {"field": "lead_text", "headerName": "牵头部门", "width": 130},
+        {"field": "deadline_shown", "headerName": "完成时间", "width": 105},
+        {"field": "progress", "headerName": "节点完成", "width": 100},
+        {"field": "overdue_count", "headerName": "逾期节点", "width": 100},
+        {"field": "rag_text", "headerName": "状态", "width": 100, "cellClassRules": RAG_CELL_CLASSES},
+    ]
+
+
+def item_column(item_link: str) -> dict:
+    """The item as a one-line link (a task's name is a whole sentence: hover shows it)."""
+    return link_column("item_label", "工作事项", item_link, width=190, wrapText=False, autoHeight=False,
+                       tooltipField="item_label")
+
+
+def milestone_columns(item_link: str, rows: list[dict]) -> list[dict]:
+    sub = ([{"field": "sub_item", "headerName": "子场景", "width": 80}]
+           if any(r["sub_item"] for r in rows) else [])
+    return [
+        item_column(item_link),
+        *sub,
+        {"field": "seq", "headerName": "节点", "width": 80},
+        {"field": "milestone", "headerName": "工作计划（节点）", "flex": 1, "minWidth": 220},
+        {"field": "due", "headerName": "节点时限", "width": 110},
+        {"field": "status_text", "headerName": "状态", "width": 120, "cellClassRules": STATUS_CELL_CLASSES},
+        {"field": "completed_on", "headerName": "实际完成", "width": 110},
+        {"field": "days_overdue", "headerName": "逾期天数", "width": 110},
+    ]
+
+
+def overdue_columns(item_link: str) -> list[dict]:
+    return [
+        item_column(item_link),
+        {"field": "seq", "headerName": "节点", "width": 80},
+        {"field": "milestone", "headerName": "工作计划（节点）", "flex": 1, "minWidth": 220},
+        {"field": "due", "headerName": "节点时限", "width": 110},
+        {"field": "days_overdue", "headerName": "逾期天数", "width": 110,
+         "cellClassRules": {"status-overdue": "true"}},
+        {"field": "lead_text", "headerName": "牵头部门", "width": 150},
+        {"field": "last_note", "headerName": "最近报送情况", "width": 190},
+        {"field": "last_reported_on", "headerName": "报送日期", "width": 110},
+    ]
+
+
+# --- formatting and the indicator table (shared with pages/item.py) ----------
+
+PACE_ICONS = {"met": "✔", "on_pace": "●", "behind": "▼", "no_data": "○"}  # as on /indicators
+PACE_CELL_CLASSES = {
+    "rag-green": "params.data.pace == 'met' || params.data.pace == 'on_pace'",
+    "rag-red": "params.data.pace == 'behind'",
+    "status-not_due": "params.data.pace == 'no_data'",
+}
+
+
+def cn_date(value: date | str | None) -> str:
+    """2020年6月30日."""
+    if not value:
+        return "—"
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def number(value: float | None, unit: str | None = None) -> str:
+    """1,600家 · 1.78%: thousands separators, at most two decimals."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + (unit or "")
+
+
+def indicator_row(i: dict) -> dict:
+    baseline = i["baseline_text"] or number(i["baseline"], i["unit"])
+    if i["baseline_year"] and i["baseline"] is not None:
+        baseline += f"（{i['baseline_year']}年）"
+    if i["qualitative"]:
+        actual = {True: "已达成", False: "未达成"}.get(i["met"], "—")
+    else:
+        actual = number(i["latest_actual"], i["unit"])
+    attainment = "—" if i["attainment"] is None else f"{i['attainment']:.1%}"
+    if i["attainment_raw"] is not None and i["attainment_raw"] != i["attainment"]:
+        attainment += f"（原始值 {i['attainment_raw']:.1%}）"
+    return {**i, "baseline_shown": baseline, "item_label": i.get("item_label") or i["item"],
+            "target_shown": i["target_text"] or number(i["target"], i["unit"]),
+            "actual_shown": actual + (f"（{i['latest_on']}）" if i["latest_on"] else ""),
+            "attainment_shown": attainment, "due_shown": i["due"] or "—",
+            "pace_text": f"{PACE_ICONS[i['pace']]} {PACE_LABELS[i['pace']]}"}
+
+
+def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str,
+                   item_link: str | None = None) -> html.Div:
+    """Indicators with baseline, target, latest actual as of the date, attainment
+    and pace; ``item_link`` adds a column linking each to its work item."""
+    item_col = [item_column(item_link)] if item_link else []
+    columns = [
+        *item_col,
+        {"field": "name", "headerName": "指标", "flex": 1, "minWidth": 150, "tooltipField": "source_text"},
+        {"field": "unit", "headerName": "单位", "width": 70},
+        {"field": "baseline_shown", "headerName": "基期值", "width": 120},
+        {"field": "target_shown", "headerName": "目标值", "width": 120},
+        {"field": "due_shown", "headerName": "目标时限", "width": 110},
+        {"field": "actual_shown", "headerName": "最新实际值（数据日期）", "width": 170},
+        {"field": "attainment_shown", "headerName": "达成度", "width": 150},
+        {"field": "pace_text", "headerName": "进度判断", "width": 115, "cellClassRules": PACE_CELL_CLASSES},
+    ]
+    return data_grid(name, [indicator_row(i) for i in rows], columns, title=title_text,
+                     filename=export_filename(stem, view.as_of), empty="没有关联的指标")

@@ -1,0 +1,283 @@
+"""场景详情: one work item (scene, project or task) as of the chosen date — what
+the plan says (plan, region, departments, deadline as written), its status,
+a milestone timeline, the milestone table, every progress update, its
+indicators, and the sentences it was imported from so a user can check them.
+
+Sub-scenes (场景一/场景二) are shown grouped inside their scene; /item/<id> of a
+sub-scene shows its scene.  A county variant (杭州 1 萧山区) is its own item.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.cards import page_header
+from components.figures import milestone_timeline
+from components.filters import filter_bar, read_view
+from components.grid import data_grid, export_filename
+from components.status import ITEM_STATUS_LABELS, STATUS_CELL_CLASSES, pct, rag_badge, status_text
+from pages.city import SITE, cn_date, indicator_grid
+from pages.not_found_404 import not_found
+from queries import api, items
+from queries.status import DONE, Filters
+
+
+def header_of(item_id) -> dict | None:
+    """The header of the item the path names (a sub-scene names its scene); None if unknown."""
+    text = str(item_id or "")
+    if not text.isdigit() or len(text) > 9:  # not an id (abc, or beyond what the store holds)
+        return None
+    header = items.item_header(int(text))
+    if header and header["kind"] == "sub_scene" and header["parent"]:
+        return items.item_header(header["parent"]["id"])
+    return header
+
+
+def title(item_id=None) -> str:
+    header = header_of(item_id)
+    if header is None:
+        return f"工作事项不存在 · {SITE}"
+    return f"{items.display_name(header['name'], header['county'])} · {header['kind_label']}详情 · {SITE}"
+
+
+dash.register_page(__name__, path_template="/item/<item_id>", name="场景详情", nav=False, title=title)
+
+
+def layout(item_id=None, **query):
+    header = header_of(item_id)
+    if header is None:
+        return not_found(f"没有编号为“{item_id}”的工作事项：链接可能有误，或该事项所在的计划已被重新导入。")
+    view = read_view(query)
+    # the item page is about one item: the as-of date is its only filter
+    view = view.with_filters(plan=None, city=None, department=None, statuses=(), item_id=header["id"])
+    name = items.display_name(header["name"], header["county"])
+    milestones = status_rows(view, header["id"])
+    # a task group only structures its tasks: no status, timeline or reports of its own
+    assessed = bool(milestones) or header["kind"] in items.ASSESSED_KINDS
+    rollup = next(iter(api.rates(view.as_of, "item", Filters(item_id=header["id"]))), None)
+    return html.Div([
+        breadcrumb(view, header),
+        page_header(numbered(header), view, subtitle=" · ".join(
+            x for x in (header["city"] and f"{header['city']}市", f"{header['kind_label']}详情") if x)),
+        filter_bar(view, fields=("as_of",)),
+        dbc.Row([
+            dbc.Col(info_card(view, header), lg=8 if assessed else 12, className="mb-3"),
+            dbc.Col(status_card(rollup), lg=4, className="mb-3") if assessed else None,
+        ]),
+        sub_scene_cards(header, milestones),
+        findings_alert(header["id"]),
+        *(progress_sections(view, header, name, milestones) if assessed else []),
+        sources_card(header),
+    ])
+
+
+def progress_sections(view, header: dict, name: str, milestones: list[dict]) -> list:
+    """Timeline, milestone table, indicators and the update history."""
+    kind = header["kind_label"]
+    history = history_rows(header["id"], view)
+    indicators = api.indicator_table(view.as_of, Filters(item_id=header["id"]))
+    as_of = cn_date(view.as_of)
+    return [
+        html.H5("节点时间轴", className="mt-2"),
+        html.Div("◆ 计划时限；● 实际完成（绿：按时，橙：逾期完成），与计划时限相连；红色点线：逾期未完成，"
+                 "延至截至日期；○ 无明确时限；蓝色虚线：截至日期。", className="small text-muted"),
+        dbc.Card(dbc.CardBody(
+            dcc.Graph(id="item-timeline", figure=milestone_timeline(milestones, view.as_of),
+                      config={"displaylogo": False}) if milestones else
+            html.Div(f"本{kind}没有工作节点。", className="text-muted")), className="mb-4"),
+        html.H5("工作节点"),
+        html.Div(data_grid(
+            "item-milestones", milestones, milestone_columns(milestones),
+            title=f"{name} 工作节点（截至{as_of}）",
+            filename=export_filename(f"{name}_工作节点", view.as_of), empty=f"本{kind}没有工作节点"),
+            id="item-milestones"),
+        html.H5("关联指标"),
+        html.Div(indicator_grid("item-indicators", indicators, view, f"{name} 指标达成情况（截至{as_of}）",
+                                f"{name}_指标"), id="item-indicators"),
+        html.H5("进度报送记录"),
+        history_hint(history),
+        html.Div(data_grid(
+            "item-history", history, HISTORY_COLUMNS, title=f"{name} 进度报送记录",
+            filename=export_filename(f"{name}_报送记录", view.as_of), empty="尚无进度报送"),
+            id="item-history"),
+    ]
+
+
+def breadcrumb(view, header: dict) -> html.Div:
+    trail = [dcc.Link("全省总览", href=view.href("/"))]
+    if header["city"]:
+        trail.append(dcc.Link(f"{header['city']}市", href=view.href(f"/city/{header['city']}")))
+    if header["parent"]:
+        p = header["parent"]
+        trail.append(dcc.Link(items.display_name(p["name"], p["county"]), href=view.href(f"/item/{p['id']}")))
+    parts = []
+    for link in trail:
+        parts += [link, html.Span(" › ", className="text-muted")]
+    return html.Div(parts + [html.Span(header["name"], className="text-muted")], className="small mb-1",
+                    id="item-breadcrumb")
+
+
+def field(label: str, value, value_id: str | None = None) -> list:
+    return [html.Dt(label, className="col-sm-3 text-muted fw-normal"),
+            html.Dd(value if value not in (None, "", []) else "—", className="col-sm-9 mb-2",
+                    **({"id": value_id} if value_id else {}))]
+
+
+def numbered(ref: dict) -> str:
+    """3. 信用+金融服务 · 1. 钱江分应用（萧山区）."""
+    return (f"{ref['number']}. " if ref["number"] else "") + items.display_name(ref["name"], ref["county"])
+
+
+def item_link(view, ref: dict) -> dcc.Link:
+    return dcc.Link(numbered(ref), href=view.href(f"/item/{ref['id']}"))
+
+
+def info_card(view, h: dict) -> dbc.Card:
+    plan = [h["plan_doc_no"] + " " if h["plan_doc_no"] else "", f"《{h['plan_title']}》",
+            html.Div(f"{h['plan_issuer']} · {cn_date(h['plan_issue_date'])}印发",
+                     className="small text-muted")]
+    region = [dcc.Link(f"{h['city']}市", href=view.href(f"/city/{h['city']}")) if h["city"] else "—"]
+    if h["county"]:
+        region += [" · ", h["county"]]
+    deadline = cn_date(h["deadline"]) if h["deadline"] else "未写明"
+    if h["deadline_text"]:
+        deadline += f"（原文：{h['deadline_text']}）"
+    rows = [
+        *field("计划文件", plan, "item-plan"),
+        *field("地市 · 县（市、区）", region, "item-region"),
+        *field("序号 · 名称", numbered(h), "item-name"),
+        *field("类型 · 推进范围", " · ".join(x for x in (h["item_type"], h["scope"]) if x) or None),
+        *field(f"{h['kind_label']}介绍", h["description"], "item-description"),
+        *field("牵头部门", "、".join(h["lead"]), "item-lead"),
+        *field("配合部门", "、".join(h["coop"]), "item-coop"),
+        *field("完成时间", deadline, "item-deadline"),
+    ]
+    if h["parent"]:
+        label = "全市场景" if h["county"] else f"所属{items.KIND_LABELS.get(h['parent']['kind'], '事项')}"
+        rows += field(label, item_link(view, h["parent"]), "item-parent")
+    if h["children"]:
+        label = "县（市、区）试点" if any(c["county"] for c in h["children"]) else "下属事项"
+        links = []
+        for c in h["children"]:
+            links += [item_link(view, c), html.Br()]
+        rows += field(label, links[:-1], "item-children")
+    return dbc.Card(dbc.CardBody(html.Dl(rows, className="row mb-0")), className="h-100")
+
+
+def status_card(r: dict | None) -> dbc.Card:
+    if r is None:
+        return dbc.Card(dbc.CardBody("没有工作节点，不计算状态。", className="text-muted"), className="h-100")
+    body = [
+        html.Div([rag_badge(r["rag"]), html.Span(ITEM_STATUS_LABELS[r["item_status"]], className="ms-2")],
+                 className="mb-3 fs-5", id="item-rag"),
+        *stat("节点完成（总体完成率）", pct(r["done"], r["total"]), "item-overall"),
+        *stat("进度完成率", pct(r["done_due"], r["due_by"]), "item-progress"),
+        *stat("按时完成率", pct(r["on_time_due"], r["due_by"]), "item-on-time"),
+        *stat("逾期未完成", f"{r['overdue']}个（累计 {r['overdue_days']:,} 天）", "item-overdue"),
+        *stat("临期（30天内到期）", f"{r['due_soon']}个", "item-due-soon"),
+    ]
+    return dbc.Card(dbc.CardBody(body), className="h-100")
+
+
+def stat(label: str, value: str, value_id: str) -> list:
+    return [html.Div(label, className="small text-muted"),
+            html.Div(value, className="fw-bold mb-2", id=value_id)]
+
+
+def sub_scene_cards(h: dict, milestones: list[dict]):
+    if not h["sub_scenes"]:
+        return None
+    cols = []
+    for s in h["sub_scenes"]:
+        own = [m for m in milestones if m["sub_item"] == s["name"]]
+        done = sum(m["status"] in DONE for m in own)
+        cols.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.H6(s["name"]),
+            html.P(s["description"] or "—", className="small mb-1"),
+            html.Div(f"节点 {len(own)} 个，已完成 {done} 个", className="small text-muted"),
+        ]), className="h-100"), md=12 // min(len(h["sub_scenes"]), 3), className="mb-3"))
+    return html.Div([html.H5("子场景"), dbc.Row(cols, id="item-sub-scenes")])
+
+
+def findings_alert(item_id: int):
+    found = items.item_findings(item_id)
+    if not found:
+        return None
+    return dbc.Alert([html.Strong("导入时发现的数据质量问题（保留原文，未作修改）："), html.Ul([
+        html.Li(f"{f['kind_label']}：{f['message']}（{f['source']}）") for f in found], className="mb-0")],
+        color="warning", className="py-2", id="item-findings")
+
+
+def status_rows(view, item_id: int) -> list[dict]:
+    sources = {m["milestone_id"]: m for m in items.milestone_sources(item_id)}
+    return [{**m, "status_text": status_text(m["status"]),
+             "source": sources.get(m["milestone_id"], {}).get("source")}
+            for m in api.status_table(view.as_of, Filters(item_id=item_id))]
+
+
+def milestone_columns(rows: list[dict]) -> list[dict]:
+    sub = ([{"field": "sub_item", "headerName": "子场景", "width": 80}]
+           if any(r["sub_item"] for r in rows) else [])
+    return [
+        *sub,
+        {"field": "seq", "headerName": "节点", "width": 80},
+        {"field": "milestone", "headerName": "工作计划（节点）", "flex": 2, "minWidth": 200},
+        {"field": "due", "headerName": "节点时限", "width": 105},
+        {"field": "due_text", "headerName": "时限原文", "width": 120},
+        {"field": "status_text", "headerName": "状态", "width": 115, "cellClassRules": STATUS_CELL_CLASSES},
+        {"field": "completed_on", "headerName": "实际完成", "width": 105},
+        {"field": "days_overdue", "headerName": "逾期天数", "width": 105},
+        {"field": "last_note", "headerName": "最近报送情况", "flex": 1, "minWidth": 150},
+    ]
+
+
+LATER = "截至日期后报送"
+
+
+def history_rows(item_id: int, view) -> list[dict]:
+    return [{**u, "milestone_ref": f"{u['sub_item']} · {u['seq']}" if u["sub_item"] else u["seq"],
+             "known": LATER if u["after_as_of"] else ""}
+            for u in items.update_history(item_id, view.as_of)]
+
+
+def history_hint(history: list[dict]) -> html.Div:
+    later = sum(u["after_as_of"] for u in history)
+    text = "全部报送记录，最新的在前；每个节点的状态取截至日期前最后一次报送。"
+    if later:
+        text += f"其中 {later} 条为{LATER}，灰色显示，不计入截至日期的状态。"
+    return html.Div(text, className="small text-muted mb-2", id="item-history-hint")
+
+
+_LATER_RULES = {"text-muted": "params.data.after_as_of", "fst-italic": "params.data.after_as_of"}
+HISTORY_COLUMNS = [
+    {"field": "reported_on", "headerName": "报送日期", "width": 110},
+    {"field": "period", "headerName": "报送月份", "width": 95},
+    {"field": "milestone_ref", "headerName": "节点", "width": 95},
+    {"field": "milestone", "headerName": "工作计划（节点）", "flex": 1, "minWidth": 180},
+    {"field": "state_text", "headerName": "报送状态", "width": 95},
+    {"field": "completed_on", "headerName": "完成日期", "width": 110},
+    {"field": "note", "headerName": "进展说明", "flex": 1, "minWidth": 160},
+    {"field": "reported_by", "headerName": "报送人", "width": 100},
+    {"field": "known", "headerName": "备注", "width": 130},
+]
+for _column in HISTORY_COLUMNS:
+    _column["cellClassRules"] = _LATER_RULES
+
+
+def sources_card(h: dict) -> dbc.Card:
+    """Where every record of the item was read from: file:line and the sentence."""
+    def entry(label: str, source: str | None, text: str | None) -> html.Li:
+        return html.Li([html.Span(label, className="fw-bold me-2"),
+                        html.Code(source or "出处不详", className="me-2"),
+                        html.Span(text or "", className="source-text")], className="mb-1")
+
+    lines = [entry(f"{h['kind_label']}", h["source"], h["source_text"])]
+    lines += [entry(s["name"], s["source"], s["source_text"]) for s in h["sub_scenes"]]
+    lines += [entry(f"{m['sub_item'] + ' · ' if m['sub_item'] else ''}节点{m['seq']}", m["source"],
+                    m["source_text"]) for m in items.milestone_sources(h["id"])]
+    return dbc.Card(dbc.CardBody([
+        html.H5("原文出处"),
+        html.Div(f"导入自 {h['plan']}，可按“文件:行号”对照原文核查。", className="small text-muted mb-2"),
+        html.Ul(lines, className="list-unstyled small mb-0"),
+    ]), className="mt-2", id="item-sources")

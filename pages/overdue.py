@@ -1,0 +1,135 @@
+"""逾期与临期: every overdue and due-soon milestone, the worst first (most days
+overdue, then the nearest due date), so that the office knows whom to chase.
+Filters (plan, city, department, status, days overdue) stay in the URL."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask import current_app
+
+from components.cards import kpi_card, page_header
+from components.figures import overdue_bars_figure
+from components.filters import filter_bar, read_view
+from components.grid import data_grid, export_filename
+from components.status import AMBER, RED
+from pages.milestones import ROW_CAP, cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
+from queries import api
+
+dash.register_page(__name__, path="/overdue", name="逾期与临期", order=40,
+                   title="逾期与临期 · 信用应用场景推进监测平台")
+
+PAGE_STATUSES = ("overdue", "due_soon")
+MIN_DAYS = (7, 30, 90, 180)
+FIELDS = ("city", "county", "plan", "item", "milestone", "due", "due_text", "status_text", "days_overdue",
+          "lead", "latest")
+
+
+def layout(**query):
+    view = read_view(query)
+    min_days, problems = parse_min_days(query.get("min_days"))
+    if set(view.filters.statuses) - set(PAGE_STATUSES):
+        problems.append("本页只列逾期和临期的节点，已忽略其他状态；全部状态见“节点台账”")
+    statuses = tuple(s for s in view.filters.statuses if s in PAGE_STATUSES) or PAGE_STATUSES
+    view = replace(view, problems=view.problems + tuple(problems))
+    rows = api.status_table(view.as_of, replace(view.filters, statuses=statuses))
+    rows = worst_first(at_least(rows, min_days))
+    shown = ("overdue",) if min_days else statuses
+    return html.Div([
+        page_header("逾期与临期", view, "逾期天数最多的排在最前，其后是临期节点（按到期日先后）"),
+        filter_bar(view),
+        controls(statuses, min_days),
+        dbc.Row([
+            dbc.Col(headline(view, rows, shown, min_days), lg=4),
+            dbc.Col(dbc.Card(dbc.CardBody(chart(view, rows))), lg=8, className="mb-3") if rows else None,
+        ], className="g-3 mb-2"),
+        cap_notice(len(rows), "逾期最严重的"),
+        data_grid("overdue", ledger_rows(rows[:ROW_CAP]), ledger_columns(*FIELDS),
+                  title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
+                  filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
+                  empty="筛选条件下没有逾期或临期的节点"),
+    ])
+
+
+def parse_min_days(raw) -> tuple[int | None, list[str]]:
+    """The ``min_days`` URL parameter: a whole number of days, else ignored with a note."""
+    if raw in (None, ""):
+        return None, []
+    try:
+        days = int(raw)
+    except ValueError:
+        days = -1
+    if days < 0:
+        return None, [f"逾期天数“{raw}”无法识别，已忽略该筛选条件"]
+    return days or None, []
+
+
+def at_least(rows: list[dict], min_days: int | None) -> list[dict]:
+    """Only the milestones overdue by ``min_days`` days or more (due-soon ones have none)."""
+    if not min_days:
+        return rows
+    return [r for r in rows if r["status"] == "overdue" and r["days_overdue"] >= min_days]
+
+
+def worst_first(rows: list[dict]) -> list[dict]:
+    """Most days overdue first, then due soon by the nearest due date; ties keep
+    the status table's order (plan, city, item, milestone)."""
+    return sorted(rows, key=lambda r: (0, -r["days_overdue"], "") if r["status"] == "overdue"
+                  else (1, 0, r["due"] or ""))
+
+
+def controls(statuses: tuple[str, ...], min_days: int | None) -> dbc.Row:
+    """The page's own filters; their pattern ids let the shared callback put them in the URL."""
+    soon = f"临期（{current_app.config['DUE_SOON_DAYS']}天内到期）"
+    days = sorted({*MIN_DAYS, min_days} - {None})  # an unlisted min_days from a link gets its own option
+    return dbc.Row([
+        dbc.Col([dbc.Label("状态", className="small text-muted mb-1"), dcc.Dropdown(
+            [{"label": "逾期未完成", "value": "overdue"}, {"label": soon, "value": "due_soon"}],
+            statuses[0] if len(statuses) == 1 else None, placeholder="逾期和临期",
+            id={"type": "filter", "name": "status"})], md=3),
+        dbc.Col([dbc.Label("逾期天数", className="small text-muted mb-1"), dcc.Dropdown(
+            [{"label": "不限", "value": ""}] + [{"label": f"{d}天以上", "value": str(d)} for d in days],
+            str(min_days) if min_days else "", placeholder="不限", clearable=False,
+            id={"type": "filter", "name": "min_days"})], md=2),
+    ], className="g-2 mb-3 px-3")
+
+
+def headline(view, rows: list[dict], shown: tuple[str, ...], min_days: int | None) -> html.Div:
+    """逾期 n 个 / 累计逾期天数 / 临期 n 个 over the rows shown; a status not shown
+    is a dash and a link to it."""
+    overdue = [r for r in rows if r["status"] == "overdue"]
+    soon = [r for r in rows if r["status"] == "due_soon"]
+    days = [r["days_overdue"] for r in overdue]
+
+    def value(status: str, n: int) -> str:
+        return f"{n:,}个" if status in shown else "—"
+
+    cards = [
+        kpi_card("逾期未完成", value("overdue", len(overdue)),
+                 view.href("/overdue", status="overdue", min_days=min_days), card_id="overdue-count",
+                 note=(f"涉及{len({r['item_id'] for r in overdue})}项工作事项、"
+                       f"{len({r['city'] for r in overdue})}个地市") if overdue else "",
+                 colour=RED if overdue else None),
+        kpi_card("累计逾期天数", f"{sum(days):,}天" if "overdue" in shown else "—", None,
+                 card_id="overdue-days",
+                 note=f"最长{max(days):,}天，平均{sum(days) / len(days):,.0f}天" if days else ""),
+        kpi_card(f"临期（{current_app.config['DUE_SOON_DAYS']}天内到期）", value("due_soon", len(soon)),
+                 view.href("/overdue", status="due_soon"), card_id="due-soon-count",
+                 note="" if "due_soon" in shown else "未显示，点击查看", colour=AMBER if soon else None),
+    ]
+    return html.Div([html.Div(c, className="mb-3") for c in cards])
+
+
+TOP_DEPARTMENTS = 15
+
+
+def chart(view, rows: list[dict]) -> dcc.Graph:
+    """Per city; within one city, per lead department (the worst ones)."""
+    if view.filters.city:
+        figure = overdue_bars_figure(rows, "lead", f"{view.filters.city}市逾期与临期节点最多的牵头部门",
+                                     top=TOP_DEPARTMENTS)
+    else:
+        figure = overdue_bars_figure(rows, "city", "各地市逾期与临期节点")
+    return dcc.Graph(id="overdue-chart", figure=figure, config={"displaylogo": False})

@@ -1,0 +1,19 @@
+"""The first rows of the status table, for grids that would otherwise ship tens
+of thousands of rows to the browser (DESIGN §10 tier M: 25,000 milestones)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from queries.cache import cache
+from queries.status import Filters
+from queries.status_table import status_rows
+from store import session_scope
+
+
+@cache.memoize()
+def ledger_head(as_of: date, filters: Filters, limit: int) -> list[dict]:
+    """api.status_table's first ``limit`` rows, in its order, the limit applied in SQL."""
+    with session_scope() as s:
+        return status_rows(s, as_of, filters, current_app.config["DUE_SOON_DAYS"], limit=limit)
