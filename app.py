@@ -15,9 +15,10 @@ from flask import Flask
 
 import cli
 import store
+from components.cards import SITE
 from queries.cache import cache
 
-APP_TITLE = "信用应用场景推进监测平台"
+APP_TITLE = SITE
 
 
 def default_config() -> dict:

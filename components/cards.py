@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+SITE = "信用应用场景推进监测平台"
+
 
 def kpi_card(label: str, value: str, href: str | None, *, card_id: str, note: str = "",
              colour: str | None = None) -> dbc.Card:

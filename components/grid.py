@@ -24,6 +24,12 @@ def link_column(field: str, header: str, href: str, **extra) -> dict:
             "cellRendererParams": {"href": href}, **extra}
 
 
+def item_column(item_link: str) -> dict:
+    """The item as a one-line link (a task's name is a whole sentence: hover shows it)."""
+    return link_column("item_label", "工作事项", item_link, width=190, wrapText=False, autoHeight=False,
+                       tooltipField="item_label")
+
+
 def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, filename: str,
               page_size: int = 50, empty: str = "没有符合条件的记录") -> html.Div:
     """A grid with its toolbar: row count, 导出Excel, 导出CSV."""

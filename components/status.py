@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 
+from metrics.attainment import PACE_LABELS
 from queries.status import STATUS_LABELS
 
 GREEN, AMBER, RED, GREY, BLUE = "#009E73", "#E69F00", "#D55E00", "#8C8C8C", "#0072B2"
@@ -55,3 +56,16 @@ RAG_CELL_CLASSES = {f"rag-{rag}": f"params.data.rag == '{rag}'" for rag in RAG_S
 def pct(num: int, den: int) -> str:
     """'83.1%（192/231）'; a rate with nothing due is a dash, not 0%."""
     return f"{num / den:.1%}（{num}/{den}）" if den else "—（0/0）"
+
+
+# indicator pace (metrics.attainment.pace): icon + label, coloured like RAG
+PACE_ICONS = {"met": "✔", "on_pace": "●", "behind": "▼", "no_data": "○"}
+PACE_CELL_CLASSES = {
+    "rag-green": "params.data.pace == 'met' || params.data.pace == 'on_pace'",
+    "rag-red": "params.data.pace == 'behind'",
+    "status-not_due": "params.data.pace == 'no_data'",
+}
+
+
+def pace_text(code: str) -> str:
+    return f"{PACE_ICONS[code]} {PACE_LABELS[code]}"

@@ -14,7 +14,11 @@ from dataclasses import replace
 
 from importers.dates import Due, deadline_issue, find_due, parse_due, written_date
 from importers.parsed import (
-    ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan,
+    ParsedDepartment,
+    ParsedFinding,
+    ParsedItem,
+    ParsedMilestone,
+    ParsedPlan,
     SourceRef,
 )
 from importers.table import county_of, failer, is_header, table_rows

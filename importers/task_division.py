@@ -13,7 +13,12 @@ from dataclasses import replace
 
 from importers.dates import deadline_issue, parse_due, written_date
 from importers.parsed import (
-    ParsedDepartment, ParsedFinding, ParsedItem, ParsedMilestone, ParsedPlan, SourceRef,
+    ParsedDepartment,
+    ParsedFinding,
+    ParsedItem,
+    ParsedMilestone,
+    ParsedPlan,
+    SourceRef,
 )
 from importers.table import county_of, failer, is_header, table_rows
 from importers.text import clean, normalize, split_units, strip_html

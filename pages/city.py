@@ -7,22 +7,20 @@ Also the home of the indicator-table helpers the item page shares.
 """
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import unquote
 
 import dash
 from dash import html
 from dash.exceptions import MissingCallbackContextException
 
-from components.cards import card_row, kpi_card, page_header
+from components.cards import SITE, card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
-from components.grid import data_grid, export_filename, link_column
+from components.format import cn_date
+from components.grid import data_grid, export_filename, item_column, link_column
+from components.indicators import indicator_grid
 from components.status import AMBER, RAG_CELL_CLASSES, RED, STATUS_CELL_CLASSES, pct, rag_text, status_text
-from metrics.attainment import PACE_LABELS
 from pages.not_found_404 import not_found
 from queries import api, items
-
-SITE = "信用应用场景推进监测平台"
 
 
 def resolve_city(raw: str | None) -> str | None:
@@ -172,12 +170,6 @@ def item_columns(item_link: str) -> list[dict]:
     ]
 
 
-def item_column(item_link: str) -> dict:
-    """The item as a one-line link (a task's name is a whole sentence: hover shows it)."""
-    return link_column("item_label", "工作事项", item_link, width=190, wrapText=False, autoHeight=False,
-                       tooltipField="item_label")
-
-
 def milestone_columns(item_link: str, rows: list[dict]) -> list[dict]:
     sub = ([{"field": "sub_item", "headerName": "子场景", "width": 80}]
            if any(r["sub_item"] for r in rows) else [])
@@ -206,65 +198,3 @@ def overdue_columns(item_link: str) -> list[dict]:
         {"field": "last_reported_on", "headerName": "报送日期", "width": 110},
     ]
 
-
-# --- formatting and the indicator table (shared with pages/item.py) ----------
-
-PACE_ICONS = {"met": "✔", "on_pace": "●", "behind": "▼", "no_data": "○"}  # as on /indicators
-PACE_CELL_CLASSES = {
-    "rag-green": "params.data.pace == 'met' || params.data.pace == 'on_pace'",
-    "rag-red": "params.data.pace == 'behind'",
-    "status-not_due": "params.data.pace == 'no_data'",
-}
-
-
-def cn_date(value: date | str | None) -> str:
-    """2020年6月30日."""
-    if not value:
-        return "—"
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def number(value: float | None, unit: str | None = None) -> str:
-    """1,600家 · 1.78%: thousands separators, at most two decimals."""
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + (unit or "")
-
-
-def indicator_row(i: dict) -> dict:
-    baseline = i["baseline_text"] or number(i["baseline"], i["unit"])
-    if i["baseline_year"] and i["baseline"] is not None:
-        baseline += f"（{i['baseline_year']}年）"
-    if i["qualitative"]:
-        actual = {True: "已达成", False: "未达成"}.get(i["met"], "—")
-    else:
-        actual = number(i["latest_actual"], i["unit"])
-    attainment = "—" if i["attainment"] is None else f"{i['attainment']:.1%}"
-    if i["attainment_raw"] is not None and i["attainment_raw"] != i["attainment"]:
-        attainment += f"（原始值 {i['attainment_raw']:.1%}）"
-    return {**i, "baseline_shown": baseline, "item_label": i.get("item_label") or i["item"],
-            "target_shown": i["target_text"] or number(i["target"], i["unit"]),
-            "actual_shown": actual + (f"（{i['latest_on']}）" if i["latest_on"] else ""),
-            "attainment_shown": attainment, "due_shown": i["due"] or "—",
-            "pace_text": f"{PACE_ICONS[i['pace']]} {PACE_LABELS[i['pace']]}"}
-
-
-def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str,
-                   item_link: str | None = None) -> html.Div:
-    """Indicators with baseline, target, latest actual as of the date, attainment
-    and pace; ``item_link`` adds a column linking each to its work item."""
-    item_col = [item_column(item_link)] if item_link else []
-    columns = [
-        *item_col,
-        {"field": "name", "headerName": "指标", "flex": 1, "minWidth": 150, "tooltipField": "source_text"},
-        {"field": "unit", "headerName": "单位", "width": 70},
-        {"field": "baseline_shown", "headerName": "基期值", "width": 120},
-        {"field": "target_shown", "headerName": "目标值", "width": 120},
-        {"field": "due_shown", "headerName": "目标时限", "width": 110},
-        {"field": "actual_shown", "headerName": "最新实际值（数据日期）", "width": 170},
-        {"field": "attainment_shown", "headerName": "达成度", "width": 150},
-        {"field": "pace_text", "headerName": "进度判断", "width": 115, "cellClassRules": PACE_CELL_CLASSES},
-    ]
-    return data_grid(name, [indicator_row(i) for i in rows], columns, title=title_text,
-                     filename=export_filename(stem, view.as_of), empty="没有关联的指标")

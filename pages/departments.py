@@ -16,18 +16,11 @@ from dash import dcc, html
 from components.cards import card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
+from components.ledger import THOUSANDS, cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
 from components.status import AMBER, RAG_CELL_CLASSES, RED, pct, rag_text
-from pages.milestones import (
-    THOUSANDS,
-    cap_notice,
-    ledger_columns,
-    ledger_rows,
-    ledger_stem,
-    ledger_title,
-    status_table,
-)
 from queries import api
 from queries.departments import ROLE_LABELS, department_items, department_roles
+from queries.ledger import capped_status_table
 from queries.status_counts import status_counts
 
 dash.register_page(__name__, path="/departments", name="部门视图", order=50,
@@ -102,7 +95,7 @@ def department_view(view) -> html.Div:
     f = view.filters
     name = f"{f.city}市 · {f.department}" if f.city else f"{f.department}（各地市）"
     total = sum(status_counts(view.as_of, f).values())
-    milestones = status_table(view.as_of, f, total)
+    milestones = capped_status_table(view.as_of, f, total)
     if not milestones:
         where = f"{f.city}市" if f.city else "筛选条件下"
         return html.Div([page_header(f"部门视图：{name}", view), filter_bar(view), empty_state(

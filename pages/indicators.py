@@ -10,19 +10,14 @@ from components.cards import card_row, kpi_card, page_header
 from components.export import export_title
 from components.figures import indicator_paths_figure
 from components.filters import filter_bar, read_view
+from components.format import number, share
 from components.grid import DEFAULT_COL, data_grid, export_filename, link_column
-from metrics.attainment import PACE_LABELS
+from components.status import PACE_CELL_CLASSES, pace_text
 from queries import api, observations
 
 dash.register_page(__name__, path="/indicators", name="指标监测", order=60,
                    title="指标监测 · 信用应用场景推进监测平台")
 
-PACE_ICONS = {"met": "✔", "on_pace": "●", "behind": "▼", "no_data": "○"}
-PACE_CELL_CLASSES = {  # the RAG text colours of assets/app.css
-    "rag-green": "params.data.pace == 'met' || params.data.pace == 'on_pace'",
-    "rag-red": "params.data.pace == 'behind'",
-    "status-not_due": "params.data.pace == 'no_data'",
-}
 COMPARATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 
@@ -89,16 +84,8 @@ def province_section(view, province: list[dict]):
     ])
 
 
-def number(value: float | None, unit: str | None = None) -> str:
-    """15,360万条 · 1.52% · 3,000家: thousands separators, at most two decimals."""
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text + (unit or "")
 
 
-def share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def actual_text(i: dict) -> str:
@@ -107,8 +94,6 @@ def actual_text(i: dict) -> str:
     return number(i["latest_actual"], i["unit"])
 
 
-def pace_text(code: str) -> str:
-    return f"{PACE_ICONS[code]} {PACE_LABELS[code]}"
 
 
 def common(i: dict) -> dict:

@@ -12,12 +12,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.cards import page_header
+from components.cards import SITE, page_header
 from components.figures import milestone_timeline
 from components.filters import filter_bar, read_view
+from components.format import cn_date
 from components.grid import data_grid, export_filename
+from components.indicators import indicator_grid
 from components.status import ITEM_STATUS_LABELS, STATUS_CELL_CLASSES, pct, rag_badge, status_text
-from pages.city import SITE, cn_date, indicator_grid
 from pages.not_found_404 import not_found
 from queries import api, items
 from queries.status import DONE, Filters

@@ -14,9 +14,10 @@ from components.cards import kpi_card, page_header
 from components.figures import overdue_bars_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
+from components.ledger import cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
 from components.status import AMBER, RED
-from pages.milestones import ROW_CAP, cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
 from queries import api
+from queries.ledger import ROW_CAP
 
 dash.register_page(__name__, path="/overdue", name="逾期与临期", order=40,
                    title="逾期与临期 · 信用应用场景推进监测平台")

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app
 
+from queries import api
 from queries.cache import cache
 from queries.status import Filters
 from queries.status_table import status_rows
@@ -17,3 +18,12 @@ def ledger_head(as_of: date, filters: Filters, limit: int) -> list[dict]:
     """api.status_table's first ``limit`` rows, in its order, the limit applied in SQL."""
     with session_scope() as s:
         return status_rows(s, as_of, filters, current_app.config["DUE_SOON_DAYS"], limit=limit)
+
+
+# the most rows a grid receives: beyond it the browser slows down (a page of 25,000 rows is 20 MB)
+ROW_CAP = 1_000
+
+
+def capped_status_table(as_of, filters: Filters, total: int) -> list[dict]:
+    """The status table, or only its first ROW_CAP rows when it has ``total`` > ROW_CAP."""
+    return api.status_table(as_of, filters) if total <= ROW_CAP else ledger_head(as_of, filters, ROW_CAP)

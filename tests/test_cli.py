@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from importers import SOURCES_DIR, parse_document
+from queries.indicators import INDICATOR_KEYS
 from queries.status import STATUSES
 from queries.status_table import STATUS_KEYS
-from queries.indicators import INDICATOR_KEYS
 from store.models import Base
 
 SCENE, PROJECTS, INDICATORS, TASKS = (SOURCES_DIR / n for n in (

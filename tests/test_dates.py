@@ -10,8 +10,19 @@ import pytest
 
 from importers import SOURCES_DIR
 from importers.dates import (
-    DAY, DONE, HALF_YEAR, MONTH, OPEN, QUARTER, UNPARSED, YEAR,
-    Due, deadline_issue, find_due, parse_due, written_date,
+    DAY,
+    DONE,
+    HALF_YEAR,
+    MONTH,
+    OPEN,
+    QUARTER,
+    UNPARSED,
+    YEAR,
+    Due,
+    deadline_issue,
+    find_due,
+    parse_due,
+    written_date,
 )
 from importers.text import strip_html
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from components.export import export_title
 from components.figures import ACTUAL_NAME, PATH_NAME, REQUIRED_NAME, indicator_paths_figure
-from metrics.attainment import PACE_LABELS
+from components.status import pace_text
 from queries import api, observations
 from queries.findings import FINDING_LABELS, finding_rows
 from queries.observations import observation_rows, path_starts
@@ -212,7 +212,7 @@ def test_indicator_page_follows_the_as_of_date(loaded_app, ind_page):
         expect(cell(page, "province-indicators", "企业严重失信率", "actual_text")).to_have_text(
             number(lower_mid["latest_actual"], "%"))
         expect(rows.locator("[col-id='pace_text']")).to_have_text(
-            [f"{ind_page.PACE_ICONS[i['pace']]} {PACE_LABELS[i['pace']]}" for i in mid])
+            [pace_text(i["pace"]) for i in mid])
         assert any(i["pace"] == "no_data" for i in mid)  # the text targets have no value yet in mid-2022
         page.go_back()
         page.wait_for_function("location.search.includes('as_of=2025-12-31')")

@@ -1,0 +1,47 @@
+"""Indicator tables: baseline, target, latest actual as of the date, attainment
+and pace, as the city and item pages show them."""
+from __future__ import annotations
+
+from dash import html
+
+from components.format import number
+from components.grid import data_grid, export_filename, item_column
+from components.status import PACE_CELL_CLASSES, pace_text
+
+
+def indicator_row(i: dict) -> dict:
+    baseline = i["baseline_text"] or number(i["baseline"], i["unit"])
+    if i["baseline_year"] and i["baseline"] is not None:
+        baseline += f"（{i['baseline_year']}年）"
+    if i["qualitative"]:
+        actual = {True: "已达成", False: "未达成"}.get(i["met"], "—")
+    else:
+        actual = number(i["latest_actual"], i["unit"])
+    attainment = "—" if i["attainment"] is None else f"{i['attainment']:.1%}"
+    if i["attainment_raw"] is not None and i["attainment_raw"] != i["attainment"]:
+        attainment += f"（原始值 {i['attainment_raw']:.1%}）"
+    return {**i, "baseline_shown": baseline, "item_label": i.get("item_label") or i["item"],
+            "target_shown": i["target_text"] or number(i["target"], i["unit"]),
+            "actual_shown": actual + (f"（{i['latest_on']}）" if i["latest_on"] else ""),
+            "attainment_shown": attainment, "due_shown": i["due"] or "—",
+            "pace_text": pace_text(i["pace"])}
+
+
+def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str,
+                   item_link: str | None = None) -> html.Div:
+    """Indicators with baseline, target, latest actual as of the date, attainment
+    and pace; ``item_link`` adds a column linking each to its work item."""
+    item_col = [item_column(item_link)] if item_link else []
+    columns = [
+        *item_col,
+        {"field": "name", "headerName": "指标", "flex": 1, "minWidth": 150, "tooltipField": "source_text"},
+        {"field": "unit", "headerName": "单位", "width": 70},
+        {"field": "baseline_shown", "headerName": "基期值", "width": 120},
+        {"field": "target_shown", "headerName": "目标值", "width": 120},
+        {"field": "due_shown", "headerName": "目标时限", "width": 110},
+        {"field": "actual_shown", "headerName": "最新实际值（数据日期）", "width": 170},
+        {"field": "attainment_shown", "headerName": "达成度", "width": 150},
+        {"field": "pace_text", "headerName": "进度判断", "width": 115, "cellClassRules": PACE_CELL_CLASSES},
+    ]
+    return data_grid(name, [indicator_row(i) for i in rows], columns, title=title_text,
+                     filename=export_filename(stem, view.as_of), empty="没有关联的指标")

@@ -1,0 +1,84 @@
+"""Milestone tables (台账) as the grids show them: columns headed as in the
+exported official tables, rows with joined department lists, status icons and
+the latest report, export titles and file names for a scope."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+
+from components.export import STATUS_HEADERS, export_title
+from components.grid import link_column
+from components.status import STATUS_CELL_CLASSES, status_text
+from queries.departments import ROLE_LABELS
+from queries.ledger import ROW_CAP
+from queries.status import Filters
+
+HEADERS = {**STATUS_HEADERS, "status_text": "状态", "latest": "最新进展（报送日期）", "role": "本部门角色"}
+_WIDTHS = {"plan": 105, "city": 65, "county": 95, "item": 130, "sub_item": 120, "item_type": 75,
+           "scope": 90, "milestone": 200, "lead": 110, "coop": 130, "deadline": 110, "due": 110,
+           "due_text": 100, "status_text": 115, "completed_on": 105, "days_overdue": 90,
+           "latest": 120, "role": 80}
+# thousands separators, blank for none (what Excel shows too)
+THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
+ONE_LINE = {"wrapText": False, "autoHeight": False}
+_EXTRA = {
+    # long task names stay on one line (the full name on hover); the milestone text wraps
+    "item": link_column("item", HEADERS["item"], "/item/{item_id}", **ONE_LINE, tooltipField="item"),
+    "status_text": {"cellClassRules": STATUS_CELL_CLASSES, **ONE_LINE},
+    "days_overdue": {"type": "numericColumn", "filter": "agNumberColumnFilter", "valueFormatter": THOUSANDS},
+    "due": {"tooltipField": "due_text", **ONE_LINE},
+    "deadline": ONE_LINE,
+    "completed_on": ONE_LINE,
+    "milestone": {"flex": 2},
+    "latest": {"flex": 1},
+}
+
+LEDGER_FIELDS = ("plan", "city", "county", "item", "sub_item", "item_type", "scope", "milestone", "lead",
+                 "coop", "deadline", "due", "status_text", "completed_on", "days_overdue", "latest")
+
+
+def ledger_columns(*fields: str) -> list[dict]:
+    """Grid columns for status-table fields, headed as in the exported tables."""
+    return [{"field": f, "headerName": HEADERS[f], "minWidth": _WIDTHS[f], "width": _WIDTHS[f],
+             **_EXTRA.get(f, {})} for f in fields]
+
+
+def ledger_rows(rows: list[dict], roles: dict[int, list[str]] | None = None) -> list[dict]:
+    """Status rows as grids show them: department lists joined with 、, the status
+    with its icon (the raw code stays for the cell colour), the latest note with
+    the day it was reported, the role of the department in view when ``roles``
+    (item id -> roles) is given."""
+    return [{**r, "lead": "、".join(r["lead"]), "coop": "、".join(r["coop"]),
+             "status_text": status_text(r["status"]), "latest": latest(r),
+             **({"role": "、".join(ROLE_LABELS[x] for x in roles.get(r["item_id"], []))} if roles else {})}
+            for r in rows]
+
+
+def cap_notice(total: int, which: str = "前") -> dbc.Alert | None:
+    """Says that a grid shows ROW_CAP of ``total`` rows, and how to get all of them."""
+    if total <= ROW_CAP:
+        return None
+    return dbc.Alert(f"共 {total:,} 条，表格只显示{which} {ROW_CAP:,} 条（导出也以此为限）。"
+                     "请用筛选条件缩小范围；完整台账可用命令行导出：flask --app app export-status。",
+                     color="info", className="py-2 small", id="row-cap-notice")
+
+
+def latest(row: dict) -> str:
+    """'受疫情影响，进度有所滞后（2021-03-06报送）'; '未报送' before the first report."""
+    if not row["last_reported_on"]:
+        return "未报送"
+    return f"{row['last_note'] or ''}（{row['last_reported_on']}报送）"
+
+
+def _scope(filters: Filters) -> list[str]:
+    city = f"{filters.city}市" if filters.city else "全省"
+    return [city, filters.department] if filters.department else [city]
+
+
+def ledger_stem(filters: Filters, what: str = "进度台账") -> str:
+    """'杭州市_市商务局_进度台账': the scope of an exported table, for its file name."""
+    return "_".join([*_scope(filters), what])
+
+
+def ledger_title(filters: Filters, as_of, what: str = "工作节点进度台账") -> str:
+    """'杭州市市商务局工作节点进度台账（截至2020年9月30日）': the title row of an export."""
+    return export_title(what, as_of, "".join(_scope(filters)))
