@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, callback, dcc, html, no_update
 
 from components.cards import card_row, kpi_card, page_header
 from components.figures import city_rates_figure
@@ -52,8 +52,11 @@ def layout(**query):
         page_header("全省总览", view),
         filter_bar(view),
         card_row(cards),
-        dbc.Card(dbc.CardBody(dcc.Graph(id="city-rates", figure=city_rates_figure(
-            api.rates(view.as_of, "city", view.filters)), config={"displaylogo": False})), className="mb-4"),
+        dbc.Card(dbc.CardBody([
+            dcc.Graph(id="city-rates", figure=city_rates_figure(api.rates(view.as_of, "city", view.filters)),
+                      config={"displaylogo": False}),
+            html.Div("点击柱形查看该地市详情", className="small text-muted"),
+        ]), className="mb-4"),
         dbc.Row([
             dbc.Col([html.H5("逾期最严重的工作事项"), data_grid(
                 "worst-items", [item_row(i) for i in worst], WORST_COLUMNS,
@@ -64,6 +67,16 @@ def layout(**query):
                 filename=export_filename("近期完成节点", view.as_of), empty="近30天没有新报送完成的节点")], lg=6),
         ]),
     ])
+
+
+@callback(
+    Output("_pages_location", "pathname", allow_duplicate=True),
+    Input("city-rates", "clickData"),
+    prevent_initial_call=True,
+)
+def open_city(click):
+    """A click on a city's bar opens that city (the as-of date and filters stay in the URL)."""
+    return f"/city/{click['points'][0]['x']}" if click else no_update
 
 
 def item_row(i: dict) -> dict:

@@ -148,12 +148,20 @@ def _indicator_history(session: Session, plan: Plan) -> int:
             elif ind.target is None:
                 continue
             else:
-                value, met = round(base + (ind.target - base) * share, 2), None
+                value, met = _rounded(base + (ind.target - base) * share, ind.unit), None
             session.add(IndicatorObservation(
                 indicator_id=ind.id, value=value, met=met, observed_on=period,
                 reported_on=reported, note="演示数据", reported_by=REPORTER, origin=ORIGIN))
             count += 1
     return count
+
+
+COUNTED_UNITS = ("个", "家", "场", "款", "项", "次")
+
+
+def _rounded(value: float, unit: str | None) -> float:
+    """Things counted in whole units (2 场, 1,783 家) are whole numbers."""
+    return float(round(value)) if unit in COUNTED_UNITS else round(value, 2)
 
 
 def _months(start: date, end: date) -> int:

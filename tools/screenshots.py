@@ -1,5 +1,5 @@
 """Screenshots of every registered page at 1280×900 and 1920×1080 into
-docs/screenshots/ (the app must be running: `make run`).
+docs/screenshots/ (the app must be running on the bundled data: `make screenshots`).
 
     python -m tools.screenshots [http://127.0.0.1:8050]
 """
@@ -9,27 +9,43 @@ import sys
 from pathlib import Path
 
 import dash
+from sqlalchemy import select
 
 from app import create_app
+from store import session_scope
+from store.models import WorkItem
 from tests.browser import browser_page
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZES = ((1280, 900), (1920, 1080))
 
 
+def sample_paths() -> dict[str, str]:
+    """page name -> a path showing it with real content (舟山's 信用+金融服务 for items)."""
+    with session_scope() as s:
+        item_id = s.scalar(select(WorkItem.id).where(WorkItem.key == "舟山-3"))
+    paths = {}
+    for page in dash.page_registry.values():
+        template = page.get("path_template") or page["path"]
+        name = page["module"].split(".")[-1]
+        paths[name] = template.replace("<city>", "舟山").replace("<item_id>", str(item_id))
+    return paths
+
+
 def main(base: str) -> None:
-    create_app()  # fills the page registry
+    app = create_app()
     OUT.mkdir(parents=True, exist_ok=True)
-    for page_info in dash.page_registry.values():
+    with app.app_context():
+        paths = sample_paths()
+    for name, path in paths.items():
         for width, height in SIZES:
             with browser_page(width, height) as page:
-                page.goto(base + page_info["relative_path"])
+                page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(800)  # let grids measure their rows
-                name = page_info["module"].split(".")[-1]
-                path = OUT / f"{name}-{width}x{height}.png"
-                page.screenshot(path=str(path), full_page=True)
-                print(path.relative_to(OUT.parent.parent), page.errors or "")
+                page.wait_for_timeout(1200)  # let grids measure their rows
+                out = OUT / f"{name}-{width}x{height}.png"
+                page.screenshot(path=str(out), full_page=True)
+                print(out.relative_to(OUT.parent.parent), page.errors or "")
 
 
 if __name__ == "__main__":
