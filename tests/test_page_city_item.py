@@ -195,7 +195,6 @@ def test_city_page_shows_the_query_layers_figures(loaded_app):
             [status_text(m["status"]) for m in milestones])
         overdue = sum(m["status"] == "overdue" for m in milestones)
         expect(grid_rows(page, "city-overdue")).to_have_count(overdue)
-        page.screenshot(path="/tmp/shots-city-test-zhoushan.png", full_page=True)
 
         page.goto(f"{url}/city/杭州市")  # the long name works too
         expect(page.locator(".page-title")).to_have_text("杭州市 · 地市详情")
@@ -256,7 +255,6 @@ def test_item_as_of_date_changes_statuses_and_url(loaded_app):
         status_cells = grid_rows(page, "item-milestones").locator("[col-id='status_text']")
         expect(status_cells).to_have_text(statuses_then)
         expect(page.locator("#item-history-hint")).to_contain_text(f"其中 {later} 条为截至日期后报送")
-        page.screenshot(path="/tmp/shots-city-test-item-early.png", full_page=True)
         assert page.errors == []
 
 

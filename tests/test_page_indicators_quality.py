@@ -203,7 +203,6 @@ def test_indicator_page_follows_the_as_of_date(loaded_app, ind_page):
         assert int(weight) >= 700  # binding indicators stand out
         expect(page.locator("#indicator-paths .main-svg").first).to_be_visible()
         expect(grid(page, "item-kpis").locator(".ag-center-cols-container .ag-row")).to_have_count(len(items))
-        page.screenshot(path="/tmp/shots-ind-test-2025.png", full_page=True)
 
         set_as_of(page, MID.isoformat())
         expect(page.locator("#as-of-title")).to_contain_text("2022年6月30日")
