@@ -37,12 +37,6 @@ def rag_text(rag: str) -> str:
     return f"{icon} {label}"
 
 
-def status_badge(code: str) -> dbc.Badge:
-    _, colour = STATUS_STYLE[code]
-    return dbc.Badge(status_text(code), color=colour, className="status-badge",
-                     style={"backgroundColor": colour})
-
-
 def rag_badge(rag: str) -> dbc.Badge:
     _, _, colour = RAG_STYLE[rag]
     return dbc.Badge(rag_text(rag), style={"backgroundColor": colour}, className="status-badge")

@@ -21,11 +21,10 @@ from importers.parsed import (
     ParsedPlan,
     SourceRef,
 )
-from importers.table import county_of, failer, is_header, table_rows
+from importers.table import DOC_NO, county_of, detect_annex, failer, table_rows
 from importers.text import clean, normalize, split_units, strip_html
 
 HEADER = ("序号", "创新应用项目", "主要任务", "进度安排", "牵头单位", "配合单位", "完成时间")
-_DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 _NUMBER = re.compile(r"(\d+)\s*[、.．]?")
 _STEP_NO = re.compile(r"\d+\s*[.、．]\s*")
 _SEPARATOR = " \t:：,，、;；"
@@ -34,10 +33,7 @@ _NONE = ("", "无")
 
 def detect(text: str) -> bool:
     """A project list: its annex header, or a 湖信用办 notice with a 项目清单."""
-    lines = text.split("\n")
-    if any(is_header(line, HEADER) for line in lines):
-        return True
-    return "湖信用办〔" in "\n".join(lines[:12]) and "项目清单" in text
+    return detect_annex(text, HEADER, "湖信用办〔", "项目清单")
 
 
 def parse(text: str, source_file: str) -> ParsedPlan:
@@ -67,7 +63,7 @@ def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
         fail(None, "文末缺少“××××年×月×日印发”，文件不完整",
              "closing '…印发' line missing: the document is truncated")
     issuer = next((line.removesuffix("文件") for line in filled if line.endswith("文件")), None)
-    doc_no_at = next((k for k, line in enumerate(filled) if _DOC_NO.fullmatch(line)), None)
+    doc_no_at = next((k for k, line in enumerate(filled) if DOC_NO.fullmatch(line)), None)
     issue_date = next(d for line in filled if (d := written_date(line)))
     if not issuer or doc_no_at is None:
         fail(None, "无法识别文件头（发文机关、文号）", "document header (issuer, number) not found")

@@ -2,8 +2,22 @@
 against their header, errors that name the file and line, places named by units."""
 from __future__ import annotations
 
+import re
+
 from importers.parsed import DocumentError
 from importers.text import find_county, normalize
+
+DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")  # 湖信用办〔2019〕9号
+
+
+def detect_annex(text: str, header: tuple[str, ...], issuer_mark: str, annex_word: str) -> bool:
+    """A notice whose annex is this table: the header row itself, or (if the
+    header is garbled) the issuer's document number near the top and the
+    annex's name, so that parse() can say what is wrong instead of "unknown"."""
+    lines = text.split("\n")
+    if any(is_header(line, header) for line in lines):
+        return True
+    return issuer_mark in "\n".join(lines[:12]) and annex_word in text
 
 
 def failer(source_file: str):

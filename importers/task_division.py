@@ -20,7 +20,7 @@ from importers.parsed import (
     ParsedPlan,
     SourceRef,
 )
-from importers.table import county_of, failer, is_header, table_rows
+from importers.table import DOC_NO, county_of, detect_annex, failer, table_rows
 from importers.text import clean, normalize, split_units, strip_html
 
 HEADER = ("重点工作", "工作任务", "", "责任单位", "时间进度")
@@ -28,16 +28,12 @@ _DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八�
 _GROUP = re.compile(r"([一二三四五六七八九十]+)、(.+)")
 _SUB_GROUP = re.compile(r"[(（]([一二三四五六七八九十]+)[)）](.+)")
 _TASK = re.compile(r"(\d+)\s*[.．、]\s*(.+)")
-_DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 _TITLE = re.compile(r"关于印发(.+)的通知")
 
 
 def detect(text: str) -> bool:
     """A task division table: its header row, or a 温政办 notice with a 分工表."""
-    lines = text.split("\n")
-    if any(is_header(line, HEADER) for line in lines):
-        return True
-    return "温政办〔" in "\n".join(lines[:12]) and "分工表" in text
+    return detect_annex(text, HEADER, "温政办〔", "分工表")
 
 
 def parse(text: str, source_file: str) -> ParsedPlan:
@@ -79,7 +75,7 @@ def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
     the signature); the plan year is the title's."""
     filled = [normalize(line) for line in lines if line.strip()]
     issuer = next((line.removesuffix("文件") for line in filled if line.endswith("文件")), None)
-    doc_no = next((line for line in filled if _DOC_NO.fullmatch(line)), None)
+    doc_no = next((line for line in filled if DOC_NO.fullmatch(line)), None)
     title = next((m.group(1) for line in filled if (m := _TITLE.search(line))), None)
     issue_date = next((d for line in filled if (d := written_date(line))), None)
     if not (issuer and doc_no and title and issue_date):

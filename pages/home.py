@@ -24,7 +24,7 @@ def layout(**query):
     view = read_view(query)
     row = api.summary(view.as_of, view.filters)
     if not row["total"]:
-        return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint(view)])
+        return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint()])
     indicators = api.indicator_table(view.as_of, view.filters)
     judged = [i for i in indicators if i["pace"] != "no_data"]
     on_track = sum(i["pace"] in ("met", "on_pace") for i in judged)
@@ -106,7 +106,7 @@ def recent_completions(view) -> list[dict]:
     return [{**r, "status_text": status_text(r["status"])} for r in rows]
 
 
-def empty_store_hint(view):
+def empty_store_hint():
     return dbc.Alert([
         html.H5("暂无可显示的数据"),
         html.P("筛选条件下没有工作节点，或尚未导入计划。"),

@@ -14,7 +14,7 @@ import random
 import zlib
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from store import forget_derived
@@ -166,8 +166,3 @@ def _rounded(value: float, unit: str | None) -> float:
 
 def _months(start: date, end: date) -> int:
     return max(0, (end.year - start.year) * 12 + end.month - start.month)
-
-
-def demo_counts(session: Session) -> tuple[int, int]:
-    return (session.scalar(select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.origin == ORIGIN)),
-            session.scalar(select(func.count()).select_from(IndicatorObservation).where(IndicatorObservation.origin == ORIGIN)))

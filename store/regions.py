@@ -30,7 +30,3 @@ CITIES: list[str] = list(COUNTIES)
 # Names as the documents write them -> the county's current name.
 COUNTY_ALIASES: dict[str, str] = {"奉化市": "奉化区", "景宁县": "景宁畲族自治县"}
 
-
-def city_full_name(city: str) -> str:
-    """杭州 -> 杭州市 (for titles and file names)."""
-    return city + "市"
