@@ -17,7 +17,7 @@ from queries.departments import department_items, department_roles
 from queries.ledger import ledger_head
 from queries.status import STATUSES, Filters
 from queries.status_counts import status_counts
-from tests.browser import browser_page, filter_control, serve
+from tests.browser import browser_page, filter_control, pick, serve
 
 AS_OF = date(2020, 9, 30)
 BOTH = ("overdue", "due_soon")
@@ -71,14 +71,6 @@ def expect_rows(page, name: str, count: int) -> None:
 def shown_count(page, name: str) -> str:
     toolbar = page.locator(".grid-toolbar", has=page.locator(grid_id(name, "grid-xlsx")))
     return toolbar.locator("span").inner_text()
-
-
-def choose(page, name: str, label: str) -> None:
-    """Pick the option ``label`` of filter dropdown ``name`` by clicking it (pressing
-    Enter can take the first option before the typed search has filtered the list)."""
-    filter_control(page, name).click()
-    page.keyboard.type(label)
-    page.locator("[role=option]", has_text=label).first.click()
 
 
 def query_of(page) -> dict:
@@ -183,7 +175,7 @@ def test_overdue_page_lists_the_query_layers_rows_worst_first(loaded_app):
         assert page.inner_text("#overdue-days") == f"{sum(r['days_overdue'] for r in overdue):,}天"
         assert page.inner_text("#due-soon-count") == f"{len(due_soon):,}个"
 
-        choose(page, "city", "湖州")  # the filter goes into the URL and the rows follow
+        pick(page, "city", "湖州")  # the filter goes into the URL and the rows follow
         page.wait_for_function("location.search.includes('city=')")
         assert query_of(page)["city"] == "湖州"
         expect_rows(page, "overdue", len(huzhou))
@@ -193,7 +185,7 @@ def test_overdue_page_lists_the_query_layers_rows_worst_first(loaded_app):
         assert "city" not in query_of(page) and query_of(page)["as_of"] == "2020-09-30"
 
         page.wait_for_timeout(1000)  # a person's pause between two clicks
-        choose(page, "min_days", "90天以上")
+        pick(page, "min_days", "90天以上")
         page.wait_for_function("location.search.includes('min_days=90')")
         at_least_90 = [r for r in overdue if r["days_overdue"] >= 90]
         expect_rows(page, "overdue", len(at_least_90))
@@ -303,7 +295,7 @@ def test_milestones_ledger_filters_by_status(loaded_app):
         headers = page.locator(f"{grid_id('ledger')} .ag-header-cell-text").all_inner_texts()
         assert headers[:4] == ["计划文件", "地市", "县（市、区）", "场景/项目/任务"]
 
-        choose(page, "status", "临期")  # the multi-select adds a status; the URL carries "a,b"
+        pick(page, "status", "临期")  # the multi-select adds a status; the URL carries "a,b"
         page.wait_for_function("location.search.includes('due_soon')")
         assert query_of(page)["status"] == "overdue,due_soon"
         expect_rows(page, "ledger", len(both))
