@@ -13,8 +13,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask import Flask
 
+import accounts
 import cli
 import store
+from accounts import DEV_SECRET, current_account
 from components.cards import SITE
 from queries.cache import cache
 
@@ -30,8 +32,12 @@ def default_config() -> dict:
         "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "credit-monitor:"),
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "600")),
-        "SECRET_KEY": env.get("SECRET_KEY", "dev-only-secret"),
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "APP_ENV": env.get("APP_ENV", "development"),
+        "ANONYMOUS_READ": env.get("ANONYMOUS_READ", "false").lower() in ("1", "true", "yes"),
         "DUE_SOON_DAYS": int(env.get("DUE_SOON_DAYS", "30")),
+        "REPORT_DUE_DAY": int(env.get("REPORT_DUE_DAY", "5")),
+        "SITE_NAME": SITE,
     }
 
 
@@ -41,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     server.config.update(config or {})
     store.init_app(server)
     cache.init_app(server)
+    accounts.init_app(server)
     cli.init_app(server)
     app = dash.Dash(
         __name__,
@@ -57,12 +64,32 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def navbar() -> dbc.Navbar:
+    """Links to the pages this user may open (a page's ``roles``), and who is logged in."""
+    account = current_account()
+    role = account.role if account else None
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-             for page in dash.page_registry.values() if page.get("nav", True)]
+             for page in dash.page_registry.values()
+             if page.get("nav", True) and role in page.get("roles", (role,))]
     return dbc.Navbar(
-        dbc.Container([dbc.NavbarBrand(APP_TITLE, href="/"), dbc.Nav(links, navbar=True)], fluid=True),
+        dbc.Container([dbc.NavbarBrand(APP_TITLE, href="/"), dbc.Nav(links, navbar=True),
+                       user_menu(account)], fluid=True),
         color="primary", dark=True, className="mb-3",
     )
+
+
+def user_menu(account) -> html.Div:
+    """'张三 · 地市填报员（杭州市）  退出', or a login link."""
+    if account is None:
+        return html.Div(html.A("登录", href="/login", className="btn btn-sm btn-outline-light"),
+                        className="ms-auto", id="user-menu")
+    who = f"{account.display_name} · {account.role_label}"
+    if account.role in ("city", "department"):
+        who += f"（{account.scope_label}）"
+    return html.Form([html.Span(who, className="text-white small me-2", id="user-name"),
+                      html.Button("退出", type="submit", className="btn btn-sm btn-outline-light",
+                                  id="logout")],
+                     method="post", action="/logout", className="ms-auto d-flex align-items-center",
+                     id="user-menu")
 
 
 def layout():

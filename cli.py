@@ -1,8 +1,9 @@
 """Admin commands: `flask --app app <command>` (see README)."""
 from __future__ import annotations
 
+import getpass
 import sys
-from datetime import date
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -10,6 +11,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from accounts import account_of
+from accounts.users import AccountError, create_user, find_user, set_password, update_user, user_rows
 from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, to_csv, to_json, to_xlsx
 from importers import SOURCES_DIR
 from importers.loader import ImportResult, import_file
@@ -19,9 +22,13 @@ from queries.findings import finding_rows
 from queries.indicators import indicator_rows
 from queries.status import STATUSES, Filters
 from queries.status_table import status_rows
-from store import current_store, session_scope
+from reporting.submit import Result, submit
+from reporting.template import read_template
+from store import clock, current_store, session_scope
+from store.audit import record
 from store.demo import clear_demo, load_demo
-from store.models import Department, Milestone, Plan, Region, WorkItem
+from store.models import ROLES, Department, Milestone, Plan, Region, WorkItem
+from store.periods import period_label
 
 BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
            "003_04ce1ff8b1db6b75.txt")
@@ -36,7 +43,11 @@ def _echo_result(result: ImportResult) -> None:
 def _import(path: Path) -> None:
     try:
         with session_scope() as session:
-            _echo_result(import_file(session, path))
+            result = import_file(session, path)
+            _echo_result(result)
+            if result.outcome != "unchanged":
+                record(session, cli_actor(), "plan.import", result.plan, "plan", None,
+                       after={"文件": path.name, "结果": result.outcome, "内容": result.summary()})
         invalidate()
     except (DocumentError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -67,7 +78,8 @@ def load_demo_cmd() -> None:
     with session_scope() as session:
         if not session.scalar(select(func.count()).select_from(Milestone)):
             raise click.ClickException("no plans imported yet: run `flask --app app init-db` first")
-        updates, obs = load_demo(session)
+        updates, obs = load_demo(session, current_app.config["REPORT_DUE_DAY"])
+        record(session, cli_actor(), "demo.load", "演示进度数据", after={"进度": updates, "指标": obs})
     invalidate()
     click.echo(f"demo progress loaded: {updates} progress updates, {obs} indicator observations")
 
@@ -78,6 +90,7 @@ def clear_demo_cmd() -> None:
     """Remove the demo progress history (real reports stay)."""
     with session_scope() as session:
         updates, obs = clear_demo(session)
+        record(session, cli_actor(), "demo.clear", "演示进度数据", before={"进度": updates, "指标": obs})
     invalidate()
     click.echo(f"demo progress removed: {updates} progress updates, {obs} indicator observations")
 
@@ -184,7 +197,7 @@ def _render(rows, fmt, headers, title) -> bytes | str:
 @with_appcontext
 def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
     """Export the status table (one row per milestone) as of a date."""
-    as_of = as_of.date() if as_of else date.today()
+    as_of = as_of.date() if as_of else clock.today()
     with session_scope() as session:
         filters = _filters(session, plan, city, department, statuses)
         rows = status_rows(session, as_of, filters,
@@ -198,15 +211,141 @@ def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
 @with_appcontext
 def export_indicators(as_of, plan, city, department, fmt, output) -> None:
     """Export the indicators with their latest actual and attainment as of a date."""
-    as_of = as_of.date() if as_of else date.today()
+    as_of = as_of.date() if as_of else clock.today()
     with session_scope() as session:
         rows = indicator_rows(session, as_of, _filters(session, plan, city, department, ()))
     title = export_title("指标监测表", as_of, f"{city or '全省'}")
     _write(_render(rows, fmt, INDICATOR_HEADERS, title), fmt, output)
 
 
+def cli_actor() -> str:
+    """Who the audit log names for a command: the operating-system account."""
+    try:
+        return f"命令行:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "命令行"
+
+
+def read_password(confirm: bool = True) -> str:
+    """From the prompt (typed twice) on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt("密码", hide_input=True, confirmation_prompt=confirm)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True, help="admin | leader | city | department")
+@click.option("--city", help="杭州 … 丽水 (city and department editors)")
+@click.option("--department", help="the department's name as the plans write it, e.g. 市发展改革委")
+@click.option("--county", help="for a county unit that several counties share a name of")
+@click.option("--name", "display_name", help="the name shown in the navbar and the reports (default: USERNAME)")
+@with_appcontext
+def create_user_cmd(username, role, city, department, county, display_name) -> None:
+    """Create an account; the password is read from the prompt or stdin."""
+    password = read_password()
+    with _account_errors(), session_scope() as session:
+        user = create_user(session, cli_actor(), username, password, role, display_name=display_name,
+                           city=city, department=department, county=county)
+        click.echo(f"created: {user.username} ({ROLES[role]})")
+
+
+@click.command("set-password")
+@click.argument("username")
+@with_appcontext
+def set_password_cmd(username) -> None:
+    """Set a new password (prompt or stdin); the account's other sessions end."""
+    password = read_password()
+    with _account_errors(), session_scope() as session:
+        set_password(session, cli_actor(), username, password)
+    click.echo(f"password changed: {username}")
+
+
+@click.command("update-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(list(ROLES)))
+@click.option("--city")
+@click.option("--department")
+@click.option("--county")
+@click.option("--name", "display_name")
+@click.option("--active/--inactive", default=None, help="--inactive: the account can no longer log in")
+@with_appcontext
+def update_user_cmd(username, role, city, department, county, display_name, active) -> None:
+    """Change an account's role and scope, name, or whether it may log in."""
+    with _account_errors(), session_scope() as session:
+        update_user(session, cli_actor(), username, role=role, city=city, department=department,
+                    county=county, display_name=display_name, active=active)
+    click.echo(f"updated: {username}")
+
+
+@click.command("list-users")
+@with_appcontext
+def list_users_cmd() -> None:
+    """List the accounts."""
+    with session_scope() as session:
+        for u in user_rows(session):
+            scope = " · ".join(x for x in (u["city"], u["department"]) if x) or "全省"
+            click.echo(f"{u['username']}\t{u['display_name']}\t{u['role']}\t{scope}\t"
+                       f"{'active' if u['active'] else 'inactive'}\t{u['created_at']}")
+
+
+@contextmanager
+def _account_errors():
+    try:
+        yield
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("import-report")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="the account the report is made as")
+@click.option("--city", help="an admin's report for one city")
+@click.option("--yes", is_flag=True, help="write without asking after the preview")
+@click.option("--dry-run", is_flag=True, help="check and preview only")
+@with_appcontext
+def import_report_cmd(path: Path, username, city, yes, dry_run) -> None:
+    """Import a filled-in report template (.xlsx): every row is checked first;
+    any problem lists them all and writes nothing; else a preview, then one transaction."""
+    with session_scope() as session:
+        try:
+            user = find_user(session, username)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        if not user.active:
+            raise click.ClickException(f"账号 {username} 已停用")
+        account = account_of(session, user)
+        city_id = _check_city_id(session, city) if city else None
+    report, problems = read_template(path.read_bytes(), path.name, channel="cli")
+    result = Result(problems=problems) if problems else submit(report, account, city_id, dry_run=True)
+    if not result.ok:
+        for p in result.problems:
+            click.echo(f"  {p}", err=True)
+        raise click.ClickException(f"{len(result.problems)} 处问题，未写入任何数据")
+    click.echo(f"{path.name}：{period_label(report.period)}，{len(result.preview)} 项变化")
+    for change in result.preview:
+        click.echo(f"  [{change['kind']} 第{change['row']}行] {change['label']}\n"
+                   f"      {change['before']}  ->  {change['after']}")
+    if dry_run:
+        return
+    if not yes and not (sys.stdin.isatty() and click.confirm("写入以上变化？")):
+        raise click.ClickException("未写入（确认写入请加 --yes）")
+    result = submit(report, account, city_id)
+    if result.conflicts:
+        for c in result.conflicts:
+            click.echo(f"  {c.label}: 他人已报送 {c.theirs}", err=True)
+        raise click.ClickException(f"{len(result.conflicts)} 条记录在下载模板后已被他人更新，未写入任何数据")
+    click.echo(result.outcome.summary())
+
+
+def _check_city_id(session, city: str) -> int:
+    name = _check_region(session, city, "city", "--city")
+    return session.scalar(select(Region.id).where(Region.name == name))
+
+
 COMMANDS = [init_db, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
-            export_status, export_indicators]
+            export_status, export_indicators, create_user_cmd, set_password_cmd, update_user_cmd,
+            list_users_cmd, import_report_cmd]
 
 
 def init_app(app) -> None:

@@ -56,12 +56,28 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
+# text a spreadsheet would run as a formula (a reported note "=HYPERLINK(…)")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Text that Excel or WPS would take for a formula gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def text_cells(cells) -> None:
+    """openpyxl writes a string starting with "=" as a formula: keep such cells text."""
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def to_csv(rows: list[dict], headers: dict[str, str]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers.values())
     for row in rows:
-        writer.writerow(display_value(k, row.get(k)) for k in headers)
+        writer.writerow(csv_safe(display_value(k, row.get(k))) for k in headers)
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -74,6 +90,7 @@ def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(headers.values()))
+    text_cells(ws[1])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -82,12 +99,13 @@ def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
     status_col = next((keys.index(k) + 1 for k in ("status", "status_text") if k in keys), None)
     for row in rows:
         ws.append([display_value(k, row.get(k)) for k in keys])
+        text_cells(ws[ws.max_row])
         if status_col and row.get("status") in STATUS_FILLS:
             ws.cell(row=ws.max_row, column=status_col).fill = PatternFill(
                 "solid", fgColor=STATUS_FILLS[row["status"]])
     for col, key in enumerate(keys, start=1):
-        width = max([_text_width(headers[key])] +
-                    [_text_width(display_value(key, r.get(key))) for r in rows[:500]])
+        width = max([text_width(headers[key])] +
+                    [text_width(display_value(key, r.get(key))) for r in rows[:500]])
         ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
     for line in ws.iter_rows(min_row=3):
         for cell in line:
@@ -100,7 +118,7 @@ def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
     return out.getvalue()
 
 
-def _text_width(value) -> int:
+def text_width(value) -> int:
     """Display width: a Chinese character is two columns wide."""
     text = str(value)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -27,7 +27,9 @@ def latest_observation_id(as_of: date):
             .scalar_subquery())
 
 
-def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[dict]:
+def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None) -> list[dict]:
+    """Indicators matching the filters (and the condition ``where`` on Indicator),
+    with the latest actual known on ``as_of``, attainment and pace."""
     obs = aliased(IndicatorObservation, name="latest_obs")
     city, item_city, item = aliased(Region), aliased(Region), aliased(WorkItem)
     stmt = (
@@ -52,6 +54,8 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
                     .join(Department, Department.id == ItemDepartment.department_id)
                     .where(Department.name == filters.department))
         stmt = stmt.where(Indicator.work_item_id.in_(involved))
+    if where is not None:
+        stmt = stmt.where(where)
     rows = []
     for r in session.execute(stmt).mappings():
         ind: Indicator = r["Indicator"]
@@ -70,7 +74,7 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters()) -> list[d
             "indicator_id": ind.id, "item_id": ind.work_item_id, "target_text": ind.target_text,
             "baseline_text": ind.baseline_text, "qualitative": ind.qualitative, "met": r["met"],
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
-            "attainment_raw": raw,
+            "attainment_raw": raw, "version": ind.report_version,
             "required": required_value(ind.baseline, start, ind.target, ind.due, as_of),
             "pace": pace(raw, start, ind.due, r["observed_on"]),
         })

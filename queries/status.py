@@ -26,6 +26,7 @@ from sqlalchemy import Integer, and_, case, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from queries.sqlfuncs import date_param, days_between
+from store import clock
 from store.models import (
     Department,
     ItemDepartment,
@@ -250,4 +251,4 @@ def item_rollup(row: dict) -> dict:
 def default_as_of(session) -> date:
     """The latest date a progress report came in, else today (DESIGN §8)."""
     latest = session.scalar(select(func.max(ProgressUpdate.reported_on)))
-    return latest or date.today()
+    return latest or clock.today()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import random
 import zlib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from store import forget_derived
@@ -25,8 +25,10 @@ from store.models import (
     Plan,
     ProgressUpdate,
     Region,
+    ReportSubmission,
     WorkItem,
 )
+from store.periods import add_months, month_end, report_due
 
 ORIGIN = "demo"
 REPORTER = "演示数据"
@@ -41,30 +43,25 @@ def _rng(*parts: str) -> random.Random:
     return random.Random(zlib.crc32("|".join(parts).encode("utf-8")))
 
 
-def month_end(d: date) -> date:
-    nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return nxt - timedelta(days=1)
-
-
-def add_months(d: date, n: int) -> date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return date(d.year + y, m + 1, 1)
-
-
 def report_day(period_end: date, lateness: int) -> date:
     """The day the report on a month comes in: the 5th of the next month, plus lateness."""
     return add_months(period_end, 1) + timedelta(days=4 + lateness)
 
 
 def clear_demo(session: Session) -> tuple[int, int]:
-    """Remove all demo rows; returns (updates, observations) removed."""
+    """Remove all demo rows; returns (updates, observations) removed.  Every
+    milestone's and indicator's report version moves on: a form loaded before
+    cannot overwrite the changed history unseen."""
     forget_derived(session)
     updates = session.execute(delete(ProgressUpdate).where(ProgressUpdate.origin == ORIGIN)).rowcount
     obs = session.execute(delete(IndicatorObservation).where(IndicatorObservation.origin == ORIGIN)).rowcount
+    session.execute(delete(ReportSubmission).where(ReportSubmission.origin == ORIGIN))
+    session.execute(update(Milestone).values(report_version=Milestone.report_version + 1))
+    session.execute(update(Indicator).values(report_version=Indicator.report_version + 1))
     return updates, obs
 
 
-def load_demo(session: Session) -> tuple[int, int]:
+def load_demo(session: Session, due_day: int = 5) -> tuple[int, int]:
     """Replace the demo history with a fresh deterministic one; returns counts written."""
     clear_demo(session)
     updates = observations = 0
@@ -72,7 +69,23 @@ def load_demo(session: Session) -> tuple[int, int]:
         updates += _milestone_history(session, plan)
         observations += _indicator_history(session, plan)
     session.flush()
+    _submissions(session, due_day)
     return updates, observations
+
+
+def _submissions(session: Session, due_day: int) -> None:
+    """One monthly report per city and month, on the day its demo updates came in."""
+    stmt = (select(WorkItem.city_id, ProgressUpdate.period, func.min(ProgressUpdate.reported_on))
+            .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
+            .join(WorkItem, WorkItem.id == Milestone.work_item_id)
+            .where(ProgressUpdate.origin == ORIGIN, WorkItem.city_id.is_not(None))
+            .group_by(WorkItem.city_id, ProgressUpdate.period))
+    for city_id, period, reported_on in session.execute(stmt).all():
+        due = report_due(period, due_day)
+        session.add(ReportSubmission(
+            period=period, city_id=city_id, reported_by=REPORTER, due_on=due, on_time=reported_on <= due,
+            submitted_at=datetime.combine(reported_on, time(2)),  # 10:00 in China
+            channel=ORIGIN, origin=ORIGIN))
 
 
 def _city_lateness(session: Session) -> dict[int | None, int]:

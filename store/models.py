@@ -156,6 +156,9 @@ class Milestone(SourceMixin, Base):
     due_precision: Mapped[str] = mapped_column(String(12))
     due_start: Mapped[date | None] = mapped_column(Date)
     due_inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+    # bumped by every progress report: two editors who loaded the same version
+    # cannot both save (reporting.apply compares and swaps it in the same transaction)
+    report_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # Reported milestone states (进度报送); labels in Chinese for the UI.
@@ -187,6 +190,7 @@ class ProgressUpdate(Base):
     reported_by: Mapped[str | None] = mapped_column(String(80))
     origin: Mapped[str] = mapped_column(String(10), default="report")  # report | demo | import
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("report_submission.id"), index=True)
 
 
 class Indicator(SourceMixin, Base):
@@ -215,6 +219,7 @@ class Indicator(SourceMixin, Base):
     due: Mapped[date | None] = mapped_column(Date)
     due_text: Mapped[str | None] = mapped_column(String(200))
     attribute: Mapped[str | None] = mapped_column(String(10))  # 约束性 / 预期性
+    report_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # as Milestone's
 
 
 class IndicatorObservation(Base):
@@ -232,6 +237,7 @@ class IndicatorObservation(Base):
     reported_by: Mapped[str | None] = mapped_column(String(80))
     origin: Mapped[str] = mapped_column(String(10), default="report")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("report_submission.id"), index=True)
 
 
 class ImportRun(Base):
@@ -292,3 +298,79 @@ class StatusRollupDate(Base):
     __tablename__ = "status_rollup_date"
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
     due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+# Accounts (DESIGN §3): who may read and who may report for what.
+ROLES = {
+    "admin": "管理员",  # the province office: everything, users and weights
+    "leader": "领导",  # reads all, writes nothing
+    "city": "地市填报员",  # reports for the work items of one city
+    "department": "部门填报员",  # reports for the work items its department leads
+}
+
+
+class User(Base):
+    """An account.  ``session_token`` is part of the login cookie: changing the
+    password or deactivating the account renews it, which ends other sessions."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(12))  # a ROLES key
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_token: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    """A failed login, by the name typed (known or not) and the address: the
+    evidence for slowing down password guessing."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ReportSubmission(Base):
+    """One monthly report (按月报送) of a city or a department: when it came in, by
+    whom, through which channel, and whether it was in by the due day."""
+
+    __tablename__ = "report_submission"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), index=True)  # the month reported on, YYYY-MM
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)  # None: the province
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reported_by: Mapped[str] = mapped_column(String(80))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    due_on: Mapped[date] = mapped_column(Date)
+    on_time: Mapped[bool] = mapped_column(Boolean)
+    channel: Mapped[str] = mapped_column(String(10))  # web | excel | cli | demo
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    updates: Mapped[int] = mapped_column(Integer, default=0)
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    origin: Mapped[str] = mapped_column(String(10), default="report")  # report | demo
+
+
+class AuditEntry(Base):
+    """Every write: who, when, what, and the record before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(Text)  # what was changed, as a person reads it
+    target_kind: Mapped[str | None] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+event.listen(AuditEntry, "before_update", _history_is_append_only)

@@ -1,0 +1,179 @@
+"""Accounts: create them, change them, check a password — every change audited.
+
+Passwords are stored as werkzeug hashes (scrypt).  A wrong password and an
+unknown name give the same answer and take the same time; failures are
+recorded by the name typed and by the address, and past a limit further
+attempts are refused for a while (``throttled``), known name or not.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, aliased
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from store.audit import record
+from store.clock import local_text
+from store.models import ROLES, Department, LoginFailure, Region, User, utcnow
+
+MIN_PASSWORD = 8
+# a hash to check against when the name is unknown, so both answers take as long
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How many failures (per name typed, per address) within ``minutes`` lock logins."""
+
+    per_name: int = 5
+    per_address: int = 20
+    minutes: int = 15
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 位")
+    if password.isdigit() or password.isalpha():
+        raise AccountError("密码须同时包含字母和数字（或符号）")
+
+
+def resolve_scope(session: Session, role: str, city: str | None, department: str | None,
+                  county: str | None = None) -> tuple[int | None, int | None]:
+    """(city_id, department_id) for a role: a city editor names a city, a
+    department editor a department of a city (county units also their county)."""
+    if role not in ROLES:
+        raise AccountError(f"未知的角色“{role}”（可选：{'、'.join(ROLES)}）")
+    if role in ("admin", "leader"):
+        if city or department:
+            raise AccountError(f"{ROLES[role]}不限地市和部门，不需要填写地市或部门")
+        return None, None
+    if not city:
+        raise AccountError(f"{ROLES[role]}须指定地市（--city 杭州）")
+    city_id = session.scalar(select(Region.id).where(Region.name == city.removesuffix("市"),
+                                                     Region.level == "city"))
+    if city_id is None:
+        raise AccountError(f"未知的地市“{city}”")
+    if role == "city":
+        if department:
+            raise AccountError("地市填报员按地市填报，不需要填写部门")
+        return city_id, None
+    if not department:
+        raise AccountError("部门填报员须指定部门（--department 市发展改革委）")
+    stmt = select(Department.id).where(Department.city_id == city_id, Department.name == department)
+    if county:
+        county_id = session.scalar(select(Region.id).where(Region.name == county))
+        stmt = stmt.where(Department.county_id == county_id)
+    found = session.scalars(stmt).all()
+    if not found:
+        raise AccountError(f"{city}没有名为“{department}”的部门（请用计划文件中的部门全称）")
+    if len(found) > 1:
+        raise AccountError(f"{city}有 {len(found)} 个“{department}”（分属不同县区），请同时指定县（市、区）")
+    return city_id, found[0]
+
+
+def describe(session: Session, user: User) -> dict:
+    """The account as the audit log and the user list show it (no password hash)."""
+    dept = session.get(Department, user.department_id) if user.department_id else None
+    city = session.get(Region, user.city_id) if user.city_id else None
+    return {"username": user.username, "display_name": user.display_name, "role": ROLES[user.role],
+            "city": city.name if city else None, "department": dept.name if dept else None,
+            "active": user.active}
+
+
+def create_user(session: Session, actor: str, username: str, password: str, role: str, *,
+                display_name: str | None = None, city: str | None = None,
+                department: str | None = None, county: str | None = None) -> User:
+    username = username.strip()
+    if not username or len(username) > 40 or any(ch.isspace() for ch in username):
+        raise AccountError("用户名须为 1–40 个字符，不含空格")
+    if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise AccountError(f"用户名“{username}”已存在")
+    check_password_rules(password)
+    city_id, department_id = resolve_scope(session, role, city, department, county)
+    user = User(username=username, display_name=(display_name or username).strip()[:80],
+                password_hash=generate_password_hash(password), role=role, city_id=city_id,
+                department_id=department_id, active=True, session_token=secrets.token_hex(16))
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.create", f"账号 {username}", "user", user.id,
+           after=describe(session, user))
+    return user
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise AccountError(f"没有用户名为“{username}”的账号")
+    return user
+
+
+def set_password(session: Session, actor: str, username: str, password: str) -> User:
+    """A new password; the account's other sessions end (new session token)."""
+    user = find_user(session, username)
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_token = secrets.token_hex(16)
+    record(session, actor, "user.password", f"账号 {user.username}", "user", user.id,
+           after={"password": "已重设"})
+    return user
+
+
+def update_user(session: Session, actor: str, username: str, *, role: str | None = None,
+                city: str | None = None, department: str | None = None, county: str | None = None,
+                active: bool | None = None, display_name: str | None = None) -> User:
+    """Change an account's role/scope, name or whether it may log in."""
+    user = find_user(session, username)
+    before = describe(session, user)
+    if role is not None:
+        user.city_id, user.department_id = resolve_scope(session, role, city, department, county)
+        user.role = role
+    if display_name is not None:
+        user.display_name = display_name.strip()[:80] or user.username
+    if active is not None and active != user.active:
+        user.active = active
+        user.session_token = secrets.token_hex(16)
+    after = describe(session, user)
+    if after != before:
+        record(session, actor, "user.update", f"账号 {user.username}", "user", user.id, before, after)
+    return user
+
+
+def throttled(session: Session, username: str, address: str, limits: Throttle) -> bool:
+    """Too many recent failures for this name or from this address."""
+    since = utcnow() - timedelta(minutes=limits.minutes)
+    by_name = session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.username == username.strip().lower(), LoginFailure.at >= since))
+    by_address = session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.address == address, LoginFailure.at >= since))
+    return by_name >= limits.per_name or by_address >= limits.per_address
+
+
+def authenticate(session: Session, username: str, password: str, address: str,
+                 limits: Throttle = Throttle()) -> User | None:
+    """The active account with this name and password, else None (a failure is
+    recorded).  Callers check ``throttled`` first."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is not None and valid and user.active:
+        session.execute(delete(LoginFailure).where(LoginFailure.username == user.username.lower()))
+        return user
+    session.add(LoginFailure(username=username.strip().lower()[:80], address=address[:64]))
+    return None
+
+
+def user_rows(session: Session) -> list[dict]:
+    """Every account for the admin's list, in creation order."""
+    city, dept = aliased(Region), aliased(Department)
+    stmt = (select(User, city.name, dept.name).outerjoin(city, city.id == User.city_id)
+            .outerjoin(dept, dept.id == User.department_id).order_by(User.id))
+    return [{"username": u.username, "display_name": u.display_name, "role": u.role,
+             "role_label": ROLES[u.role], "city": c, "department": d, "active": u.active,
+             "created_at": local_text(u.created_at)}
+            for u, c, d in session.execute(stmt)]

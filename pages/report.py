@@ -1,0 +1,437 @@
+"""进度填报: a city or department editor reports a month — each milestone's
+state, completion date and note, each indicator's actual — in the browser, or
+downloads the pre-filled Excel template and uploads it back.
+
+Everything the browser sends is checked again on the server: who is logged
+in (never what the page showed), that every record is in their scope, every
+value (reporting.check), and the version each record was loaded at, so that
+a second editor cannot overwrite a first one unseen (reporting.apply).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+from sqlalchemy import func, select
+
+from accounts import current_account
+from accounts.scope import Scope
+from components.access import login_needed, not_allowed
+from components.filters import rendered_values
+from components.format import cn_date
+from components.grid import export_filename
+from components.status import STATUS_CELL_CLASSES, status_text
+from queries import api
+from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone
+from reporting.form import indicator_form_rows, milestone_rows, submissions
+from reporting.submit import Result, submit
+from reporting.template import MAX_BYTES, build_template, read_template
+from store import clock, session_scope
+from store.clock import local_text
+from store.models import PROGRESS_STATES, Plan, Region
+from store.periods import add_months, parse_period, period_label, period_of, recent_periods, report_due
+
+dash.register_page(__name__, path="/report", name="进度填报", order=80, roles=("admin", "city", "department"),
+                   title="进度填报 · 信用应用场景推进监测平台")
+
+EDITED = {"cell-edited": "params.data.{0} != params.data.base_{0}"}
+
+
+def layout(**query):
+    account = current_account()
+    if account is None:
+        return login_needed("/report", "进度填报")
+    if not account.can_report:
+        return not_allowed("领导账号只能查看，不能填报进度。各地市、各部门的报送情况见各页面和审计日志。")
+    context = read_context(account, query)
+    scope = Scope.of(account, context["city_id"])
+    today = clock.today()
+    ms = milestone_rows(scope, today, context["plan"], context["all"])
+    ind = indicator_form_rows(scope, today, context["plan"])
+    return html.Div([
+        html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
+            f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
+            className="text-muted", id="report-scope")], className="mb-3"),
+        controls(account, context),
+        deadline_note(account, context),
+        dcc.Store(id="report-context", data={k: v for k, v in context.items() if k != "city_id"}),
+        html.Div([
+            dbc.Button("提交报送", id="report-save", color="primary", className="me-2"),
+            dbc.Button("下载 Excel 填报模板", id="report-template", color="secondary", outline=True,
+                       className="me-2"),
+            dcc.Upload(dbc.Button("上传填好的模板", color="secondary", outline=True), id="report-upload",
+                       accept=".xlsx", max_size=MAX_BYTES, className="d-inline-block"),
+            dcc.Download(id="report-template-download"),
+            html.Span("修改过的单元格以黄色标出；未修改的行不会写入。", className="small text-muted ms-3"),
+        ], className="d-flex align-items-center flex-wrap gap-1 mb-3"),
+        dcc.Loading(html.Div(id="report-result"), type="dot"),
+        dcc.Store(id="report-upload-data"),
+        html.H5(["工作节点 ", html.Span(f"{len(ms)} 个", className="text-muted fs-6")]),
+        html.Div("单击“报送状态”“完成日期”“进展说明”单元格即可填写；已完成的节点默认不显示。",
+                 className="small text-muted mb-2"),
+        milestone_grid(ms),
+        html.H5(["指标 ", html.Span(f"{len(ind)} 项", className="text-muted fs-6")], className="mt-4"),
+        html.Div("有新数据的指标填写“本期实际值”和“数据截至日期”；没有新数据的留空。", className="small text-muted mb-2"),
+        indicator_grid(ind),
+        submissions_table(account, context),
+    ])
+
+
+def read_context(account, query: dict) -> dict:
+    """The month, plan, city (admins) and 'show done' choice from the URL, each
+    checked (an unknown value falls back to the default)."""
+    today = clock.today()
+    start = parse_period(query.get("period"))
+    period = period_of(start) if start and start <= today else period_of(add_months(today, -1))
+    plans = {p["value"] for p in api.choices()["plans"]}
+    plan = query.get("plan") if query.get("plan") in plans else None
+    city = city_id = None
+    if account.role == "admin" and query.get("city") in api.choices()["cities"]:
+        city = query["city"]
+        with session_scope() as s:
+            city_id = s.scalar(select(Region.id).where(Region.name == city))
+    return {"period": period, "plan": plan, "city": city, "city_id": city_id, "all": query.get("all") == "1"}
+
+
+def scope_title(account, context: dict) -> str:
+    if account.role == "admin":
+        return f"{context['city']}市（管理员代报）" if context["city"] else "全省（管理员）"
+    return account.scope_label
+
+
+def period_options() -> list[dict]:
+    with session_scope() as s:
+        first = s.scalar(select(func.min(Plan.issue_date))) or clock.today()
+    return [{"value": p, "label": period_label(p)} for p in recent_periods(clock.today(), first, limit=60)]
+
+
+def controls(account, context: dict) -> html.Div:
+    fields = [("报送月份", dcc.Dropdown(period_options(), context["period"], clearable=False,
+                                       id={"type": "filter", "name": "period"}), 2),
+              ("计划文件", dcc.Dropdown(api.choices()["plans"], context["plan"], placeholder="全部计划",
+                                     id={"type": "filter", "name": "plan"}), 3)]
+    if account.role == "admin":
+        fields.append(("代报地市", dcc.Dropdown(api.choices()["cities"], context["city"], placeholder="全省",
+                                            id={"type": "filter", "name": "city"}), 2))
+    fields.append(("", dcc.Checklist([{"label": " 显示已完成的节点", "value": "1"}], ["1"] if context["all"] else [],
+                                     id={"type": "filter", "name": "all"}, className="pt-4"), 3))
+    rendered = {"period": context["period"], "plan": context["plan"], "all": ["1"] if context["all"] else []}
+    if account.role == "admin":
+        rendered["city"] = context["city"]
+    return html.Div([dbc.Row([dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=width)
+                              for label, control, width in fields], className="g-2 align-items-end"),
+                     rendered_values(rendered)], className="filter-bar mb-3")
+
+
+def deadline_note(account, context: dict) -> dbc.Alert:
+    """When this month's report is due, and whether this office's is in."""
+    due = report_due(context["period"], dash.get_app().server.config["REPORT_DUE_DAY"])
+    text = [f"{period_label(context['period'])}的报送截止日：", html.Strong(cn_date(due)), "。"]
+    if account.role != "admin":
+        mine = [s for s in submissions(context["period"], account.city_id, account.department_id)
+                if s["department_id"] == account.department_id]
+        if mine:
+            first = mine[0]
+            text += [f"本单位已于 {local_text(first['submitted_at'])} 报送（",
+                     html.Span("按时" if first["on_time"] else "逾期", className="fw-bold"),
+                     f"），共报送 {len(mine)} 次。"]
+        else:
+            text.append("本单位尚未报送本月进度。")
+    return dbc.Alert(text, color="light", className="border py-2 small", id="report-deadline")
+
+
+def milestone_grid(rows: list[dict]) -> dag.AgGrid:
+    states = list(PROGRESS_STATES.values())
+    columns = [
+        {"field": "row", "headerName": "行", "width": 65, "pinned": "left"},
+        {"field": "city", "headerName": "地市", "width": 70},
+        {"field": "item", "headerName": "场景/项目/任务", "width": 150, "tooltipField": "item"},
+        {"field": "milestone", "headerName": "工作计划（节点）", "flex": 2, "minWidth": 200},
+        {"field": "due", "headerName": "节点时限", "width": 105},
+        {"field": "status_text", "headerName": "当前状态", "width": 115, "cellClassRules": STATUS_CELL_CLASSES},
+        {"field": "last", "headerName": "最新进展（报送日期）", "flex": 1, "minWidth": 150},
+        {"field": "state", "headerName": "报送状态 ✎", "width": 115, "editable": True,
+         "cellEditor": "agSelectCellEditor", "cellEditorParams": {"values": states},
+         "cellClassRules": {"cell-edited": "params.data.state != params.data.base_state"},
+         "cellClass": "cell-editable"},
+        {"field": "completed_on", "headerName": "完成日期 ✎", "width": 125, "editable": True,
+         "cellEditor": "agDateStringCellEditor", "cellClass": "cell-editable",
+         "cellClassRules": {"cell-edited": "(params.data.completed_on || null) != (params.data.base_completed_on || null)"}},
+        {"field": "note", "headerName": "进展说明 ✎", "flex": 1, "minWidth": 150, "editable": True,
+         "cellEditor": "agLargeTextCellEditor", "cellEditorPopup": True, "cellClass": "cell-editable",
+         "cellEditorParams": {"maxLength": 500, "rows": 6, "cols": 50},
+         "cellClassRules": {"cell-edited": "params.data.note != params.data.base_note"}},
+    ]
+    return editable_grid("report-milestones", rows, columns, "milestone_id",
+                         [{**r, "status_text": status_text(r["status"])} for r in rows])
+
+
+def indicator_grid(rows: list[dict]) -> dag.AgGrid:
+    columns = [
+        {"field": "row", "headerName": "行", "width": 65, "pinned": "left"},
+        {"field": "city", "headerName": "地市", "width": 75},
+        {"field": "item", "headerName": "场景/项目", "width": 150},
+        {"field": "name", "headerName": "指标名称", "flex": 2, "minWidth": 220},
+        {"field": "unit", "headerName": "单位", "width": 75},
+        {"field": "baseline", "headerName": "基期值", "width": 100},
+        {"field": "target", "headerName": "目标值", "width": 120},
+        {"field": "latest", "headerName": "最新实际值（截至）", "width": 170},
+        {"field": "value", "headerName": "本期实际值 ✎", "width": 125, "editable": True, "cellClass": "cell-editable",
+         "cellClassRules": {"cell-edited": "params.value != null && params.value !== ''"}},
+        {"field": "observed_on", "headerName": "数据截至日期 ✎", "width": 140, "editable": True,
+         "cellEditor": "agDateStringCellEditor", "cellClass": "cell-editable",
+         "cellClassRules": {"cell-edited": "params.value != null && params.value !== ''"}},
+        {"field": "note", "headerName": "说明 ✎", "flex": 1, "minWidth": 150, "editable": True,
+         "cellEditor": "agLargeTextCellEditor", "cellEditorPopup": True, "cellClass": "cell-editable",
+         "cellEditorParams": {"maxLength": 500, "rows": 4, "cols": 40}},
+    ]
+    return editable_grid("report-indicators", rows, columns, "indicator_id", rows)
+
+
+def editable_grid(grid_id: str, rows: list[dict], columns: list[dict], key: str, data: list[dict]):
+    if not rows:
+        return dbc.Alert("没有需要填报的记录。", color="light", className="border", id=f"{grid_id}-empty")
+    return dag.AgGrid(
+        id=grid_id, rowData=data, columnDefs=columns, getRowId=f"params.data.{key}",
+        defaultColDef={"resizable": True, "sortable": True, "filter": True, "wrapText": True, "autoHeight": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       "cellStyle": {"lineHeight": "1.5", "paddingTop": "5px", "paddingBottom": "5px"}},
+        dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
+                         "undoRedoCellEditing": True, "enableCellTextSelection": True,
+                         "pagination": len(rows) > 100, "paginationPageSize": 100,
+                         "domLayout": "autoHeight" if len(rows) <= 100 else "normal", "tooltipShowDelay": 300},
+        style={"width": "100%"} if len(rows) <= 100 else {"width": "100%", "height": "70vh"},
+        className="ag-theme-alpine mb-2")
+
+
+def submissions_table(account, context: dict):
+    """For admins: which cities' reports for the month are in, and when."""
+    if account.role != "admin":
+        return None
+    first: dict[int | None, dict] = {}
+    count: dict[int | None, int] = {}
+    for s in submissions(context["period"]):
+        if s["department_id"] is None:
+            first.setdefault(s["city_id"], s)
+            count[s["city_id"]] = count.get(s["city_id"], 0) + 1
+    with session_scope() as s:
+        cities = s.execute(select(Region.id, Region.name).where(Region.level == "city")
+                           .order_by(Region.sort_order)).all()
+    rows = []
+    for city_id, name in cities:
+        got = first.get(city_id)
+        rows.append(html.Tr([html.Td(f"{name}市"),
+                             html.Td(local_text(got["submitted_at"]) if got else "—"),
+                             html.Td(("按时" if got["on_time"] else "逾期") if got else "未报送",
+                                     className="rag-green" if got and got["on_time"] else "rag-red"),
+                             html.Td(got["reported_by"] if got else ""), html.Td(count.get(city_id, 0))]))
+    return html.Div([
+        html.H5(f"各地市{period_label(context['period'])}报送情况", className="mt-4"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("地市", "首次报送时间", "是否按时", "报送人", "报送次数")])),
+                   html.Tbody(rows)], bordered=True, size="sm", className="w-auto", id="report-submissions"),
+    ])
+
+
+# --- callbacks: every one re-reads the account and re-checks everything ---------
+
+def _account_and_city(context):
+    account = current_account()
+    if account is None or not account.can_report:
+        return None, None
+    context = read_context(account, context if isinstance(context, dict) else {})
+    return account, context
+
+
+def grid_report(period: str, ms_rows, ind_rows) -> tuple[Report, list[Problem]]:
+    """The grids' rows as a report (the row numbers are the grid's 行 column)."""
+    ms_reader, ind_reader = Reader("工作节点"), Reader("指标")
+    ms = [read_milestone(ms_reader, r, r.get("row")) for r in _dicts(ms_rows)]
+    ind = [read_indicator(ind_reader, r, r.get("row")) for r in _dicts(ind_rows)]
+    report = Report(period, tuple(e for e in ms if e), tuple(e for e in ind if e), "web")
+    return report, ms_reader.problems + ind_reader.problems
+
+
+def _dicts(rows) -> list[dict]:
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+@callback(
+    Output("report-result", "children"),
+    Output("report-milestones", "rowData"),
+    Output("report-indicators", "rowData"),
+    Input("report-save", "n_clicks"),
+    State("report-milestones", "rowData"),
+    State("report-indicators", "rowData"),
+    State("report-context", "data"),
+    prevent_initial_call=True,
+)
+def save(_clicks, ms_rows, ind_rows, context):
+    account, context = _account_and_city(context)
+    if account is None:
+        return refusal(), no_update, no_update
+    report, problems = grid_report(context["period"], ms_rows, ind_rows)
+    result = Result(problems=problems) if problems else submit(report, account, context["city_id"])
+    if result.problems:
+        return problems_alert(result.problems), no_update, no_update
+    ms_fresh, ind_fresh = fresh_rows(account, context)
+    if result.conflicts:  # keep what this editor entered, on top of the newer versions
+        entered = {r.get("milestone_id"): r for r in _dicts(ms_rows)}
+        ms_fresh = [{**r, **{k: entered[r["milestone_id"]][k] for k in ("state", "completed_on", "note")}}
+                    if r["milestone_id"] in entered else r for r in ms_fresh]
+        entered_ind = {r.get("indicator_id"): r for r in _dicts(ind_rows)}
+        ind_fresh = [{**r, **{k: entered_ind[r["indicator_id"]].get(k) for k in ("value", "observed_on", "note")}}
+                     if r["indicator_id"] in entered_ind else r for r in ind_fresh]
+        return conflicts_alert(result.conflicts), ms_fresh, ind_fresh
+    return success_alert(result), ms_fresh, ind_fresh
+
+
+def fresh_rows(account, context) -> tuple[list[dict], list[dict]]:
+    scope = Scope.of(account, context["city_id"])
+    ms = milestone_rows(scope, clock.today(), context["plan"], context["all"])
+    return ([{**r, "status_text": status_text(r["status"])} for r in ms],
+            indicator_form_rows(scope, clock.today(), context["plan"]))
+
+
+@callback(
+    Output("report-template-download", "data"),
+    Input("report-template", "n_clicks"),
+    State("report-context", "data"),
+    prevent_initial_call=True,
+)
+def download_template(_clicks, context):
+    account, context = _account_and_city(context)
+    if account is None:
+        return no_update
+    ms, ind = fresh_rows(account, context)
+    scope = scope_title(account, context)
+    data = build_template(ms, ind, period=context["period"], scope=scope, username=account.username,
+                          today=clock.today())
+    stem = export_filename(f"{scope.replace(' · ', '_')}_{period_label(context['period'])}_进度填报模板", clock.today())
+    return dcc.send_bytes(data, stem + ".xlsx")
+
+
+@callback(
+    Output("report-result", "children", allow_duplicate=True),
+    Output("report-upload-data", "data"),
+    Input("report-upload", "contents"),
+    State("report-upload", "filename"),
+    State("report-context", "data"),
+    prevent_initial_call=True,
+)
+def upload(contents, filename, context):
+    """Check the whole file; show every problem, or a preview to confirm."""
+    account, context = _account_and_city(context)
+    if account is None:
+        return refusal(), None
+    report, result = uploaded_report(contents, filename, account, context, dry_run=True)
+    if not result.ok:
+        return problems_alert(result.problems, filename), None
+    return preview_alert(report, result, filename), {"contents": contents, "filename": filename}
+
+
+@callback(
+    Output("report-result", "children", allow_duplicate=True),
+    Output("report-upload-data", "data", allow_duplicate=True),
+    Output("report-milestones", "rowData", allow_duplicate=True),
+    Output("report-indicators", "rowData", allow_duplicate=True),
+    Input("report-upload-confirm", "n_clicks"),
+    State("report-upload-data", "data"),
+    State("report-context", "data"),
+    prevent_initial_call=True,
+)
+def confirm_upload(clicks, stored, context):
+    """Write the previewed file: read and checked once more, in one transaction."""
+    account, context = _account_and_city(context)
+    if account is None:
+        return refusal(), None, no_update, no_update
+    if not clicks or not isinstance(stored, dict):
+        return no_update, no_update, no_update, no_update
+    _report, result = uploaded_report(stored.get("contents"), stored.get("filename"), account, context)
+    if result.conflicts:
+        return conflicts_alert(result.conflicts, upload=True), None, no_update, no_update
+    if not result.ok:
+        return problems_alert(result.problems, stored.get("filename")), None, no_update, no_update
+    ms, ind = fresh_rows(account, context)
+    return success_alert(result), None, ms, ind
+
+
+def uploaded_report(contents, filename, account, context, dry_run=False) -> tuple[Report | None, Result]:
+    data, problem = decode_upload(contents)
+    if problem:
+        return None, Result(problems=[problem])
+    name = str(filename or "上传文件.xlsx")[:200]
+    report, problems = read_template(data, name, channel="excel")
+    if problems:
+        return None, Result(problems=problems)
+    return report, submit(report, account, context["city_id"], dry_run=dry_run)
+
+
+def decode_upload(contents) -> tuple[bytes, Problem | None]:
+    """dcc.Upload's data URL -> bytes (size checked before decoding all of it)."""
+    if not isinstance(contents, str) or "," not in contents:
+        return b"", Problem("文件", None, None, "没有收到文件")
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) * 3 // 4 > MAX_BYTES:
+        return b"", Problem("文件", None, None, f"文件过大，上限为 {MAX_BYTES // 1048576} MB")
+    try:
+        return base64.b64decode(encoded, validate=True), None
+    except (binascii.Error, ValueError):
+        return b"", Problem("文件", None, None, "文件内容无法解码")
+
+
+# --- messages -------------------------------------------------------------------
+
+def refusal() -> dbc.Alert:
+    return dbc.Alert("未登录或当前账号没有填报权限，未写入任何数据。请重新登录。", color="danger", id="report-refused")
+
+
+def problems_alert(problems: list[Problem], filename: str | None = None) -> dbc.Alert:
+    head = f"“{filename}”" if filename else "本次填报"
+    return dbc.Alert([
+        html.Strong(f"{head}有 {len(problems)} 处问题，未写入任何数据。请修改后重新提交："),
+        html.Ul([html.Li(str(p)) for p in problems[:200]], className="mb-0 mt-2"),
+        html.Div(f"（另有 {len(problems) - 200} 处未列出）", className="small") if len(problems) > 200 else None,
+    ], color="danger", id="report-problems")
+
+
+def conflicts_alert(conflicts, upload: bool = False) -> dbc.Alert:
+    def values(d: dict) -> str:
+        return "；".join(f"{k}：{v}" for k, v in d.items() if v not in (None, ""))
+
+    advice = ("请重新下载模板，核对后再上传。" if upload else
+              "您填写的内容已保留在表格中，表格已更新为最新版本；核对后再次点击“提交报送”即以您的填写为准。")
+    return dbc.Alert([
+        html.Strong(f"{len(conflicts)} 条记录在您打开后已被他人更新，本次未写入任何数据。"),
+        html.Table([html.Thead(html.Tr([html.Th("行"), html.Th("记录"), html.Th("他人已报送"), html.Th("您填写的")])),
+                    html.Tbody([html.Tr([html.Td(c.row or ""), html.Td(c.label), html.Td(values(c.theirs)),
+                                         html.Td(values(c.yours))]) for c in conflicts])],
+                   className="table table-sm mt-2 mb-2"),
+        html.Div(advice, className="small"),
+    ], color="warning", id="report-conflicts")
+
+
+def preview_alert(report: Report, result: Result, filename: str | None) -> dbc.Alert:
+    rows = [html.Tr([html.Td(c["kind"]), html.Td(c["row"]), html.Td(c["label"]), html.Td(c["before"]),
+                     html.Td(c["after"])]) for c in result.preview]
+    return dbc.Alert([
+        html.Strong(f"“{filename}”校验通过：{period_label(report.period)}，共 {len(result.preview)} 项变化。"
+                    "确认后一次性写入："),
+        html.Table([html.Thead(html.Tr([html.Th(h) for h in ("表", "行", "记录", "原值", "新值")])),
+                    html.Tbody(rows)], className="table table-sm mt-2 mb-2") if rows else
+        html.Div("文件中没有修改过的行；确认后记录为本月已报送（无变化）。", className="mt-2"),
+        dbc.Button("确认导入", id="report-upload-confirm", color="primary", size="sm"),
+    ], color="info", id="report-preview")
+
+
+def success_alert(result: Result) -> dbc.Alert:
+    outcome = result.outcome
+    return dbc.Alert([
+        html.Strong(outcome.summary(), id="report-saved"),
+        html.Ul([html.Li(label) for label in outcome.changed[:50]], className="mb-1 mt-2 small") if outcome.changed else None,
+        html.Div([dcc.Link("在全省总览查看", href="/"), " · ", dcc.Link("查看节点台账", href="/milestones")],
+                 className="small"),
+    ], color="success", id="report-success")

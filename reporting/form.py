@@ -1,0 +1,87 @@
+"""What a reporter fills in (/report and the Excel template): the milestones and
+indicators in the reporter's scope, each with its status today, its latest
+report and the report version the form starts from.  Never cached: a form
+must start from the versions in the store."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from accounts.scope import Scope
+from components.format import number
+from queries.indicators import indicator_rows
+from queries.status import DONE, Filters
+from queries.status_table import status_rows
+from store import session_scope
+from store.models import PROGRESS_STATES, ReportSubmission
+
+
+def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_done: bool = False) -> list[dict]:
+    """One row per milestone: what the plan says, its status today, and the form
+    fields (state, completed_on, note) pre-filled from its latest report, with
+    their base_* twins and the version."""
+    with session_scope() as s:
+        rows = status_rows(s, today, Filters(plan=plan), current_app.config["DUE_SOON_DAYS"],
+                           where=scope.items)
+    out = []
+    for r in rows:
+        if r["status"] in DONE and not include_done:
+            continue
+        state = PROGRESS_STATES.get(r["state"], "") if r["state"] else ""
+        item = f"{r['item_no']}. {r['item']}" if r["item_no"] else r["item"]
+        out.append({
+            "milestone_id": r["milestone_id"], "version": r["version"], "plan": r["plan"],
+            "city": r["city"], "item": item, "item_id": r["item_id"], "sub_item": r["sub_item"],
+            "seq": r["seq"], "milestone": r["milestone"], "due": r["due"] or r["due_text"],
+            "status": r["status"], "last": _latest(r),
+            "state": state, "completed_on": r["completed_on"], "note": r["last_note"] or "",
+            "base_state": state, "base_completed_on": r["completed_on"], "base_note": r["last_note"] or "",
+        })
+    for i, row in enumerate(out, start=1):
+        row["row"] = i
+    return out
+
+
+def _latest(r: dict) -> str:
+    if not r["last_reported_on"]:
+        return "未报送"
+    return f"{PROGRESS_STATES.get(r['state'], r['state'])}：{r['last_note'] or ''}（{r['last_reported_on']}）"
+
+
+def indicator_form_rows(scope: Scope, today: date, plan: str | None = None) -> list[dict]:
+    """One row per indicator in scope: targets, the latest actual, and empty
+    fields for this month's actual (value, observed_on, note)."""
+    with session_scope() as s:
+        rows = indicator_rows(s, today, Filters(plan=plan), where=scope.indicators())
+    out = []
+    for i, r in enumerate(rows, start=1):
+        latest = "暂无"
+        if r["qualitative"] and r["met"] is not None:
+            latest = f"{'已达成' if r['met'] else '未达成'}（{r['latest_on']}）"
+        elif r["latest_actual"] is not None:
+            latest = f"{number(r['latest_actual'], r['unit'])}（{r['latest_on']}）"
+        out.append({
+            "row": i, "indicator_id": r["indicator_id"], "version": r["version"], "plan": r["plan"],
+            "city": r["city"] or "全省", "item": r["item"], "name": r["name"], "unit": r["unit"] or "",
+            "baseline": r["baseline_text"] or number(r["baseline"], r["unit"]),
+            "target": r["target_text"] or number(r["target"], r["unit"]), "qualitative": r["qualitative"],
+            "latest": latest, "value": "", "observed_on": None, "note": "",
+        })
+    return out
+
+
+def submissions(period: str, city_id: int | None = None, department_id: int | None = None) -> list[dict]:
+    """The reports that came in for a month (all scopes, or one), first first."""
+    with session_scope() as s:
+        stmt = select(ReportSubmission).where(ReportSubmission.period == period).order_by(
+            ReportSubmission.submitted_at)
+        if city_id is not None:
+            stmt = stmt.where(ReportSubmission.city_id == city_id)
+        if department_id is not None:
+            stmt = stmt.where(ReportSubmission.department_id == department_id)
+        return [{"submitted_at": x.submitted_at, "reported_by": x.reported_by, "on_time": x.on_time,
+                 "due_on": x.due_on, "channel": x.channel, "updates": x.updates,
+                 "observations": x.observations, "city_id": x.city_id, "department_id": x.department_id}
+                for x in s.scalars(stmt)]

@@ -1,0 +1,34 @@
+"""The audit trail: every write (progress reports, uploads, accounts, imports)
+leaves one append-only row with who, when, what, and the record before and after."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from store.models import AuditEntry
+
+ACTIONS = {
+    "progress.report": "报送节点进度",
+    "indicator.report": "报送指标实际值",
+    "report.submit": "提交月度报送",
+    "user.create": "新建账号",
+    "user.update": "修改账号",
+    "user.password": "重设密码",
+    "plan.import": "导入计划文件",
+    "demo.load": "加载演示数据",
+    "demo.clear": "清除演示数据",
+}
+
+
+def _json(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def record(session: Session, actor: str, action: str, target: str, target_kind: str | None = None,
+           target_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
+    """Add one audit row in the caller's transaction (it commits or rolls back with the write)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    session.add(AuditEntry(actor=actor, action=action, target=target, target_kind=target_kind,
+                           target_id=target_id, before=_json(before), after=_json(after)))
