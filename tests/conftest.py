@@ -8,6 +8,7 @@ CACHE_REDIS_URL, when set, puts the cache in Redis under a per-run key prefix.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from contextlib import contextmanager
 
@@ -41,9 +42,12 @@ def fresh_database(tmp_path):
         admin.dispose()
 
 
-def make_test_app(database_url: str):
-    config = {"DATABASE_URL": database_url, "TESTING": True,
-              "CACHE_KEY_PREFIX": f"credit-test-{RUN_ID}-{uuid.uuid4().hex[:6]}:"}
+def make_test_app(database_url: str, **settings):
+    """An app on ``database_url`` with the schema upgraded.  Dashboards are open
+    to visitors (ANONYMOUS_READ) unless a test says otherwise; the login tests
+    use the default, closed setting."""
+    config = {"DATABASE_URL": database_url, "TESTING": True, "ANONYMOUS_READ": True,
+              "CACHE_KEY_PREFIX": f"credit-test-{RUN_ID}-{uuid.uuid4().hex[:6]}:", **settings}
     if not os.environ.get("CACHE_REDIS_URL"):
         config["CACHE_TYPE"] = "SimpleCache"
     app = create_app(config)
@@ -67,6 +71,66 @@ def session(app):
     with app.app_context(), app.extensions["store"].Session() as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory):
+    """A database with the bundled documents, the demo progress and one account
+    of each role (PASSWORDS), built once; ``reporting_app`` tests get copies."""
+    with fresh_database(tmp_path_factory.mktemp("seed")) as url:
+        application = make_test_app(url)
+        runner = application.test_cli_runner()
+        for args in (["init-db"], ["load-demo"]):
+            result = runner.invoke(args=args)
+            assert result.exit_code == 0, result.output
+        for username, (password, *options) in ACCOUNTS.items():
+            result = runner.invoke(args=["create-user", username, *options], input=password + "\n")
+            assert result.exit_code == 0, result.output
+        application.extensions["store"].engine.dispose()
+        yield url
+
+
+# username: (password, create-user options)
+ACCOUNTS = {
+    "admin": ("admin-pass-1", "--role", "admin", "--name", "省信用办管理员"),
+    "leader": ("leader-pass-1", "--role", "leader", "--name", "王处长"),
+    "hz": ("hz-pass-123", "--role", "city", "--city", "杭州", "--name", "杭州市信用办"),
+    "hz2": ("hz-pass-456", "--role", "city", "--city", "杭州", "--name", "杭州市信用办（二）"),
+    "nb": ("nb-pass-123", "--role", "city", "--city", "宁波", "--name", "宁波市信用办"),
+    "wzfg": ("wz-pass-123", "--role", "department", "--city", "温州", "--department", "市发改委",
+             "--name", "温州市发改委"),
+}
+PASSWORDS = {name: spec[0] for name, spec in ACCOUNTS.items()}
+
+
+@contextmanager
+def copy_of(seed_url: str, tmp_path):
+    """A fresh copy of the seeded database (a file copy, or a PostgreSQL TEMPLATE clone)."""
+    if seed_url.startswith("sqlite"):
+        target = tmp_path / f"copy-{uuid.uuid4().hex[:6]}.db"
+        shutil.copy(make_url(seed_url).database, target)
+        yield f"sqlite:///{target}"
+        return
+    seed = make_url(seed_url)
+    name = f"credit_test_{RUN_ID}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(seed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{seed.database}"'))
+    try:
+        yield seed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def reporting_app(seeded_database, tmp_path):
+    """An app of its own (bundled documents, demo progress, ACCOUNTS) that a test may write to."""
+    with copy_of(seeded_database, tmp_path) as url:
+        application = make_test_app(url)
+        yield application
+        application.extensions["store"].engine.dispose()
 
 
 @pytest.fixture(scope="session")

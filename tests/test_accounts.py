@@ -1,0 +1,125 @@
+"""Accounts: the CLI, password rules, the login page, throttling, the guard in
+front of every page when visitors may not read, and the production secret."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.users import AccountError, Throttle, authenticate, create_user, throttled
+from app import create_app
+from store.models import AuditEntry, LoginFailure, User
+from tests.conftest import PASSWORDS, make_test_app
+
+
+def login(client, username, password, next_path="/"):
+    return client.post("/login", data={"username": username, "password": password, "next": next_path})
+
+
+def test_cli_creates_lists_and_changes_accounts(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    made = runner.invoke(args=["create-user", "hz", "--role", "city", "--city", "杭州市", "--name", "杭州"],
+                         input="secret-123\n")
+    assert made.exit_code == 0, made.output
+    dept = runner.invoke(args=["create-user", "wz", "--role", "department", "--city", "温州",
+                               "--department", "市发改委"], input="secret-456\n")
+    assert dept.exit_code == 0, dept.output
+    listed = runner.invoke(args=["list-users"]).output
+    assert re.search(r"^hz\t杭州\tcity\t杭州\tactive", listed, re.M)
+    assert re.search(r"^wz\twz\tdepartment\t温州 · 市发改委\tactive", listed, re.M)
+    for args, message in [
+        (["create-user", "hz", "--role", "city", "--city", "杭州"], "已存在"),
+        (["create-user", "x", "--role", "city", "--city", "不存在"], "未知的地市"),
+        (["create-user", "x", "--role", "city"], "须指定地市"),
+        (["create-user", "x", "--role", "department", "--city", "温州", "--department", "无此部门"], "没有名为"),
+        (["create-user", "x", "--role", "leader", "--city", "杭州"], "不需要填写"),
+    ]:
+        result = runner.invoke(args=args, input="secret-789\n")
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+    weak = runner.invoke(args=["create-user", "y", "--role", "leader"], input="short\n")
+    assert weak.exit_code != 0 and "至少 8 位" in weak.output
+    assert runner.invoke(args=["set-password", "hz"], input="new-secret-1\n").exit_code == 0
+    assert runner.invoke(args=["update-user", "hz", "--inactive"]).exit_code == 0
+    assert "\tinactive\t" in runner.invoke(args=["list-users"]).output
+    with app.app_context(), app.extensions["store"].Session() as s:
+        stored = s.scalar(select(User.password_hash).where(User.username == "hz"))
+        assert "new-secret-1" not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+        actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions.count("user.create") == 2 and "user.password" in actions and "user.update" in actions
+
+
+def test_wrong_password_and_unknown_user_look_the_same(reporting_app):
+    client = reporting_app.test_client()
+    known = login(client, "hz", "wrong-password")
+    unknown = login(client, "nobody", "wrong-password")
+    assert known.status_code == unknown.status_code == 401
+    strip = lambda r: r.get_data(as_text=True).replace("hz", "").replace("nobody", "")  # noqa: E731
+    assert strip(known) == strip(unknown) and "用户名或密码错误" in strip(known)
+    ok = login(client, "hz", PASSWORDS["hz"], "/report")
+    assert ok.status_code == 302 and ok.headers["Location"] == "/report"
+
+
+def test_repeated_failures_lock_the_name_known_or_not(reporting_app):
+    client = reporting_app.test_client()
+    for name in ("hz", "ghost"):
+        for _ in range(5):
+            assert login(client, name, "wrong-password").status_code == 401
+        locked = login(client, name, PASSWORDS.get(name, "x"))  # even the right password waits
+        assert locked.status_code == 429 and "次数过多" in locked.get_data(as_text=True)
+    assert login(client, "nb", PASSWORDS["nb"]).status_code == 302  # others are not affected
+
+
+def test_throttle_counts_failures_by_address_too(session):
+    limits = Throttle(per_name=5, per_address=3, minutes=15)
+    for i in range(3):
+        assert authenticate(session, f"user{i}", "x", "10.0.0.9", limits) is None
+    assert throttled(session, "someone-else", "10.0.0.9", limits)
+    assert not throttled(session, "someone-else", "10.0.0.8", limits)
+    assert session.scalar(select(func.count()).select_from(LoginFailure)) == 3
+
+
+def test_login_only_redirects_within_the_site(reporting_app):
+    client = reporting_app.test_client()
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = login(client, "hz", PASSWORDS["hz"], target)
+        assert response.headers["Location"] == "/"
+        client.post("/logout")
+
+
+def test_visitors_see_only_the_login_page_unless_reading_is_open(reporting_app):
+    closed = make_test_app(reporting_app.config["DATABASE_URL"], ANONYMOUS_READ=False)
+    client = closed.test_client()
+    page = client.get("/cities?as_of=2020-09-30")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=/cities")
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.post("/_dash-update-component", json={}).status_code == 401
+    assert client.get("/login").status_code == 200 and client.get("/assets/app.css").status_code == 200
+    login(client, "leader", PASSWORDS["leader"])
+    assert client.get("/cities").status_code == 200 and client.get("/_dash-layout").status_code == 200
+    open_app = reporting_app.test_client()
+    assert open_app.get("/cities").status_code == 200  # ANONYMOUS_READ=True
+
+
+def test_a_new_password_ends_other_sessions(reporting_app):
+    closed = make_test_app(reporting_app.config["DATABASE_URL"], ANONYMOUS_READ=False)
+    first = closed.test_client()
+    login(first, "hz", PASSWORDS["hz"])
+    assert first.get("/_dash-layout").status_code == 200
+    result = closed.test_cli_runner().invoke(args=["set-password", "hz"], input="another-pass-9\n")
+    assert result.exit_code == 0
+    assert first.get("/_dash-layout").status_code == 401
+
+
+def test_production_refuses_the_default_secret(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": url, "APP_ENV": "production", "SECRET_KEY": "dev-only-secret"})
+    assert create_app({"DATABASE_URL": url, "APP_ENV": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_department_names_are_resolved_within_their_city(session):
+    from store import ensure_regions
+
+    ensure_regions(session)
+    with pytest.raises(AccountError, match="没有名为"):
+        create_user(session, "test", "d1", "secret-123", "department", city="杭州", department="市发改委")
