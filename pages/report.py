@@ -249,14 +249,25 @@ def _account_and_city(context):
 def grid_report(period: str, ms_rows, ind_rows) -> tuple[Report, list[Problem]]:
     """The grids' rows as a report (the row numbers are the grid's 行 column)."""
     ms_reader, ind_reader = Reader("工作节点"), Reader("指标")
-    ms = [read_milestone(ms_reader, r, r.get("row")) for r in _dicts(ms_rows)]
-    ind = [read_indicator(ind_reader, r, r.get("row")) for r in _dicts(ind_rows)]
+    ms = [read_milestone(ms_reader, r, _row(r)) for r in _dicts(ms_rows, ms_reader)]
+    ind = [read_indicator(ind_reader, r, _row(r)) for r in _dicts(ind_rows, ind_reader)]
     report = Report(period, tuple(e for e in ms if e), tuple(e for e in ind if e), "web")
     return report, ms_reader.problems + ind_reader.problems
 
 
-def _dicts(rows) -> list[dict]:
-    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+def _dicts(rows, reader: Reader | None = None) -> list[dict]:
+    """The rows that are rows; anything else the browser could not have sent is a problem."""
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        if reader is not None:
+            reader.problem(None, None, "表格数据格式不正确，请刷新页面后重新填写")
+        return []
+    return rows
+
+
+def _row(r: dict) -> int | None:
+    return r.get("row") if isinstance(r.get("row"), int) else None
 
 
 @callback(

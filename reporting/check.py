@@ -129,6 +129,8 @@ def milestone_problems(e: MilestoneEntry, facts: Facts, today: date) -> list[Pro
         out.append(p("完成日期", "状态为“已完成”时必须填写完成日期"))
     if e.state != "done" and e.completed_on is not None:
         out.append(p("完成日期", "只有“已完成”的节点才填写完成日期"))
+    if e.completed_on == e.base_completed_on:  # a date already on record is not re-judged
+        return out
     if e.completed_on and e.completed_on > today:
         out.append(p("完成日期", f"{e.completed_on} 晚于今天，不能预报完成"))
     if e.completed_on and e.completed_on < facts.starts:

@@ -244,7 +244,7 @@ def _rows(ws, columns: tuple[Column, ...], reader: Reader) -> list[tuple[int, di
         header.pop()
     expected = [c.header for c in columns]
     if header != expected:
-        extra = [h for h in header if h not in expected]
+        extra = [h for h in header if h and h not in expected]
         lost = [h for h in expected if h not in header]
         detail = (f"多出列“{'”“'.join(extra)}”" if extra else "") + (f"缺少列“{'”“'.join(lost)}”" if lost else "")
         reader.problem(HEADER_ROW, None, f"表头与模板不一致（{detail or '列的顺序被改动'}）：请勿增删、移动列")
