@@ -17,6 +17,7 @@ import accounts
 import cli
 import store
 from accounts import DEV_SECRET, current_account
+from components import filters, grid
 from components.cards import SITE
 from queries.cache import cache
 
@@ -59,6 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
         suppress_callback_exceptions=True,
     )
     app.layout = layout
+    filters.init_app(app)
+    grid.init_app(app)
     server.extensions["dash"] = app
     return server
 

@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from queries import api
 from queries.status import STATUSES, Filters
@@ -93,18 +93,19 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
     return html.Div(bar, className="filter-bar mb-3", id="filter-bar")
 
 
+def control_bar(fields: list[tuple[str, object, int]], rendered: dict) -> html.Div:
+    """A page's own URL controls (label, control with a filter pattern id, width),
+    laid out like the filter bar, with the values they were rendered with."""
+    return html.Div([dbc.Row([dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=width)
+                              for label, control, width in fields], className="g-2 align-items-end"),
+                     rendered_values(rendered)], className="filter-bar mb-3")
+
+
 def rendered_values(values: dict) -> dcc.Store:
     """The values the filter bar's controls were rendered with."""
     return dcc.Store(id="filter-rendered", data=values)
 
 
-@callback(
-    Output("_pages_location", "search"),
-    Input({"type": "filter", "name": ALL}, "value"),
-    State("filter-rendered", "data"),
-    State("_pages_location", "search"),
-    prevent_initial_call=True,
-)
 def filters_to_url(values, rendered, search):
     """A control the user changed rewrites the URL; the page re-renders from it.
     A control still showing what it was rendered with (or, for a page's own
@@ -131,3 +132,15 @@ def _as_param(value) -> str | None:
     if value in (None, "", []):
         return None
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def init_app(app) -> None:
+    """Register the callback with ``app`` (not with ``dash.callback``: Dash hands
+    global callbacks to the first app only, and tests make several)."""
+    app.callback(
+        Output("_pages_location", "search"),
+        Input({"type": "filter", "name": ALL}, "value"),
+        State("filter-rendered", "data"),
+        State("_pages_location", "search"),
+        prevent_initial_call=True
+    )(filters_to_url)

@@ -8,7 +8,7 @@ from datetime import date
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from components.export import to_csv, to_xlsx
 
@@ -66,16 +66,6 @@ def export_filename(stem: str, as_of: date) -> str:
     return f"{_FORBIDDEN.sub('', stem)}_{as_of.isoformat()}"
 
 
-@callback(
-    Output({"type": "grid-download", "name": MATCH}, "data"),
-    Input({"type": "grid-xlsx", "name": MATCH}, "n_clicks"),
-    Input({"type": "grid-csv", "name": MATCH}, "n_clicks"),
-    State({"type": "grid", "name": MATCH}, "virtualRowData"),
-    State({"type": "grid", "name": MATCH}, "rowData"),
-    State({"type": "grid", "name": MATCH}, "columnDefs"),
-    State({"type": "grid-meta", "name": MATCH}, "data"),
-    prevent_initial_call=True,
-)
 def export_grid(_xlsx, _csv, shown, all_rows, columns, meta):
     """The rows on screen (after sort/filter), the columns on screen, their headers."""
     if not ctx.triggered_id:
@@ -86,3 +76,18 @@ def export_grid(_xlsx, _csv, shown, all_rows, columns, meta):
         data = to_xlsx(rows, headers, meta["title"])
         return dcc.send_bytes(data, meta["filename"] + ".xlsx")
     return dcc.send_bytes(to_csv(rows, headers), meta["filename"] + ".csv")
+
+
+def init_app(app) -> None:
+    """Register the callback with ``app`` (not with ``dash.callback``: Dash hands
+    global callbacks to the first app only, and tests make several)."""
+    app.callback(
+        Output({"type": "grid-download", "name": MATCH}, "data"),
+        Input({"type": "grid-xlsx", "name": MATCH}, "n_clicks"),
+        Input({"type": "grid-csv", "name": MATCH}, "n_clicks"),
+        State({"type": "grid", "name": MATCH}, "virtualRowData"),
+        State({"type": "grid", "name": MATCH}, "rowData"),
+        State({"type": "grid", "name": MATCH}, "columnDefs"),
+        State({"type": "grid-meta", "name": MATCH}, "data"),
+        prevent_initial_call=True
+    )(export_grid)

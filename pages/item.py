@@ -259,7 +259,9 @@ HISTORY_COLUMNS = [
     {"field": "state_text", "headerName": "报送状态", "width": 95},
     {"field": "completed_on", "headerName": "完成日期", "width": 110},
     {"field": "note", "headerName": "进展说明", "flex": 1, "minWidth": 160},
-    {"field": "reported_by", "headerName": "报送人", "width": 100},
+    {"field": "reported_by", "headerName": "报送人", "width": 120},
+    {"field": "reported_at", "headerName": "报送时间", "width": 140},
+    {"field": "channel", "headerName": "方式", "width": 110},
     {"field": "known", "headerName": "备注", "width": 130},
 ]
 for _column in HISTORY_COLUMNS:

@@ -16,12 +16,13 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from flask import current_app
 from sqlalchemy import func, select
 
 from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
-from components.filters import rendered_values
+from components.filters import control_bar
 from components.format import cn_date
 from components.grid import export_filename
 from components.status import STATUS_CELL_CLASSES, status_text
@@ -63,8 +64,7 @@ def layout(**query):
             dbc.Button("提交报送", id="report-save", color="primary", className="me-2"),
             dbc.Button("下载 Excel 填报模板", id="report-template", color="secondary", outline=True,
                        className="me-2"),
-            dcc.Upload(dbc.Button("上传填好的模板", color="secondary", outline=True), id="report-upload",
-                       accept=".xlsx", max_size=MAX_BYTES, className="d-inline-block"),
+            html.Div(upload_button(), id="report-upload-slot", className="d-inline-block"),
             dcc.Download(id="report-template-download"),
             html.Span("修改过的单元格以黄色标出；未修改的行不会写入。", className="small text-muted ms-3"),
         ], className="d-flex align-items-center flex-wrap gap-1 mb-3"),
@@ -79,6 +79,13 @@ def layout(**query):
         indicator_grid(ind),
         submissions_table(account, context),
     ])
+
+
+def upload_button() -> dcc.Upload:
+    """A fresh upload control: after each file it is replaced, so that choosing
+    a corrected file of the same name uploads it again."""
+    return dcc.Upload(dbc.Button("上传填好的模板", color="secondary", outline=True), id="report-upload",
+                      accept=".xlsx", max_size=MAX_BYTES)
 
 
 def read_context(account, query: dict) -> dict:
@@ -122,14 +129,12 @@ def controls(account, context: dict) -> html.Div:
     rendered = {"period": context["period"], "plan": context["plan"], "all": ["1"] if context["all"] else []}
     if account.role == "admin":
         rendered["city"] = context["city"]
-    return html.Div([dbc.Row([dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control], md=width)
-                              for label, control, width in fields], className="g-2 align-items-end"),
-                     rendered_values(rendered)], className="filter-bar mb-3")
+    return control_bar(fields, rendered)
 
 
 def deadline_note(account, context: dict) -> dbc.Alert:
     """When this month's report is due, and whether this office's is in."""
-    due = report_due(context["period"], dash.get_app().server.config["REPORT_DUE_DAY"])
+    due = report_due(context["period"], current_app.config["REPORT_DUE_DAY"])
     text = [f"{period_label(context['period'])}的报送截止日：", html.Strong(cn_date(due)), "。"]
     if account.role != "admin":
         mine = [s for s in submissions(context["period"], account.city_id, account.department_id)
@@ -328,6 +333,7 @@ def download_template(_clicks, context):
 @callback(
     Output("report-result", "children", allow_duplicate=True),
     Output("report-upload-data", "data"),
+    Output("report-upload-slot", "children"),
     Input("report-upload", "contents"),
     State("report-upload", "filename"),
     State("report-context", "data"),
@@ -335,13 +341,16 @@ def download_template(_clicks, context):
 )
 def upload(contents, filename, context):
     """Check the whole file; show every problem, or a preview to confirm."""
+    if contents is None:  # the fresh control appearing
+        return no_update, no_update, no_update
     account, context = _account_and_city(context)
     if account is None:
-        return refusal(), None
+        return refusal(), None, upload_button()
     report, result = uploaded_report(contents, filename, account, context, dry_run=True)
     if not result.ok:
-        return problems_alert(result.problems, filename), None
-    return preview_alert(report, result, filename), {"contents": contents, "filename": filename}
+        return problems_alert(result.problems, filename), None, upload_button()
+    return (preview_alert(report, result, filename), {"contents": contents, "filename": filename},
+            upload_button())
 
 
 @callback(

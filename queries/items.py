@@ -19,7 +19,9 @@ from queries.findings import FINDING_LABELS
 from queries.status import Filters
 from queries.status_table import departments_of
 from store import session_scope
+from store.clock import local_text
 from store.models import (
+    CHANNELS,
     PROGRESS_STATES,
     Department,
     Finding,
@@ -28,11 +30,13 @@ from store.models import (
     Plan,
     ProgressUpdate,
     Region,
+    ReportSubmission,
     WorkItem,
 )
 
 # The items that carry milestones and are assessed; groups and sub-scenes only structure them.
 ASSESSED_KINDS = ("scene", "project", "task")
+ORIGIN_LABELS = {"demo": "演示数据", "import": "导入时已完成", "report": "报送"}
 KIND_LABELS = {"scene": "场景", "sub_scene": "子场景", "project": "项目", "task": "任务", "group": "任务组"}
 
 
@@ -120,9 +124,11 @@ def history_rows(session, item_id: int, as_of: date) -> list[dict]:
     Updates reported after ``as_of`` are kept but flagged ``after_as_of``: they
     were not known on that day and do not count in its statuses."""
     sub = aliased(WorkItem)
-    stmt = (select(ProgressUpdate, Milestone.seq, Milestone.text, sub.name.label("sub_item"))
+    stmt = (select(ProgressUpdate, Milestone.seq, Milestone.text, sub.name.label("sub_item"),
+                   ReportSubmission.channel)
             .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
             .outerjoin(sub, sub.id == Milestone.sub_item_id)
+            .outerjoin(ReportSubmission, ReportSubmission.id == ProgressUpdate.submission_id)
             .where(Milestone.work_item_id == item_id)
             .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()))
     out = []
@@ -133,7 +139,8 @@ def history_rows(session, item_id: int, as_of: date) -> list[dict]:
             "period": u.period, "seq": r["seq"], "sub_item": r["sub_item"], "milestone": r["text"],
             "state": u.state, "state_text": PROGRESS_STATES.get(u.state, u.state),
             "completed_on": _iso(u.completed_on), "note": u.note, "evidence": u.evidence,
-            "reported_by": u.reported_by, "origin": u.origin,
+            "reported_by": u.reported_by, "origin": u.origin, "reported_at": local_text(u.created_at),
+            "channel": CHANNELS.get(r["channel"]) or ORIGIN_LABELS.get(u.origin, u.origin),
             "after_as_of": u.reported_on > as_of,
         })
     return out

@@ -19,6 +19,7 @@ from reporting.check import Checked
 from reporting.entries import IndicatorEntry, MilestoneEntry, Report
 from store.audit import record
 from store.models import (
+    CHANNELS,
     PROGRESS_STATES,
     Indicator,
     IndicatorObservation,
@@ -170,9 +171,6 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     session.execute(delete(StatusRollup).where(StatusRollup.as_of >= today))
     session.execute(delete(StatusRollupDate).where(StatusRollupDate.as_of >= today))
     return outcome
-
-
-CHANNELS = {"web": "网页填报", "excel": "Excel模板上传", "cli": "命令行导入", "demo": "演示数据"}
 
 
 def scope_text(account) -> str:

@@ -337,6 +337,9 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
+CHANNELS = {"web": "网页填报", "excel": "Excel模板上传", "cli": "命令行导入", "demo": "演示数据"}
+
+
 class ReportSubmission(Base):
     """One monthly report (按月报送) of a city or a department: when it came in, by
     whom, through which channel, and whether it was in by the due day."""
@@ -351,7 +354,7 @@ class ReportSubmission(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
     on_time: Mapped[bool] = mapped_column(Boolean)
-    channel: Mapped[str] = mapped_column(String(10))  # web | excel | cli | demo
+    channel: Mapped[str] = mapped_column(String(10))  # a CHANNELS key
     file_name: Mapped[str | None] = mapped_column(String(200))
     updates: Mapped[int] = mapped_column(Integer, default=0)
     observations: Mapped[int] = mapped_column(Integer, default=0)

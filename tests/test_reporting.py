@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts import account_of
+from accounts.scope import Scope
 from accounts.users import find_user
 from queries import api
 from queries.status import Filters
 from reporting.entries import MilestoneEntry, Reader, Report, read_indicator, read_milestone
 from reporting.form import indicator_form_rows, milestone_rows
 from reporting.submit import submit
-from accounts.scope import Scope
 from store import clock, session_scope
 from store.models import AuditEntry, IndicatorObservation, Milestone, ProgressUpdate, ReportSubmission
 

@@ -4,10 +4,10 @@ the page) and what they may write (the scope), and a refused write leaves
 every table as it was."""
 import json
 
+from accounts.scope import Scope
 from reporting.form import milestone_rows
 from tests.conftest import PASSWORDS
 from tests.test_reporting import PERIOD, TODAY, account, counts, form
-from accounts.scope import Scope
 
 
 def save_callback(client) -> dict:

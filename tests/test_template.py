@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from reporting.submit import submit
 from reporting.template import IND_SHEET, META_SHEET, MS_COLUMNS, MS_SHEET, build_template, read_template
-from store.models import ProgressUpdate
 from store import session_scope
+from store.models import ProgressUpdate
 from tests.test_reporting import PERIOD, TODAY, account, counts, form
 
 
