@@ -35,7 +35,7 @@ clean:
 	rm -rf $(VENV) data/app.db data/app.db-wal data/app.db-shm
 
 # Screenshots of every page into docs/screenshots/ (starts the app on port 8059).
-screenshots: db browser
+screenshots: db browser  # SCREENSHOT_USER / SCREENSHOT_PASSWORD: an account to take them as
 	PORT=8059 $(BIN)/python app.py & pid=$$!; sleep 4; \
 	$(BIN)/python -m tools.screenshots http://127.0.0.1:8059; status=$$?; kill $$pid; exit $$status
 

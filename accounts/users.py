@@ -82,9 +82,9 @@ def describe(session: Session, user: User) -> dict:
     """The account as the audit log and the user list show it (no password hash)."""
     dept = session.get(Department, user.department_id) if user.department_id else None
     city = session.get(Region, user.city_id) if user.city_id else None
-    return {"username": user.username, "display_name": user.display_name, "role": ROLES[user.role],
-            "city": city.name if city else None, "department": dept.name if dept else None,
-            "active": user.active}
+    return {"用户名": user.username, "姓名": user.display_name, "角色": ROLES[user.role],
+            "地市": city.name if city else None, "部门": dept.name if dept else None,
+            "状态": "启用" if user.active else "停用"}
 
 
 def create_user(session: Session, actor: str, username: str, password: str, role: str, *,

@@ -166,7 +166,7 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     record(session, account.username, "report.submit", f"{period_label(report.period)}报送（{scope_text(account)}）",
            "submission", submission.id, None,
            {"月份": report.period, "渠道": CHANNELS[report.channel], "文件": report.file_name,
-            "节点": len(edited), "指标": len(actuals), "按时": today <= due})
+            "节点": len(edited), "指标": len(actuals), "按时": "是" if today <= due else "否"})
     # statuses as of today and later change; earlier dates' rollups stay true
     session.execute(delete(StatusRollup).where(StatusRollup.as_of >= today))
     session.execute(delete(StatusRollupDate).where(StatusRollupDate.as_of >= today))

@@ -1,10 +1,13 @@
 """Screenshots of every registered page at 1280×900 and 1920×1080 into
 docs/screenshots/ (the app must be running on the bundled data: `make screenshots`).
+The pages are taken logged in as SCREENSHOT_USER / SCREENSHOT_PASSWORD (an admin
+shows every page), else as a visitor (pages that need a login say so).
 
-    python -m tools.screenshots [http://127.0.0.1:8050]
+    SCREENSHOT_USER=admin SCREENSHOT_PASSWORD=… python -m tools.screenshots [http://127.0.0.1:8050]
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -40,12 +43,23 @@ def main(base: str) -> None:
     for name, path in paths.items():
         for width, height in SIZES:
             with browser_page(width, height) as page:
+                log_in(page, base)
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(1200)  # let grids measure their rows
                 out = OUT / f"{name}-{width}x{height}.png"
                 page.screenshot(path=str(out), full_page=True)
                 print(out.relative_to(OUT.parent.parent), page.errors or "")
+
+
+def log_in(page, base: str) -> None:
+    if not os.environ.get("SCREENSHOT_USER"):
+        return
+    page.goto(base + "/login")
+    page.fill("#username", os.environ["SCREENSHOT_USER"])
+    page.fill("#password", os.environ.get("SCREENSHOT_PASSWORD", ""))
+    page.click("#login-submit")
+    page.wait_for_url(base + "/")
 
 
 if __name__ == "__main__":
