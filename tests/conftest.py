@@ -30,10 +30,17 @@ def fresh_database(tmp_path):
         return
     url = make_url(SERVER_URL.replace("postgresql://", "postgresql+psycopg://", 1)
                    if SERVER_URL.startswith("postgresql://") else SERVER_URL)
+    with server_database(url) as created:
+        yield created
+
+
+@contextmanager
+def server_database(url, template: str | None = None):
+    """A new database on ``url``'s PostgreSQL server (a copy of ``template``), dropped afterwards."""
     name = f"credit_test_{RUN_ID}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -112,16 +119,8 @@ def copy_of(seed_url: str, tmp_path):
         yield f"sqlite:///{target}"
         return
     seed = make_url(seed_url)
-    name = f"credit_test_{RUN_ID}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(seed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{seed.database}"'))
-    try:
-        yield seed.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with server_database(seed, template=seed.database) as created:
+        yield created
 
 
 @pytest.fixture
