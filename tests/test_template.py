@@ -167,3 +167,28 @@ def test_hostile_workbooks_give_an_error_or_a_clean_import_never_a_traceback(rep
             assert counts(reporting_app) == history  # refused: nothing at all was written
     with reporting_app.app_context(), session_scope() as s:
         assert s.scalar(select(func.count()).select_from(ProgressUpdate)) >= history[0]
+
+
+def test_the_cli_imports_a_template_with_a_preview(reporting_app, tmp_path):
+    ms, _ = form(reporting_app, "hz")
+    row = 3 + ms.index(next(r for r in ms if r["status"] == "overdue"))
+
+    def fill(wb):
+        wb[MS_SHEET].cell(row, column("报送状态")).value = "受阻"
+        wb[MS_SHEET].cell(row, column("进展说明")).value = "等待接口"
+
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(edited(template(reporting_app), fill))
+    bad.write_bytes(edited(good.read_bytes(), lambda wb: wb[MS_SHEET].cell(row, column("报送状态"), "完成了")))
+    runner = reporting_app.test_cli_runner()
+    history = counts(reporting_app)
+    refused = runner.invoke(args=["import-report", str(bad), "--user", "hz", "--yes"])
+    assert refused.exit_code != 0 and f"工作节点 第{row}行 “报送状态”" in refused.output
+    other = runner.invoke(args=["import-report", str(good), "--user", "nb", "--yes"])
+    assert other.exit_code != 0 and "不在您的填报范围内" in other.output
+    dry = runner.invoke(args=["import-report", str(good), "--user", "hz", "--dry-run"])
+    assert dry.exit_code == 0 and "1 项变化" in dry.output and "状态：受阻" in dry.output
+    assert counts(reporting_app) == history
+    done = runner.invoke(args=["import-report", str(good), "--user", "hz", "--yes"])
+    assert done.exit_code == 0 and "1 个节点进度" in done.output, done.output
+    assert counts(reporting_app)[0] == history[0] + 1
