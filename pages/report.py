@@ -32,15 +32,13 @@ from reporting.form import indicator_form_rows, milestone_rows, submissions
 from reporting.submit import Result, submit
 from reporting.template import MAX_BYTES, build_template, read_template
 from store import clock, session_scope
+from store.audit import as_text
 from store.clock import local_text
 from store.models import PROGRESS_STATES, Plan, Region
 from store.periods import add_months, parse_period, period_label, period_of, recent_periods, report_due
 
 dash.register_page(__name__, path="/report", name="进度填报", order=80, roles=("admin", "city", "department"),
                    title="进度填报 · 信用应用场景推进监测平台")
-
-EDITED = {"cell-edited": "params.data.{0} != params.data.base_{0}"}
-
 
 def layout(**query):
     account = current_account()
@@ -243,7 +241,7 @@ def submissions_table(account, context: dict):
 
 # --- callbacks: every one re-reads the account and re-checks everything ---------
 
-def _account_and_city(context):
+def _account_and_context(context):
     account = current_account()
     if account is None or not account.can_report:
         return None, None
@@ -286,7 +284,7 @@ def _row(r: dict) -> int | None:
     prevent_initial_call=True,
 )
 def save(_clicks, ms_rows, ind_rows, context):
-    account, context = _account_and_city(context)
+    account, context = _account_and_context(context)
     if account is None:
         return refusal(), no_update, no_update
     report, problems = grid_report(context["period"], ms_rows, ind_rows)
@@ -319,7 +317,7 @@ def fresh_rows(account, context) -> tuple[list[dict], list[dict]]:
     prevent_initial_call=True,
 )
 def download_template(_clicks, context):
-    account, context = _account_and_city(context)
+    account, context = _account_and_context(context)
     if account is None:
         return no_update
     ms, ind = fresh_rows(account, context)
@@ -343,7 +341,7 @@ def upload(contents, filename, context):
     """Check the whole file; show every problem, or a preview to confirm."""
     if contents is None:  # the fresh control appearing
         return no_update, no_update, no_update
-    account, context = _account_and_city(context)
+    account, context = _account_and_context(context)
     if account is None:
         return refusal(), None, upload_button()
     report, result = uploaded_report(contents, filename, account, context, dry_run=True)
@@ -365,7 +363,7 @@ def upload(contents, filename, context):
 )
 def confirm_upload(clicks, stored, context):
     """Write the previewed file: read and checked once more, in one transaction."""
-    account, context = _account_and_city(context)
+    account, context = _account_and_context(context)
     if account is None:
         return refusal(), None, no_update, no_update
     if not clicks or not isinstance(stored, dict):
@@ -419,16 +417,13 @@ def problems_alert(problems: list[Problem], filename: str | None = None) -> dbc.
 
 
 def conflicts_alert(conflicts, upload: bool = False) -> dbc.Alert:
-    def values(d: dict) -> str:
-        return "；".join(f"{k}：{v}" for k, v in d.items() if v not in (None, ""))
-
     advice = ("请重新下载模板，核对后再上传。" if upload else
               "您填写的内容已保留在表格中，表格已更新为最新版本；核对后再次点击“提交报送”即以您的填写为准。")
     return dbc.Alert([
         html.Strong(f"{len(conflicts)} 条记录在您打开后已被他人更新，本次未写入任何数据。"),
         html.Table([html.Thead(html.Tr([html.Th("行"), html.Th("记录"), html.Th("他人已报送"), html.Th("您填写的")])),
-                    html.Tbody([html.Tr([html.Td(c.row or ""), html.Td(c.label), html.Td(values(c.theirs)),
-                                         html.Td(values(c.yours))]) for c in conflicts])],
+                    html.Tbody([html.Tr([html.Td(c.row or ""), html.Td(c.label), html.Td(as_text(c.theirs)),
+                                         html.Td(as_text(c.yours))]) for c in conflicts])],
                    className="table table-sm mt-2 mb-2"),
         html.Div(advice, className="small"),
     ], color="warning", id="report-conflicts")

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 
 from store import session_scope
-from store.audit import ACTIONS
+from store.audit import ACTIONS, as_text
 from store.clock import CST, local_text
 from store.models import AuditEntry, User
 
@@ -21,11 +21,8 @@ def _utc(day: date) -> datetime:
 
 
 def readable(values: str | None) -> str:
-    """'{"状态": "已完成", …}' -> '状态：已完成；…'."""
-    if not values:
-        return ""
-    data = json.loads(values)
-    return "；".join(f"{k}：{v}" for k, v in data.items() if v not in (None, ""))
+    """'{"状态": "已完成", …}' -> '状态：已完成；…' (nothing recorded: blank)."""
+    return as_text(json.loads(values)) if values else ""
 
 
 def audit_rows(actor: str | None = None, action: str | None = None, start: date | None = None,

@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from accounts.scope import Scope
+from queries.indicators import latest_observation_id
+from queries.status import latest_update_id
 from reporting.check import Checked
 from reporting.entries import IndicatorEntry, MilestoneEntry, Report
 from store.audit import record
+from store.clock import local_text
 from store.models import (
     CHANNELS,
     PROGRESS_STATES,
@@ -67,41 +70,60 @@ class Outcome:
 
 
 def state_dict(state, completed_on, note, by=None, at=None) -> dict:
-    """A milestone's reported state as the audit log and a conflict show it."""
+    """A milestone's reported state as the audit log, a preview and a conflict show it."""
     out = {"状态": PROGRESS_STATES.get(state, "未报送") if state else "未报送",
            "完成日期": completed_on.isoformat() if completed_on else None, "进展说明": note or None}
     if by:
-        out.update({"报送人": by, "报送时间": at.strftime("%Y-%m-%d %H:%M") if at else None})
+        out.update({"报送人": by, "报送时间": local_text(at)})
     return out
 
 
-def latest_updates(session, ids: set[int]) -> dict[int, ProgressUpdate]:
-    """Each milestone's latest progress update (by report day, then id)."""
-    rank = func.row_number().over(partition_by=ProgressUpdate.milestone_id,
-                                  order_by=(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()))
-    ranked = select(ProgressUpdate.id, rank.label("rank")).where(
-        ProgressUpdate.milestone_id.in_(ids)).subquery()
-    rows = session.scalars(select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id)
-                           .where(ranked.c.rank == 1))
-    return {u.milestone_id: u for u in rows}
-
-
-def latest_observations(session, ids: set[int]) -> dict[int, IndicatorObservation]:
-    rank = func.row_number().over(partition_by=IndicatorObservation.indicator_id,
-                                  order_by=(IndicatorObservation.observed_on.desc(),
-                                            IndicatorObservation.reported_on.desc(), IndicatorObservation.id.desc()))
-    ranked = select(IndicatorObservation.id, rank.label("rank")).where(
-        IndicatorObservation.indicator_id.in_(ids)).subquery()
-    rows = session.scalars(select(IndicatorObservation).join(ranked, ranked.c.id == IndicatorObservation.id)
-                           .where(ranked.c.rank == 1))
-    return {o.indicator_id: o for o in rows}
-
-
 def obs_dict(value, met, observed_on, note, by=None, at=None) -> dict:
+    """An indicator's actual, likewise."""
     out = {"实际值": ("已达成" if met else "未达成") if value is None and met is not None else value,
            "数据截至": observed_on.isoformat() if observed_on else None, "说明": note or None}
     if by:
-        out.update({"报送人": by, "报送时间": at.strftime("%Y-%m-%d %H:%M") if at else None})
+        out.update({"报送人": by, "报送时间": local_text(at)})
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record a report changes: its entry, and its values before and after."""
+
+    kind: str  # milestone | indicator
+    entry: MilestoneEntry | IndicatorEntry
+    label: str
+    before: dict | None  # the latest report on record (with who and when), None if none
+    after: dict
+
+    @property
+    def record_id(self) -> int:
+        return self.entry.milestone_id if self.kind == "milestone" else self.entry.indicator_id
+
+
+def changes(session, report: Report, checked: Checked, as_of: date) -> list[Change]:
+    """What the report changes, each with the latest report known on ``as_of``
+    (the status engine's own definition of 'latest')."""
+    edited = [e for e in report.milestones if e.edited]
+    updates = dict(session.execute(
+        select(Milestone.id, ProgressUpdate).join(ProgressUpdate, ProgressUpdate.id == latest_update_id(as_of))
+        .where(Milestone.id.in_({e.milestone_id for e in edited}))).all()) if edited else {}
+    observations = dict(session.execute(
+        select(Indicator.id, IndicatorObservation)
+        .join(IndicatorObservation, IndicatorObservation.id == latest_observation_id(as_of))
+        .where(Indicator.id.in_({e.indicator_id for e in report.indicators}))).all()) if report.indicators else {}
+    out = []
+    for e in edited:
+        u = updates.get(e.milestone_id)
+        out.append(Change("milestone", e, checked.milestones[e.milestone_id].label,
+                          state_dict(u.state, u.completed_on, u.note, u.reported_by, u.created_at) if u else None,
+                          state_dict(e.state, e.completed_on, e.note)))
+    for e in report.indicators:
+        o = observations.get(e.indicator_id)
+        out.append(Change("indicator", e, checked.indicators[e.indicator_id].label,
+                          obs_dict(o.value, o.met, o.observed_on, o.note, o.reported_by, o.created_at) if o else None,
+                          obs_dict(e.value, e.met, e.observed_on, e.note)))
     return out
 
 
@@ -126,12 +148,12 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
         raise ValueError("a report with problems cannot be applied")
     edited: list[MilestoneEntry] = [e for e in report.milestones if e.edited]
     actuals: list[IndicatorEntry] = list(report.indicators)
-    lost_ms = _swap_versions(session, Milestone, edited, "milestone_id")
-    lost_ind = _swap_versions(session, Indicator, actuals, "indicator_id")
-    before = latest_updates(session, {e.milestone_id for e in edited})
-    before_obs = latest_observations(session, {e.indicator_id for e in actuals})
-    if lost_ms or lost_ind:
-        raise ConflictError(_conflicts(checked, edited, actuals, lost_ms, lost_ind, before, before_obs))
+    lost = {"milestone": _swap_versions(session, Milestone, edited, "milestone_id"),
+            "indicator": _swap_versions(session, Indicator, actuals, "indicator_id")}
+    found = changes(session, report, checked, today)  # read after the swap: what the others saved
+    if lost["milestone"] or lost["indicator"]:
+        raise ConflictError([Conflict(c.label, c.before or {}, c.after, c.entry.row)
+                             for c in found if c.record_id in lost[c.kind]])
     due = report_due(report.period, due_day)
     who = account.display_name
     submission = ReportSubmission(
@@ -141,28 +163,20 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     session.add(submission)
     session.flush()
     outcome = Outcome(submission.id, report.period, len(edited), len(actuals), due, today <= due)
-    for e in edited:
-        old = before.get(e.milestone_id)
-        session.add(ProgressUpdate(
-            milestone_id=e.milestone_id, reported_on=today, period=report.period, state=e.state,
-            completed_on=e.completed_on, note=e.note or None, reported_by=who, origin="report",
-            submission_id=submission.id))
-        label = checked.milestones[e.milestone_id].label
-        record(session, account.username, "progress.report", label, "milestone", e.milestone_id,
-               state_dict(old.state, old.completed_on, old.note) if old else None,
-               state_dict(e.state, e.completed_on, e.note))
-        outcome.changed.append(label)
-    for e in actuals:
-        old = before_obs.get(e.indicator_id)
-        session.add(IndicatorObservation(
-            indicator_id=e.indicator_id, value=e.value, met=e.met, observed_on=e.observed_on,
-            reported_on=today, note=e.note or None, reported_by=who, origin="report",
-            submission_id=submission.id))
-        label = checked.indicators[e.indicator_id].label
-        record(session, account.username, "indicator.report", label, "indicator", e.indicator_id,
-               obs_dict(old.value, old.met, old.observed_on, old.note) if old else None,
-               obs_dict(e.value, e.met, e.observed_on, e.note))
-        outcome.changed.append(label)
+    for c in found:
+        e = c.entry
+        if c.kind == "milestone":
+            session.add(ProgressUpdate(
+                milestone_id=e.milestone_id, reported_on=today, period=report.period, state=e.state,
+                completed_on=e.completed_on, note=e.note or None, reported_by=who, origin="report",
+                submission_id=submission.id))
+        else:
+            session.add(IndicatorObservation(
+                indicator_id=e.indicator_id, value=e.value, met=e.met, observed_on=e.observed_on,
+                reported_on=today, note=e.note or None, reported_by=who, origin="report",
+                submission_id=submission.id))
+        record(session, account.username, AUDIT_ACTIONS[c.kind], c.label, c.kind, c.record_id, c.before, c.after)
+        outcome.changed.append(c.label)
     record(session, account.username, "report.submit", f"{period_label(report.period)}报送（{scope_text(account)}）",
            "submission", submission.id, None,
            {"月份": report.period, "渠道": CHANNELS[report.channel], "文件": report.file_name,
@@ -173,24 +187,8 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     return outcome
 
 
+AUDIT_ACTIONS = {"milestone": "progress.report", "indicator": "indicator.report"}
+
+
 def scope_text(account) -> str:
     return account.scope_label if account.role != "admin" else "管理员"
-
-
-def _conflicts(checked, edited, actuals, lost_ms, lost_ind, before, before_obs) -> list[Conflict]:
-    out = []
-    for e in edited:
-        if e.milestone_id in lost_ms:
-            u = before.get(e.milestone_id)
-            theirs = (state_dict(u.state, u.completed_on, u.note, u.reported_by, u.created_at) if u
-                      else state_dict(None, None, None))
-            out.append(Conflict(checked.milestones[e.milestone_id].label, theirs,
-                                state_dict(e.state, e.completed_on, e.note), e.row))
-    for e in actuals:
-        if e.indicator_id in lost_ind:
-            o = before_obs.get(e.indicator_id)
-            theirs = (obs_dict(o.value, o.met, o.observed_on, o.note, o.reported_by, o.created_at) if o
-                      else obs_dict(None, None, None, None))
-            out.append(Conflict(checked.indicators[e.indicator_id].label, theirs,
-                                obs_dict(e.value, e.met, e.observed_on, e.note), e.row))
-    return out

@@ -31,7 +31,6 @@ class Facts:
     """What the checks and the audit need to know about a record."""
 
     label: str  # as a person reads it in a message or the audit log
-    city_id: int | None
     starts: date  # no date before it: the plan's issue date (milestone) or the path start (indicator)
     unit: str | None = None
     qualitative: bool = False
@@ -52,28 +51,24 @@ def _short(text: str, n: int = 24) -> str:
 def milestone_facts(session, ids: set[int]) -> dict[int, Facts]:
     city = aliased(Region)
     stmt = (select(Milestone.id, Milestone.seq, Milestone.text, WorkItem.number, WorkItem.name,
-                   WorkItem.city_id, city.name, Plan.issue_date)
+                   city.name.label("city"), Plan.issue_date)
             .join(WorkItem, WorkItem.id == Milestone.work_item_id)
             .join(Plan, Plan.id == Milestone.plan_id)
             .outerjoin(city, city.id == WorkItem.city_id)
             .where(Milestone.id.in_(ids)))
-    return {r.id: Facts(f"{r[6] or '全省'} · {(r.number + '. ') if r.number else ''}{_short(r.name, 16)}"
-                        f" · 节点{r.seq}：{_short(r.text)}", r.city_id, r.issue_date)
+    return {r.id: Facts(f"{r.city or '全省'} · {(r.number + '. ') if r.number else ''}{_short(r.name, 16)}"
+                        f" · 节点{r.seq}：{_short(r.text)}", r.issue_date)
             for r in session.execute(stmt)}
 
 
 def indicator_facts(session, ids: set[int]) -> dict[int, Facts]:
-    item_city = aliased(Region)
-    stmt = (select(Indicator, Plan.issue_date, item_city.id.label("item_city_id"))
-            .join(Plan, Plan.id == Indicator.plan_id)
-            .outerjoin(WorkItem, WorkItem.id == Indicator.work_item_id)
-            .outerjoin(item_city, item_city.id == WorkItem.city_id)
+    stmt = (select(Indicator, Plan.issue_date).join(Plan, Plan.id == Indicator.plan_id)
             .where(Indicator.id.in_(ids)))
     out = {}
-    for ind, issued, item_city_id in session.execute(stmt):
+    for ind, issued in session.execute(stmt):
         negative = any(v is not None and v < 0 for v in (ind.baseline, ind.target))
-        out[ind.id] = Facts(f"指标：{_short(ind.name, 30)}", ind.city_id or item_city_id,
-                            pace_start(ind.baseline_year, issued), ind.unit, ind.qualitative, negative)
+        out[ind.id] = Facts(f"指标：{_short(ind.name, 30)}", pace_start(ind.baseline_year, issued),
+                            ind.unit, ind.qualitative, negative)
     return out
 
 

@@ -10,19 +10,11 @@ from flask import current_app
 
 from accounts.scope import Scope
 from queries.cache import invalidate
-from reporting.apply import (
-    Conflict,
-    ConflictError,
-    Outcome,
-    apply,
-    latest_observations,
-    latest_updates,
-    obs_dict,
-    state_dict,
-)
+from reporting.apply import Conflict, ConflictError, Outcome, apply, changes
 from reporting.check import check
 from reporting.entries import Problem, Report
 from store import clock, session_scope
+from store.audit import as_text
 
 
 @dataclass
@@ -60,25 +52,9 @@ def submit(report: Report, account, city_id: int | None = None, dry_run: bool = 
 
 def preview(session, report: Report, checked) -> list[dict]:
     """Each change as before -> after, in the report's order."""
-    edited = [e for e in report.milestones if e.edited]
-    before = latest_updates(session, {e.milestone_id for e in edited})
-    before_obs = latest_observations(session, {e.indicator_id for e in report.indicators})
-    rows = []
-    for e in edited:
-        old = before.get(e.milestone_id)
-        rows.append({"row": e.row, "kind": "工作节点", "label": checked.milestones[e.milestone_id].label,
-                     "before": _text(state_dict(old.state, old.completed_on, old.note) if old else None),
-                     "after": _text(state_dict(e.state, e.completed_on, e.note))})
-    for e in report.indicators:
-        old = before_obs.get(e.indicator_id)
-        rows.append({"row": e.row, "kind": "指标", "label": checked.indicators[e.indicator_id].label,
-                     "before": _text(obs_dict(old.value, old.met, old.observed_on, old.note) if old else None),
-                     "after": _text(obs_dict(e.value, e.met, e.observed_on, e.note))})
-    return rows
+    return [{"row": c.entry.row, "kind": KIND_LABELS[c.kind], "label": c.label,
+             "before": as_text(c.before), "after": as_text(c.after)}
+            for c in changes(session, report, checked, clock.today())]
 
 
-def _text(values: dict | None) -> str:
-    """{'状态': '已完成', '完成日期': '2020-09-28'} -> '状态：已完成；完成日期：2020-09-28'."""
-    if not values:
-        return "（无）"
-    return "；".join(f"{k}：{v}" for k, v in values.items() if v not in (None, ""))
+KIND_LABELS = {"milestone": "工作节点", "indicator": "指标"}

@@ -32,3 +32,10 @@ def record(session: Session, actor: str, action: str, target: str, target_kind: 
         raise ValueError(f"unknown audit action {action!r}")
     session.add(AuditEntry(actor=actor, action=action, target=target, target_kind=target_kind,
                            target_id=target_id, before=_json(before), after=_json(after)))
+
+
+def as_text(values: dict | None) -> str:
+    """{'状态': '已完成', '完成日期': '2020-09-28'} -> '状态：已完成；完成日期：2020-09-28'."""
+    if not values:
+        return "（无）"
+    return "；".join(f"{k}：{v}" for k, v in values.items() if v not in (None, ""))

@@ -63,6 +63,16 @@ def make_test_app(database_url: str, **settings):
     return app
 
 
+def bundled_app(url: str):
+    """An app on ``url`` with the bundled documents imported and the demo progress loaded."""
+    application = make_test_app(url)
+    runner = application.test_cli_runner()
+    for args in (["init-db"], ["load-demo"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    return application
+
+
 @pytest.fixture
 def app(tmp_path):
     """An app on a fresh, empty (schema only) database."""
@@ -85,11 +95,8 @@ def seeded_database(tmp_path_factory):
     """A database with the bundled documents, the demo progress and one account
     of each role (PASSWORDS), built once; ``reporting_app`` tests get copies."""
     with fresh_database(tmp_path_factory.mktemp("seed")) as url:
-        application = make_test_app(url)
+        application = bundled_app(url)
         runner = application.test_cli_runner()
-        for args in (["init-db"], ["load-demo"]):
-            result = runner.invoke(args=args)
-            assert result.exit_code == 0, result.output
         for username, (password, *options) in ACCOUNTS.items():
             result = runner.invoke(args=["create-user", username, *options], input=password + "\n")
             assert result.exit_code == 0, result.output
@@ -137,10 +144,6 @@ def loaded_app(tmp_path_factory):
     """An app with the bundled documents imported and the demo progress loaded.
     Shared by read-only tests: do not write to it."""
     with fresh_database(tmp_path_factory.mktemp("loaded")) as url:
-        application = make_test_app(url)
-        runner = application.test_cli_runner()
-        for args in (["init-db"], ["load-demo"]):
-            result = runner.invoke(args=args)
-            assert result.exit_code == 0, result.output
+        application = bundled_app(url)
         yield application
         application.extensions["store"].engine.dispose()
