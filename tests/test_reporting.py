@@ -184,3 +184,34 @@ def test_indicator_actuals_are_checked_for_unit_sign_and_date(reporting_app):
     assert "不能为负数" in negative.problems[0].message
     assert "必须填写数据截至日期" in no_date.problems[0].message
     assert ok.ok and counts(reporting_app)[1] == history[1] + 1
+
+
+def test_simultaneous_saves_of_one_milestone_write_exactly_one(reporting_app):
+    """Eight editors press save at the same moment on the same loaded version:
+    one report is written, seven are told of the conflict, none fails."""
+    import threading
+
+    ms, _ = form(reporting_app, "hz")
+    row = next(r for r in ms if r["status"] == "overdue")
+    history = counts(reporting_app)
+    barrier, results = threading.Barrier(8), []
+
+    def save(i):
+        with reporting_app.test_request_context():
+            report = Report(PERIOD, (entry(row, state="in_progress", note=f"第{i}位编辑的报送"),), ())
+            who = account(reporting_app, "hz" if i % 2 else "hz2")
+            barrier.wait()
+            try:
+                results.append(submit(report, who))
+            except Exception as exc:  # noqa: BLE001 - a failure is what this test looks for
+                results.append(exc)
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(bool(r.outcome) for r in results) == [False] * 7 + [True]
+    assert all(r.conflicts for r in results if not r.outcome)
+    assert counts(reporting_app)[0] == history[0] + 1
