@@ -70,9 +70,14 @@ def navbar() -> dbc.Navbar:
     """Links to the pages this user may open (a page's ``roles``), and who is logged in."""
     account = current_account()
     role = account.role if account else None
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-             for page in dash.page_registry.values()
+    pages = [page for page in dash.page_registry.values()
              if page.get("nav", True) and role in page.get("roles", (role,))]
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+             for page in pages if page.get("roles") != ("admin",)]
+    admin = [dbc.DropdownMenuItem(page["name"], href=page["relative_path"])
+             for page in pages if page.get("roles") == ("admin",)]
+    if admin:  # the admin's own pages, out of the way of the dashboards
+        links.append(dbc.DropdownMenu(admin, label="系统管理", nav=True, in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
         dbc.Container([dbc.NavbarBrand(APP_TITLE, href="/"), dbc.Nav(links, navbar=True),
                        user_menu(account)], fluid=True),

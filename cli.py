@@ -47,7 +47,7 @@ def _import(path: Path) -> None:
             _echo_result(result)
             if result.outcome != "unchanged":
                 record(session, cli_actor(), "plan.import", result.plan, "plan", None,
-                       after={"文件": path.name, "结果": result.outcome, "内容": result.summary()})
+                       after={"文件": path.name, **result.audit_record()})
         invalidate()
     except (DocumentError, OSError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -130,6 +130,8 @@ def update_user(session: Session, actor: str, username: str, *, role: str | None
                 active: bool | None = None, display_name: str | None = None) -> User:
     """Change an account's role/scope, name or whether it may log in."""
     user = find_user(session, username)
+    if actor == user.username and (active is False or role not in (None, "admin")):
+        raise AccountError("不能停用自己正在使用的账号，也不能取消自己的管理员角色")
     before = describe(session, user)
     if role is not None:
         user.city_id, user.department_id = resolve_scope(session, role, city, department, county)
@@ -166,6 +168,13 @@ def authenticate(session: Session, username: str, password: str, address: str,
         return user
     session.add(LoginFailure(username=username.strip().lower()[:80], address=address[:64]))
     return None
+
+
+def department_names(session: Session, city: str) -> list[str]:
+    """The departments of a city, for choosing a department editor's department."""
+    stmt = (select(Department.name).join(Region, Region.id == Department.city_id)
+            .where(Region.name == city).distinct().order_by(Department.name))
+    return list(session.scalars(stmt))
 
 
 def user_rows(session: Session) -> list[dict]:

@@ -40,6 +40,15 @@ class ImportResult:
     counts: dict[str, Counter] = field(default_factory=dict)  # table -> added/updated/removed
     findings: list[ParsedFinding] = field(default_factory=list)
 
+    TABLES = {"work_item": "工作事项", "department": "部门", "milestone": "工作节点", "indicator": "指标"}
+    OUTCOMES = {"imported": "新导入", "updated": "已更新", "unchanged": "无变化"}
+
+    def audit_record(self) -> dict:
+        """What the audit log keeps of an import, in Chinese: per table, added/changed/removed."""
+        counts = {self.TABLES.get(table, table): f"新增{c['added']} 更新{c['updated']} 删除{c['removed']} 共{c['total']}"
+                  for table, c in self.counts.items()}
+        return {"结果": self.OUTCOMES.get(self.outcome, self.outcome), **counts}
+
     def summary(self) -> str:
         parts = []
         for table, c in self.counts.items():

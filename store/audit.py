@@ -22,7 +22,7 @@ ACTIONS = {
 
 
 def _json(value: dict | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)  # keys in the order written
 
 
 def record(session: Session, actor: str, action: str, target: str, target_kind: str | None = None,

@@ -1,7 +1,9 @@
 """Screenshots of every registered page at 1280×900 and 1920×1080 into
 docs/screenshots/ (the app must be running on the bundled data: `make screenshots`).
 The pages are taken logged in as SCREENSHOT_USER / SCREENSHOT_PASSWORD (an admin
-shows every page), else as a visitor (pages that need a login say so).
+shows every page), else as a visitor (pages that need a login say so); the
+report page as SCREENSHOT_EDITOR / SCREENSHOT_EDITOR_PASSWORD if given (what an
+editor sees, rather than the admin's whole province).
 
     SCREENSHOT_USER=admin SCREENSHOT_PASSWORD=… python -m tools.screenshots [http://127.0.0.1:8050]
 """
@@ -43,7 +45,7 @@ def main(base: str) -> None:
     for name, path in paths.items():
         for width, height in SIZES:
             with browser_page(width, height) as page:
-                log_in(page, base)
+                log_in(page, base, "SCREENSHOT_EDITOR" if name == "report" else "SCREENSHOT_USER")
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
                 page.wait_for_timeout(1200)  # let grids measure their rows
@@ -52,12 +54,18 @@ def main(base: str) -> None:
                 print(out.relative_to(OUT.parent.parent), page.errors or "")
 
 
-def log_in(page, base: str) -> None:
-    if not os.environ.get("SCREENSHOT_USER"):
+PASSWORD_OF = {"SCREENSHOT_USER": "SCREENSHOT_PASSWORD", "SCREENSHOT_EDITOR": "SCREENSHOT_EDITOR_PASSWORD"}
+
+
+def log_in(page, base: str, who: str) -> None:
+    """Log in as the account named by environment variable ``who`` (else SCREENSHOT_USER)."""
+    if not os.environ.get(who):
+        who = "SCREENSHOT_USER"
+    if not os.environ.get(who):
         return
     page.goto(base + "/login")
-    page.fill("#username", os.environ["SCREENSHOT_USER"])
-    page.fill("#password", os.environ.get("SCREENSHOT_PASSWORD", ""))
+    page.fill("#username", os.environ[who])
+    page.fill("#password", os.environ.get(PASSWORD_OF[who], ""))
     page.click("#login-submit")
     page.wait_for_url(base + "/")
 

@@ -1,0 +1,173 @@
+"""账号管理: the admin's list of accounts; create an account, reset a password,
+change a role or scope, stop or restore an account.  Every action is checked
+on the server (the logged-in account must be an admin) and audited; the same
+functions serve the CLI (accounts.users)."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from accounts import current_account
+from accounts.users import AccountError, create_user, department_names, set_password, update_user, user_rows
+from components.access import login_needed, not_allowed
+from components.grid import data_grid, export_filename
+from queries import api
+from store import clock, session_scope
+from store.models import ROLES
+
+dash.register_page(__name__, path="/users", name="账号管理", order=95, roles=("admin",),
+                   title="账号管理 · 信用应用场景推进监测平台")
+
+COLUMNS = [
+    {"field": "username", "headerName": "用户名", "width": 130},
+    {"field": "display_name", "headerName": "姓名/单位", "flex": 1, "minWidth": 160},
+    {"field": "role_label", "headerName": "角色", "width": 120},
+    {"field": "city", "headerName": "地市", "width": 90},
+    {"field": "department", "headerName": "部门", "flex": 1, "minWidth": 140},
+    {"field": "state", "headerName": "状态", "width": 90,
+     "cellClassRules": {"rag-red": "params.data.active == false"}},
+    {"field": "created_at", "headerName": "创建时间", "width": 150},
+]
+ROLE_OPTIONS = [{"value": k, "label": v} for k, v in ROLES.items()]
+
+
+def accounts_table() -> html.Div:
+    with session_scope() as s:
+        rows = [{**u, "state": "启用" if u["active"] else "停用"} for u in user_rows(s)]
+    return data_grid("users", rows, COLUMNS, title=f"账号列表（{clock.today()}）",
+                     filename=export_filename("账号列表", clock.today()))
+
+
+def layout(**_query):
+    account = current_account()
+    if account is None:
+        return login_needed("/users", "账号管理")
+    if account.role != "admin":
+        return not_allowed("账号管理仅供管理员使用。")
+    with session_scope() as s:
+        usernames = [u["username"] for u in user_rows(s)]
+    field = lambda label, control, width=3: dbc.Col(  # noqa: E731
+        [dbc.Label(label, className="small text-muted mb-1"), control], md=width)
+    return html.Div([
+        html.Div([html.H3("账号管理", className="page-title mb-0"),
+                  html.Div("新建账号、重设密码、调整角色和填报范围、停用账号；所有变更记入审计日志",
+                           className="text-muted")], className="mb-3"),
+        html.Div(accounts_table(), id="users-table"),
+        dbc.Card(dbc.CardBody([
+            html.H5("新建账号"),
+            dbc.Row([
+                field("用户名", dbc.Input(id="new-username", maxLength=40), 2),
+                field("姓名/单位", dbc.Input(id="new-name", maxLength=80), 2),
+                field("角色", dcc.Dropdown(ROLE_OPTIONS, id="new-role", placeholder="选择角色"), 2),
+                field("地市（填报员）", dcc.Dropdown(api.choices()["cities"], id="new-city", placeholder="—"), 2),
+                field("部门（部门填报员）", dcc.Dropdown([], id="new-department", placeholder="先选地市"), 2),
+                field("初始密码", dbc.Input(id="new-password", type="password", autoComplete="new-password"), 2),
+            ], className="g-2 align-items-end"),
+            dbc.Button("创建", id="create-account", color="primary", className="mt-3"),
+        ]), className="mb-3"),
+        dbc.Card(dbc.CardBody([
+            html.H5("修改账号"),
+            dbc.Row([
+                field("账号", dcc.Dropdown(usernames, id="edit-username", placeholder="选择账号"), 2),
+                field("新密码（重设时填写）", dbc.Input(id="edit-password", type="password",
+                                                autoComplete="new-password"), 2),
+                field("新角色", dcc.Dropdown(ROLE_OPTIONS, id="edit-role", placeholder="不变"), 2),
+                field("地市", dcc.Dropdown(api.choices()["cities"], id="edit-city", placeholder="—"), 2),
+                field("部门", dcc.Dropdown([], id="edit-department", placeholder="先选地市"), 2),
+            ], className="g-2 align-items-end"),
+            html.Div([dbc.Button("重设密码", id="reset-password", color="secondary", className="me-2"),
+                      dbc.Button("修改角色和范围", id="change-role", color="secondary", className="me-2"),
+                      dbc.Button("停用", id="deactivate", color="danger", outline=True, className="me-2"),
+                      dbc.Button("启用", id="activate", color="success", outline=True)], className="mt-3"),
+        ])),
+        html.Div(id="users-message", className="mt-3"),
+    ])
+
+
+@callback(Output("new-department", "options"), Input("new-city", "value"), prevent_initial_call=True)
+def new_departments(city):
+    return _departments(city)
+
+
+@callback(Output("edit-department", "options"), Input("edit-city", "value"), prevent_initial_call=True)
+def edit_departments(city):
+    return _departments(city)
+
+
+def _departments(city) -> list[str]:
+    if current_account() is None or not isinstance(city, str):
+        return []
+    with session_scope() as s:
+        return department_names(s, city)
+
+
+def _admin():
+    account = current_account()
+    return account if account is not None and account.role == "admin" else None
+
+
+def _done(message: str, ok: bool = True):
+    """The message, the refreshed list, and the refreshed choice of accounts."""
+    with session_scope() as s:
+        usernames = [u["username"] for u in user_rows(s)]
+    return dbc.Alert(message, color="success" if ok else "danger", id="users-result"), accounts_table(), usernames
+
+
+@callback(
+    Output("users-message", "children"), Output("users-table", "children"),
+    Output("edit-username", "options"),
+    Input("create-account", "n_clicks"),
+    State("new-username", "value"), State("new-name", "value"), State("new-role", "value"),
+    State("new-city", "value"), State("new-department", "value"), State("new-password", "value"),
+    prevent_initial_call=True,
+)
+def create(_clicks, username, name, role, city, department, password):
+    admin = _admin()
+    if admin is None:
+        return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
+    try:
+        with session_scope() as s:
+            create_user(s, admin.username, str(username or ""), str(password or ""), str(role or ""),
+                        display_name=name or None, city=city or None, department=department or None)
+    except AccountError as exc:
+        return _done(f"未创建：{exc}", ok=False)
+    return _done(f"已创建账号 {username}（{ROLES[role]}）。")
+
+
+@callback(
+    Output("users-message", "children", allow_duplicate=True),
+    Output("users-table", "children", allow_duplicate=True),
+    Output("edit-username", "options", allow_duplicate=True),
+    Input("reset-password", "n_clicks"), Input("change-role", "n_clicks"),
+    Input("deactivate", "n_clicks"), Input("activate", "n_clicks"),
+    State("edit-username", "value"), State("edit-password", "value"), State("edit-role", "value"),
+    State("edit-city", "value"), State("edit-department", "value"),
+    prevent_initial_call=True,
+)
+def change(_reset, _role, _off, _on, username, password, role, city, department):
+    admin = _admin()
+    if admin is None:
+        return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
+    action = dash.ctx.triggered_id
+    if not action:
+        return no_update, no_update, no_update
+    if not isinstance(username, str) or not username:
+        return _done("请先选择账号。", ok=False)
+    try:
+        with session_scope() as s:
+            if action == "reset-password":
+                set_password(s, admin.username, username, str(password or ""))
+                message = f"已重设 {username} 的密码；该账号的其他登录已失效。"
+            elif action == "change-role":
+                if role not in ROLES:
+                    raise AccountError("请选择新角色")
+                update_user(s, admin.username, username, role=role, city=city or None,
+                            department=department or None)
+                message = f"已将 {username} 调整为{ROLES[role]}。"
+            else:
+                update_user(s, admin.username, username, active=action == "activate")
+                message = f"已{'启用' if action == 'activate' else '停用'}账号 {username}。"
+    except AccountError as exc:
+        return _done(f"未修改：{exc}", ok=False)
+    return _done(message)

@@ -1,0 +1,86 @@
+"""账号管理: an admin creates and changes accounts in the browser; anyone else's
+crafted request to the same callbacks is refused and changes nothing."""
+import json
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from store import session_scope
+from store.models import AuditEntry, User
+from tests.browser import browser_page, serve
+from tests.test_page_report import log_in
+from tests.test_security import login, post
+
+
+def user_count(app) -> int:
+    with app.app_context(), session_scope() as s:
+        return s.scalar(select(func.count()).select_from(User))
+
+
+def create_payload(client, username: str) -> dict:
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if any(i["id"] == "create-account" for i in d["inputs"]))
+    values = {"new-username": username, "new-name": "伪造", "new-role": "admin", "new-city": None,
+              "new-department": None, "new-password": "forged-pass-1"}
+    return {"output": dep["output"],
+            "outputs": [dict(zip(("id", "property"), o.split("."))) for o in dep["output"].strip(".").split("...")],
+            "inputs": [{"id": "create-account", "property": "n_clicks", "value": 1}],
+            "changedPropIds": ["create-account.n_clicks"],
+            "state": [{"id": s["id"], "property": s["property"], "value": values[s["id"]]} for s in dep["state"]]}
+
+
+def test_only_an_admin_can_create_accounts_through_the_callback(reporting_app):
+    before = user_count(reporting_app)
+    for username in (None, "hz", "leader"):
+        client = reporting_app.test_client()
+        if username:
+            login(client, username)
+        status, body = post(client, create_payload(client, "mallory"))
+        assert "只有管理员可以管理账号" in body or status == 401, body[:300]
+    assert user_count(reporting_app) == before
+    admin = reporting_app.test_client()
+    login(admin, "admin")
+    status, body = post(admin, create_payload(admin, "second-admin"))
+    assert "已创建账号 second-admin" in body and user_count(reporting_app) == before + 1
+
+
+def test_an_admin_cannot_lock_themselves_out(reporting_app):
+    from accounts.users import AccountError, update_user
+
+    with reporting_app.app_context(), session_scope() as s, pytest.raises(AccountError, match="不能停用自己"):
+        update_user(s, "admin", "admin", active=False)
+
+
+@pytest.mark.browser
+def test_admin_creates_an_editor_who_can_then_log_in(reporting_app):
+    with serve(reporting_app) as url, browser_page() as page:
+        log_in(page, url, "admin")
+        page.click("#admin-menu")  # 系统管理 ▸ 账号管理, as the admin finds it
+        page.locator(".dropdown-item", has_text="账号管理").click()
+        page.wait_for_function("location.pathname == '/users'")
+        expect(page.locator("#users-table")).to_contain_text("杭州市信用办")
+        page.fill("#new-username", "lsfgw")
+        page.fill("#new-name", "丽水市发展改革委")
+        for control, option in (("#new-role", "部门填报员"), ("#new-city", "丽水")):
+            page.click(control)
+            page.keyboard.type(option)
+            page.get_by_role("option").filter(has_text=option).first.click()
+        page.click("#new-department")
+        page.get_by_role("option").first.click()  # the city's departments, loaded for the chosen city
+        page.fill("#new-password", "ls-pass-123")
+        page.click("#create-account")
+        expect(page.locator("#users-result")).to_contain_text("已创建账号 lsfgw（部门填报员）")
+        expect(page.locator("#users-table")).to_contain_text("丽水市发展改革委")
+        page.click("#logout")
+        page.goto(url + "/login")
+        page.fill("#username", "lsfgw")
+        page.fill("#password", "ls-pass-123")
+        page.click("#login-submit")
+        page.wait_for_url(url + "/")
+        expect(page.locator("#user-name")).to_contain_text("丽水市发展改革委 · 部门填报员（丽水市 · ")
+        assert page.errors == []
+    with reporting_app.app_context(), session_scope() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "user.create")
+                          .order_by(AuditEntry.id.desc())).first()
+    assert entry.actor == "admin" and json.loads(entry.after)["部门"]
