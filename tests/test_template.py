@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 from sqlalchemy import func, select
@@ -135,7 +135,8 @@ CELL_VALUES = st.one_of(
 _GOOD: dict[int, bytes] = {}  # the template of each app, built once for all examples
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, derandomize=True,  # the same examples on every run of CI
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_hostile_workbooks_give_an_error_or_a_clean_import_never_a_traceback(reporting_app, data):
     good = _GOOD.setdefault(id(reporting_app), template(reporting_app))
@@ -152,7 +153,10 @@ def test_hostile_workbooks_give_an_error_or_a_clean_import_never_a_traceback(rep
         if drop:
             wb.remove(wb[drop])
 
-    blob = edited(good, spoil)
+    try:
+        blob = edited(good, spoil)
+    except (AttributeError, TypeError, ValueError):  # openpyxl itself cannot write such a workbook:
+        reject()  # no one could upload it
     if data.draw(st.booleans()):
         cut = data.draw(st.integers(0, 10**6)) % len(blob)
         blob = blob[:cut] + data.draw(st.binary(max_size=64)) + blob[cut + 1:]
