@@ -140,7 +140,7 @@ def init_app(app) -> None:
     app.callback(
         Output("_pages_location", "search"),
         Input({"type": "filter", "name": ALL}, "value"),
-        State("filter-rendered", "data"),
+        State("filter-rendered", "data", allow_optional=True),  # a page without filters has none
         State("_pages_location", "search"),
         prevent_initial_call=True
     )(filters_to_url)

@@ -54,15 +54,20 @@ def filter_control(page, name: str):
     return page.locator(f"""[id='{{"name":"{name}","type":"filter"}}']""")
 
 
-def pick(page, name: str, option: str, attempts: int = 3) -> None:
-    """Choose ``option`` in the filter dropdown ``name``: open it, type to search,
-    click the first option showing that text (waiting until the search has
-    narrowed the list, so 湖州 is not taken for 杭州).  A page that re-renders
-    (after back/forward it may render twice) can close the menu under the
-    mouse: then settle and try again, as a person would."""
+def pick(page, name: str, option: str) -> None:
+    """Choose ``option`` in the filter dropdown ``name``."""
+    choose(page, filter_control(page, name), option)
+
+
+def choose(page, control, option: str, attempts: int = 3) -> None:
+    """Choose ``option`` in the dropdown ``control`` (a locator): open it, type to
+    search, click the first option showing that text (waiting until the search
+    has narrowed the list, so 湖州 is not taken for 杭州).  A page that
+    re-renders (after back/forward it may render twice) can close the menu
+    under the mouse: then settle and try again, as a person would."""
     for attempt in range(attempts):
         page.wait_for_load_state("networkidle")
-        filter_control(page, name).click()
+        control.click()
         page.keyboard.type(option)
         try:
             page.get_by_role("option").filter(has_text=option).first.click(timeout=5_000)

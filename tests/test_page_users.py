@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from store import session_scope
 from store.models import AuditEntry, User
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, choose, serve
 from tests.test_page_report import log_in
 from tests.test_security import login, post
 
@@ -62,12 +62,9 @@ def test_admin_creates_an_editor_who_can_then_log_in(reporting_app):
         expect(page.locator("#users-table")).to_contain_text("杭州市信用办")
         page.fill("#new-username", "lsfgw")
         page.fill("#new-name", "丽水市发展改革委")
-        for control, option in (("#new-role", "部门填报员"), ("#new-city", "丽水")):
-            page.click(control)
-            page.keyboard.type(option)
-            page.get_by_role("option").filter(has_text=option).first.click()
-        page.click("#new-department")
-        page.get_by_role("option").first.click()  # the city's departments, loaded for the chosen city
+        choose(page, page.locator("#new-role"), "部门填报员")
+        choose(page, page.locator("#new-city"), "丽水")
+        choose(page, page.locator("#new-department"), "市")  # one of the city's departments, loaded for it
         page.fill("#new-password", "ls-pass-123")
         page.click("#create-account")
         expect(page.locator("#users-result")).to_contain_text("已创建账号 lsfgw（部门填报员）")
