@@ -68,8 +68,10 @@ def choose(page, control, option: str, attempts: int = 3) -> None:
     for attempt in range(attempts):
         page.wait_for_load_state("networkidle")
         control.click()
-        page.keyboard.type(option)
-        try:
+        try:  # type only once the menu's search box has the focus, never into another field
+            page.wait_for_function("document.activeElement?.classList.contains('dash-dropdown-search')",
+                                   timeout=5_000)
+            page.keyboard.type(option)
             page.get_by_role("option").filter(has_text=option).first.click(timeout=5_000)
             return
         except Exception:  # noqa: BLE001 - the menu was replaced: retry, else re-raise
