@@ -24,9 +24,11 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python app.py
 
+# Chromium (browser tests), LibreOffice and poppler (the slow tests render exports to PDF/PNG)
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@(command -v chromium && command -v libreoffice && command -v pdftoppm) >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils >/dev/null)
 
 test: setup browser
 	$(BIN)/pytest -q

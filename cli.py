@@ -14,6 +14,9 @@ from sqlalchemy import func, select
 from accounts import account_of
 from accounts.users import AccountError, create_user, find_user, set_password, update_user, user_rows
 from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, to_csv, to_json, to_xlsx
+from components.grid import export_filename
+from components.ledger import ledger_stem, ledger_title
+from components.official import status_csv, status_xlsx
 from importers import SOURCES_DIR
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
@@ -196,14 +199,21 @@ def _render(rows, fmt, headers, title) -> bytes | str:
               help="only milestones with this status (repeatable)")
 @with_appcontext
 def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
-    """Export the status table (one row per milestone) as of a date."""
+    """Export the status table (one row per milestone) as of a date: csv and xlsx
+    in the official layout, the same files as the pages' 导出 buttons."""
     as_of = as_of.date() if as_of else clock.today()
     with session_scope() as session:
         filters = _filters(session, plan, city, department, statuses)
         rows = status_rows(session, as_of, filters,
                            current_app.config["DUE_SOON_DAYS"])
-    title = export_title("工作推进情况台账", as_of, f"{city or '全省'}")
-    _write(_render(rows, fmt, STATUS_HEADERS, title), fmt, output)
+    if fmt == "json":
+        data = to_json([{key: row[key] for key in STATUS_HEADERS} for row in rows])
+    elif fmt == "csv":
+        data = status_csv(rows)
+    else:
+        data = status_xlsx(rows, ledger_title(filters, as_of))
+        output = output or Path(export_filename(ledger_stem(filters), as_of) + ".xlsx")
+    _write(data, fmt, output)
 
 
 @click.command("export-indicators")

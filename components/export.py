@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from queries.status import STATUS_LABELS
@@ -81,21 +81,46 @@ def to_csv(rows: list[dict], headers: dict[str, str]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
-    """A workbook with a title row, a bold frozen header, autofilter, wrapped
-    text, column widths that fit Chinese text, and status cells coloured."""
+def to_xlsx(rows: list[dict], headers: dict[str, str], title: str, sheet: str = "台账") -> bytes:
+    """A one-sheet workbook (see ``write_sheet``)."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "台账"
+    write_sheet(wb.active, rows, headers, title, sheet)
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+GRID = Border(*(Side(style="thin", color="A6A6A6"),) * 4)
+MAX_WIDTH = 40  # characters of a wrapped column (a Chinese character counts two)
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def write_sheet(ws, rows: list[dict], headers: dict[str, str], title: str, name: str) -> None:
+    """A table as offices print it: the title across the top, a bold frozen
+    header with autofilter, wrapped text in columns as wide as their Chinese
+    text, status cells coloured, A4 landscape one page wide, the header
+    repeated on every printed page."""
+    ws.title = name[:31]
+    keys = list(headers)
+    last = get_column_letter(len(keys))
     ws.append([title])
+    if len(keys) > 1:
+        ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[1].height = 30
     ws.append(list(headers.values()))
     text_cells(ws[1])
     for cell in ws[2]:
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    keys = list(headers)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.border = GRID
     status_col = next((keys.index(k) + 1 for k in ("status", "status_text") if k in keys), None)
     for row in rows:
         ws.append([display_value(k, row.get(k)) for k in keys])
@@ -103,25 +128,37 @@ def to_xlsx(rows: list[dict], headers: dict[str, str], title: str) -> bytes:
         if status_col and row.get("status") in STATUS_FILLS:
             ws.cell(row=ws.max_row, column=status_col).fill = PatternFill(
                 "solid", fgColor=STATUS_FILLS[row["status"]])
-    for col, key in enumerate(keys, start=1):
-        width = max([text_width(headers[key])] +
-                    [text_width(display_value(key, r.get(key))) for r in rows[:500]])
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
+    widths = [min(max(text_width(headers[k]), *(text_width(display_value(k, r.get(k))) for r in rows[:500]), 6) + 2,
+                  MAX_WIDTH) for k in keys]
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
     for line in ws.iter_rows(min_row=3):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = GRID
+        # spreadsheets do not grow a row for wrapped text on their own: size it to its lines
+        ws.row_dimensions[line[0].row].height = LINE_HEIGHT * max(lines(c.value, w) for c, w in zip(line, widths))
     ws.freeze_panes = "A3"
     if rows:
-        ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{ws.max_row}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        ws.auto_filter.ref = f"A2:{last}{ws.max_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
+
+
+def lines(value, width: int) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` characters wide."""
+    if value is None or value == "":
+        return 1
+    return sum(max(1, -(-text_width(part) // max(width - 4, 1))) for part in str(value).split("\n"))
 
 
 def text_width(value) -> int:
-    """Display width: a Chinese character is two columns wide."""
-    text = str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Display width of the widest line: a Chinese character is two columns wide."""
+    return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in str(value).split("\n"))
 
 
 def export_title(what: str, as_of: date, scope: str = "") -> str:

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from components.export import to_csv, to_xlsx
+from components.official import status_csv, status_xlsx
 
 DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                "wrapHeaderText": True, "autoHeaderHeight": True,
@@ -31,8 +32,10 @@ def item_column(item_link: str) -> dict:
 
 
 def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, filename: str,
-              page_size: int = 50, empty: str = "没有符合条件的记录") -> html.Div:
-    """A grid with its toolbar: row count, 导出Excel, 导出CSV."""
+              page_size: int = 50, empty: str = "没有符合条件的记录", official: bool = False) -> html.Div:
+    """A grid with its toolbar: row count, 导出Excel, 导出CSV.  The export holds the
+    rows shown; ``official`` (rows of the status table) puts them in the layout of
+    the official tables (components.official), else in the columns shown."""
     if not rows:
         return dbc.Alert(empty, color="light", className="border", id={"type": "grid-empty", "name": name})
     grid = dag.AgGrid(
@@ -53,7 +56,8 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
         dbc.Button("导出 CSV", id={"type": "grid-csv", "name": name}, size="sm", color="secondary",
                    outline=True),
         dcc.Download(id={"type": "grid-download", "name": name}),
-        dcc.Store(id={"type": "grid-meta", "name": name}, data={"title": title, "filename": filename}),
+        dcc.Store(id={"type": "grid-meta", "name": name}, data={"title": title, "filename": filename,
+                                                                      "official": official}),
     ], className="grid-toolbar")
     return html.Div([toolbar, grid], className="mb-4")
 
@@ -71,11 +75,13 @@ def export_grid(_xlsx, _csv, shown, all_rows, columns, meta):
     if not ctx.triggered_id:
         return no_update
     rows = shown if shown is not None else all_rows
-    headers = {c["field"]: c["headerName"] for c in columns if c.get("field") and not c.get("hide")}
-    if ctx.triggered_id["type"] == "grid-xlsx":
-        data = to_xlsx(rows, headers, meta["title"])
-        return dcc.send_bytes(data, meta["filename"] + ".xlsx")
-    return dcc.send_bytes(to_csv(rows, headers), meta["filename"] + ".csv")
+    xlsx = ctx.triggered_id["type"] == "grid-xlsx"
+    if meta.get("official"):
+        data = status_xlsx(rows, meta["title"]) if xlsx else status_csv(rows)
+    else:
+        headers = {c["field"]: c["headerName"] for c in columns if c.get("field") and not c.get("hide")}
+        data = to_xlsx(rows, headers, meta["title"]) if xlsx else to_csv(rows, headers)
+    return dcc.send_bytes(data, meta["filename"] + (".xlsx" if xlsx else ".csv"))
 
 
 def init_app(app) -> None:

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 
 from components.export import STATUS_HEADERS, export_title
 from components.grid import link_column
+from components.official import latest_progress
 from components.status import STATUS_CELL_CLASSES, status_text
 from queries.departments import ROLE_LABELS
 from queries.ledger import ROW_CAP
@@ -48,7 +49,7 @@ def ledger_rows(rows: list[dict], roles: dict[int, list[str]] | None = None) -> 
     the day it was reported, the role of the department in view when ``roles``
     (item id -> roles) is given."""
     return [{**r, "lead": "、".join(r["lead"]), "coop": "、".join(r["coop"]),
-             "status_text": status_text(r["status"]), "latest": latest(r),
+             "status_text": status_text(r["status"]), "latest": latest_progress(r),
              **({"role": "、".join(ROLE_LABELS[x] for x in roles.get(r["item_id"], []))} if roles else {})}
             for r in rows]
 
@@ -60,13 +61,6 @@ def cap_notice(total: int, which: str = "前") -> dbc.Alert | None:
     return dbc.Alert(f"共 {total:,} 条，表格只显示{which} {ROW_CAP:,} 条（导出也以此为限）。"
                      "请用筛选条件缩小范围；完整台账可用命令行导出：flask --app app export-status。",
                      color="info", className="py-2 small", id="row-cap-notice")
-
-
-def latest(row: dict) -> str:
-    """'受疫情影响，进度有所滞后（2021-03-06报送）'; '未报送' before the first report."""
-    if not row["last_reported_on"]:
-        return "未报送"
-    return f"{row['last_note'] or ''}（{row['last_reported_on']}报送）"
 
 
 def _scope(filters: Filters) -> list[str]:

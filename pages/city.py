@@ -18,6 +18,7 @@ from components.filters import filter_bar, read_view
 from components.format import cn_date
 from components.grid import data_grid, export_filename, item_column, link_column
 from components.indicators import indicator_grid
+from components.ledger import ledger_stem, ledger_title
 from components.status import AMBER, RAG_CELL_CLASSES, RED, STATUS_CELL_CLASSES, pct, rag_text, status_text
 from pages.not_found_404 import not_found
 from queries import api, items
@@ -85,13 +86,13 @@ def layout(city: str | None = None, **query):
             "city-overdue", overdue, overdue_columns(item_link),
             title=f"{label}逾期未完成节点（截至{cn_date(view.as_of)}）",
             filename=export_filename(f"{label}_逾期节点", view.as_of),
-            empty="截至该日没有逾期未完成的节点"), id="city-overdue"),
+            empty="截至该日没有逾期未完成的节点", official=True), id="city-overdue"),
         section("工作节点状态", "city-milestones-title", "每个工作节点截至该日的状态（按最近一次报送）。"),
         html.Div(data_grid(
             "city-milestones", milestones, milestone_columns(item_link, milestones),
-            title=f"{label}工作节点状态表（截至{cn_date(view.as_of)}）",
-            filename=export_filename(f"{label}_工作节点状态", view.as_of),
-            empty="筛选条件下本市没有工作节点"), id="city-milestones"),
+            title=ledger_title(view.filters, view.as_of),
+            filename=export_filename(ledger_stem(view.filters), view.as_of),
+            empty="筛选条件下本市没有工作节点", official=True), id="city-milestones"),
         section("指标", "city-indicators-title", "达成度 =（实际值 − 基期值）/（目标值 − 基期值），"
                 "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
         html.Div(indicator_grid(

@@ -141,7 +141,8 @@ def department_view(view) -> html.Div:
         html.H5("进度台账（工作节点）"),
         cap_notice(total),
         data_grid("department-milestones", ledger_rows(milestones, roles), ledger_columns(*MILESTONE_FIELDS),
-                  title=ledger_title(f, view.as_of), filename=export_filename(ledger_stem(f), view.as_of)),
+                  title=ledger_title(f, view.as_of), filename=export_filename(ledger_stem(f), view.as_of),
+                  official=True),
     ])
 
 

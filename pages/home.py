@@ -64,7 +64,8 @@ def layout(**query):
                 filename=export_filename("逾期工作事项", view.as_of), empty="没有逾期的工作事项")], lg=6),
             dbc.Col([html.H5("近30天报送完成的节点"), data_grid(
                 "recent-done", recent, RECENT_COLUMNS, title=f"近30天完成的工作节点（截至{view.as_of}）",
-                filename=export_filename("近期完成节点", view.as_of), empty="近30天没有新报送完成的节点")], lg=6),
+                filename=export_filename("近期完成节点", view.as_of), empty="近30天没有新报送完成的节点",
+                official=True)], lg=6),
         ]),
     ])
 

@@ -91,7 +91,8 @@ def progress_sections(view, header: dict, name: str, milestones: list[dict]) -> 
         html.Div(data_grid(
             "item-milestones", milestones, milestone_columns(milestones),
             title=f"{name} 工作节点（截至{as_of}）",
-            filename=export_filename(f"{name}_工作节点", view.as_of), empty=f"本{kind}没有工作节点"),
+            filename=export_filename(f"{name}_工作节点", view.as_of), empty=f"本{kind}没有工作节点",
+            official=True),
             id="item-milestones"),
         html.H5("关联指标"),
         html.Div(indicator_grid("item-indicators", indicators, view, f"{name} 指标达成情况（截至{as_of}）",

@@ -54,5 +54,5 @@ def layout(**query):
         data_grid("ledger", ledger_rows(rows), ledger_columns(*LEDGER_FIELDS),
                   title=ledger_title(view.filters, view.as_of),
                   filename=export_filename(ledger_stem(view.filters), view.as_of),
-                  empty="筛选条件下没有工作节点"),
+                  empty="筛选条件下没有工作节点", official=True),
     ])

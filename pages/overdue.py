@@ -50,7 +50,7 @@ def layout(**query):
         data_grid("overdue", ledger_rows(rows[:ROW_CAP]), ledger_columns(*FIELDS),
                   title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
                   filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
-                  empty="筛选条件下没有逾期或临期的节点"),
+                  empty="筛选条件下没有逾期或临期的节点", official=True),
     ])
 
 

@@ -19,10 +19,12 @@ STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_ty
 
 def status_rows(session, as_of: date, filters: Filters = Filters(),
                 due_soon_days: int = DUE_SOON_DAYS, done_reported_after: date | None = None,
-                limit: int | None = None, where=None) -> list[dict]:
+                limit: int | None = None, where=None,
+                due_within: tuple[date, date] | None = None) -> list[dict]:
     """The status table; ``done_reported_after`` keeps the milestones whose
     completion was reported after that day (newest first), ``limit`` cuts the
-    list and ``where(item)`` (a condition on the work item) narrows it, all in SQL."""
+    list, ``where(item)`` (a condition on the work item) and ``due_within``
+    (first, last: due dates, both included) narrow it, all in SQL."""
     st = milestone_status(as_of, due_soon_days)
     item, sub = aliased(WorkItem), aliased(WorkItem)
     city, county = aliased(Region), aliased(Region)
@@ -34,6 +36,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, Milestone.due,
             Milestone.due_text, st.c.status, st.c.completed_on, st.c.days_overdue, st.c.state,
             st.c.last_reported_on, st.c.last_note, Plan.key.label("plan_key"), Milestone.report_version,
+            Plan.kind.label("plan_kind"), item.deadline_text,
         )
         .select_from(st)
         .join(Milestone, Milestone.id == st.c.milestone_id)
@@ -48,6 +51,8 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     stmt = apply_filters(stmt, st, item, filters)
     if where is not None:
         stmt = stmt.where(where(item))
+    if due_within:
+        stmt = stmt.where(st.c.due.between(*due_within))
     if done_reported_after:
         recent = select(ProgressUpdate.milestone_id).where(  # index range: few candidates
             ProgressUpdate.reported_on > done_reported_after, ProgressUpdate.reported_on <= as_of,
@@ -82,6 +87,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             "days_overdue": r["days_overdue"],
             # beyond the export contract: for the pages
             "item_id": r["item_id"], "milestone_id": r["milestone_id"], "plan_key": r["plan_key"],
+            "plan_title": r["title"], "plan_kind": r["plan_kind"], "deadline_text": r["deadline_text"],
             "state": r["state"], "last_reported_on": _iso(r["last_reported_on"]),
             "last_note": r["last_note"], "version": r["report_version"],
         }

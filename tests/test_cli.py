@@ -130,31 +130,37 @@ def test_export_status_filters(imported):
     assert dept and all("市商务局" in r["lead"] + r["coop"] for r in dept)
 
 
-def test_export_status_csv_has_bom_and_chinese_headers(imported, tmp_path):
+def test_export_status_csv_has_bom_and_the_official_columns(imported, tmp_path):
     out = tmp_path / "status.csv"
     result = run(imported, "export-status", "--as-of", "2020-06-30", "--output", str(out))
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     header = data.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("计划文件,地市,县（市、区）,序号")
+    # rows of several plans: the scene plan's columns led by the plan
+    assert header == "计划文件,地市,场景类型,工作事项,推进范围,工作计划,责任部门,完成时间,状态,实际完成,逾期天数,最新进展"
     assert "逾期未完成" in data.decode("utf-8-sig")
 
 
-def test_export_status_xlsx_opens_with_openpyxl(imported, tmp_path):
-    out = tmp_path / "status.xlsx"
-    result = run(imported, "export-status", "--as-of", "2020-06-30", "--city", "杭州",
-                 "--format", "xlsx", "--output", str(out))
+def test_export_status_xlsx_in_the_official_layout(imported, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # without --output the file gets its Chinese name in the working directory
+    result = run(imported, "export-status", "--as-of", "2020-06-30", "--city", "杭州", "--format", "xlsx")
     assert result.exit_code == 0, result.output
+    out = tmp_path / "杭州市_进度台账_2020-06-30.xlsx"
     ws = openpyxl.load_workbook(out).active
-    assert "杭州" in ws["A1"].value and "2020年6月30日" in ws["A1"].value
+    assert ws["A1"].value.startswith("浙信用办〔2020〕5号《2020年市县信用应用重点场景工作推进计划》 杭州市")
+    assert "2020年6月30日" in ws["A1"].value
     headers = [c.value for c in ws[2]]
-    assert headers[:4] == ["计划文件", "地市", "县（市、区）", "序号"] and "状态" in headers
+    assert headers == ["地市", "场景类型", "应用场景", "推进范围", "工作计划", "责任部门", "完成时间",
+                       "状态", "实际完成", "逾期天数", "最新进展"]
     body = list(ws.iter_rows(min_row=3, values_only=True))
     assert len(body) == len(export_json(imported, "--as-of", "2020-06-30", "--city", "杭州"))
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref
-
-
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == f"A2:K{ws.max_row}"
+    assert all(c.font.bold for c in ws[2])
+    assert body[0][2] == "1.钱江分应用" and body[0][4].startswith("（1）2020年3月底前，")
+    assert body[0][5].startswith("牵头部门：市商务局\n配合部门：市发展改革委")
+    assert ws.column_dimensions["E"].width >= 30 and ws.column_dimensions["A"].width < 10
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
 @pytest.mark.parametrize("args, message", [
     (["--city", "不存在"], "未知的地市"),
     (["--as-of", "2020-13-45"], "2020-13-45"),

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from components.figures import milestone_timeline
+from components.official import official_headers
 from components.status import pct, status_text
 from queries import api, items
 from queries.status import Filters
@@ -286,11 +287,13 @@ def test_milestone_grid_downloads_as_xlsx(loaded_app, tmp_path):
             page.locator("#city-milestones").get_by_role("button", name="导出 Excel").click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
-        assert path.name == f"舟山市_工作节点状态_{as_of}.xlsx"
+        assert path.name == f"舟山市_进度台账_{as_of}.xlsx"
         ws = openpyxl.load_workbook(path).active
-        assert ws["A1"].value == f"舟山市工作节点状态表（截至{as_of.year}年{as_of.month}月{as_of.day}日）"
-        assert [c.value for c in ws[2]] == headers
+        assert ws["A1"].value == (f"浙信用办〔2020〕5号《2020年市县信用应用重点场景工作推进计划》 "
+                                  f"舟山市工作节点进度台账（截至{as_of.year}年{as_of.month}月{as_of.day}日）")
+        exported = [c.value for c in ws[2]]  # the official table's columns, not the grid's
+        assert exported == list(official_headers(milestones).values()) and exported != headers
         assert ws.max_row - 2 == len(shown) == len(milestones)
-        column = headers.index("工作计划（节点）") + 1
-        assert [ws.cell(row=r, column=column).value for r in range(3, ws.max_row + 1)] == shown
+        work_plan = [ws.cell(row=r, column=exported.index("工作计划") + 1).value for r in range(3, ws.max_row + 1)]
+        assert all(cell.endswith(text) for cell, text in zip(work_plan, shown, strict=True))
         assert page.errors == []
