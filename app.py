@@ -79,7 +79,10 @@ def navbar() -> dbc.Navbar:
     if admin:  # the admin's own pages, out of the way of the dashboards
         links.append(dbc.DropdownMenu(admin, label="系统管理", nav=True, in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
-        dbc.Container([dbc.NavbarBrand(APP_TITLE, href="/"), dbc.Nav(links, navbar=True),
+        # the name on two lines: the navbar keeps every page on one line at 1280 px
+        dbc.Container([dbc.NavbarBrand([html.Span("信用应用场景"), html.Span("推进监测平台")], href="/",
+                                       className="brand-two-lines"),
+                       dbc.Nav(links, navbar=True),
                        user_menu(account)], fluid=True),
         color="primary", dark=True, className="mb-3",
     )

@@ -1,5 +1,6 @@
 /* Grid cell renderers.  Link: the cell's text linking to a URL built from the
-   row, e.g. cellRendererParams {href: "/item/{item_id}"}.  A plain click
+   row, e.g. cellRendererParams {href: "/item/{item_id}"} (values URL-encoded),
+   or {href: "{link}", raw: true} for a whole link of the site held by the row.  A plain click
    navigates inside the app as dcc.Link does (no page reload); ctrl/cmd/middle
    clicks keep the browser's behaviour (new tab). */
 var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
@@ -8,14 +9,19 @@ dagcomponentfuncs.Link = function (props) {
   if (props.value === null || props.value === undefined || props.value === "") {
     return null;
   }
-  var template = (props.colDef.cellRendererParams || {}).href || "";
-  var href = template.replace(/\{(\w+)\}/g, function (_, key) {
+  var params = props.colDef.cellRendererParams || {};
+  var href = (params.href || "").replace(/\{(\w+)\}/g, function (_, key) {
     var v = props.data[key];
-    return encodeURIComponent(v === null || v === undefined ? "" : v);
+    v = v === null || v === undefined ? "" : String(v);
+    return params.raw ? v : encodeURIComponent(v);
   });
+  if (params.raw && (!/^[\/#]/.test(href) || href.indexOf("//") === 0)) {
+    return props.value;  // a raw link (a whole URL from the row) only ever points within the site
+  }
   function navigate(event) {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
-      return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey ||
+        href.charAt(0) === "#") {
+      return;  // the browser's own behaviour: a new tab, or a jump to an anchor of this page
     }
     event.preventDefault();
     window.history.pushState({}, "", href);

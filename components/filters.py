@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from queries import api
 from queries.status import STATUSES, Filters
 
-FIELDS = ("as_of", "plan", "city", "department")
+FIELDS = ("as_of", "year", "plan", "city", "department")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class View:
 
     def query(self, **changes) -> str:
         """The URL query string of this view, with ``changes`` (None removes)."""
-        params = {"as_of": self.as_of.isoformat(), "plan": self.filters.plan,
+        params = {"as_of": self.as_of.isoformat(), "year": self.filters.year, "plan": self.filters.plan,
                   "city": self.filters.city, "department": self.filters.department,
                   "status": ",".join(self.filters.statuses) or None}
         params.update(changes)
@@ -62,8 +62,10 @@ def read_view(query: dict) -> View:
     if any(s not in STATUSES for s in statuses):
         problems.append(f"未知的状态“{query['status']}”，已忽略")
         statuses = ()
+    year = known("year", {str(y) for y in options["years"]}, "计划年度")
     filters = Filters(
         plan=known("plan", {p["value"] for p in options["plans"]}, "计划"),
+        year=int(year) if year else None,
         city=known("city", options["cities"], "地市"),
         department=known("department", options["departments"], "部门"),
         statuses=statuses,
@@ -77,6 +79,9 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
     controls = {
         "as_of": ("截至日期", dcc.Input(type="date", value=view.as_of.isoformat(),
                                       id={"type": "filter", "name": "as_of"}, className="form-control")),
+        "year": ("计划年度", dcc.Dropdown([{"value": str(y), "label": f"{y}年"} for y in options["years"]],
+                                      str(view.filters.year) if view.filters.year else None,
+                                      placeholder="全部年度", id={"type": "filter", "name": "year"})),
         "plan": ("计划文件", dcc.Dropdown(options["plans"], view.filters.plan, placeholder="全部计划",
                                        id={"type": "filter", "name": "plan"})),
         "city": ("地市", dcc.Dropdown(options["cities"], view.filters.city, placeholder="全省",
@@ -85,7 +90,7 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
                                           placeholder="全部部门", id={"type": "filter", "name": "department"})),
     }
     cols = [dbc.Col([dbc.Label(label, className="small text-muted mb-1"), control],
-                    md=2 if name in ("as_of", "city") else 3)
+                    md=2 if name in ("as_of", "year", "city") else 3)
             for name, (label, control) in controls.items() if name in fields]
     rendered = {name: control.value for name, (_, control) in controls.items() if name in fields}
     bar = [dbc.Row(cols, className="g-2 align-items-end"), rendered_values(rendered)]

@@ -19,10 +19,11 @@ DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": 
                                                  "paddingBottom": "6px"}}
 
 
-def link_column(field: str, header: str, href: str, **extra) -> dict:
-    """A column whose cells link to ``href`` ("/item/{item_id}": row fields in braces)."""
+def link_column(field: str, header: str, href: str, raw: bool = False, **extra) -> dict:
+    """A column whose cells link to ``href`` ("/item/{item_id}": row fields in braces,
+    URL-encoded; with ``raw`` a field holds a whole link of the site, "{link}")."""
     return {"field": field, "headerName": header, "cellRenderer": "Link",
-            "cellRendererParams": {"href": href}, **extra}
+            "cellRendererParams": {"href": href, "raw": raw}, **extra}
 
 
 def item_column(item_link: str) -> dict:

@@ -64,7 +64,7 @@ def layout(**query):
         })
     return html.Div([
         page_header("地市对比", view, "点击地市查看详情；点击表头排序"),
-        filter_bar(view, ("as_of", "plan", "department")),
+        filter_bar(view, ("as_of", "year", "plan", "department")),
         dbc.Card(dbc.CardBody(dcc.Graph(id="cities-chart", figure=city_rates_figure(cities),
                                         config={"displaylogo": False})), className="mb-4"),
         data_grid("cities", rows, COLUMNS, title=f"地市对比（截至{view.as_of}）",

@@ -68,11 +68,11 @@ def layout(city: str | None = None, **query):
     labels = {i["item_id"]: i["item_label"] for i in work_items}
     indicators = [{**i, "item_label": labels.get(i["item_id"])}
                   for i in api.indicator_table(view.as_of, view.filters)]
-    item_link = "/item/{item_id}" + view.query(plan=None, city=None, department=None)
+    item_link = "/item/{item_id}" + view.query(plan=None, year=None, city=None, department=None)
     label = f"{name}市"
     return html.Div([
         page_header(f"{label} · 地市详情", view),
-        filter_bar(view, fields=("as_of", "plan", "department")),
+        filter_bar(view, fields=("as_of", "year", "plan", "department")),
         card_row(headline_cards(view, counts, work_items, indicators)),
         section("工作事项", "city-items-title",
                 "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),

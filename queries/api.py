@@ -79,4 +79,5 @@ def choices() -> dict:
             select(Plan.key, Plan.doc_no, Plan.title).order_by(Plan.issue_date.desc()))]
         cities = list(s.scalars(select(Region.name).where(Region.level == "city").order_by(Region.sort_order)))
         departments = sorted(set(s.scalars(select(Department.name))))
-        return {"plans": plans, "cities": cities, "departments": departments}
+        years = sorted(set(s.scalars(select(Plan.plan_year))), reverse=True)
+        return {"plans": plans, "cities": cities, "departments": departments, "years": years}

@@ -27,8 +27,12 @@ def _involvement(filters: Filters):
             .join(Department, Department.id == ItemDepartment.department_id)
             .join(WorkItem, WorkItem.id == ItemDepartment.work_item_id)
             .outerjoin(city, city.id == WorkItem.city_id))
+    if filters.plan or filters.year:
+        stmt = stmt.join(Plan, Plan.id == WorkItem.plan_id)
     if filters.plan:
-        stmt = stmt.join(Plan, Plan.id == WorkItem.plan_id).where(Plan.key == filters.plan)
+        stmt = stmt.where(Plan.key == filters.plan)
+    if filters.year:
+        stmt = stmt.where(Plan.plan_year == filters.year)
     if filters.city:
         stmt = stmt.where(city.name == filters.city)
     if filters.county:

@@ -45,6 +45,8 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
     )
     if filters.plan:
         stmt = stmt.where(Plan.key == filters.plan)
+    if filters.year:
+        stmt = stmt.where(Plan.plan_year == filters.year)
     if filters.city:
         stmt = stmt.where(func.coalesce(city.name, item_city.name) == filters.city)
     if filters.item_id is not None:

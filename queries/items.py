@@ -172,6 +172,8 @@ def item_rows(session, filters: Filters = Filters()) -> list[dict]:
             .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, WorkItem.sort_order, WorkItem.id))
     if filters.plan:
         stmt = stmt.where(Plan.key == filters.plan)
+    if filters.year:
+        stmt = stmt.where(Plan.plan_year == filters.year)
     if filters.city:
         stmt = stmt.where(city.name == filters.city)
     if filters.county:

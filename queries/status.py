@@ -56,6 +56,7 @@ class Filters:
     """What a view or an export is restricted to (all optional)."""
 
     plan: str | None = None  # plan key: document number, else title
+    year: int | None = None  # the plans of one plan year (what an annual assessment covers)
     city: str | None = None  # 杭州
     county: str | None = None
     department: str | None = None  # a department taking part (lead or co-operating)
@@ -116,6 +117,8 @@ def apply_filters(stmt, st, item, f: Filters):
     where there is a status subquery ``st`` (per-milestone selects)."""
     if f.plan:
         stmt = stmt.where(item.plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
+    if f.year:
+        stmt = stmt.where(item.plan_id.in_(select(Plan.id).where(Plan.plan_year == f.year)))
     if f.city:
         stmt = stmt.where(item.city_id == select(Region.id).where(Region.name == f.city).scalar_subquery())
     if f.county:

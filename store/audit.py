@@ -18,6 +18,10 @@ ACTIONS = {
     "plan.import": "导入计划文件",
     "demo.load": "加载演示数据",
     "demo.clear": "清除演示数据",
+    "assessment.rules": "修改考核规则",
+    "assessment.bonus": "记录考核加分项",
+    "assessment.withdraw": "撤销考核加分项",
+    "assessment.publish": "发布年度考核结果",
 }
 
 

@@ -377,3 +377,51 @@ class AuditEntry(Base):
 
 
 event.listen(AuditEntry, "before_update", _history_is_append_only)
+
+
+# The annual assessment (年度考核, DESIGN §7): the rules in force, bonus items, published results.
+class AssessmentRules(Base):
+    """One version of the weights and rules (metrics.scoring.Rules as JSON); the
+    newest is in force.  Append-only: an edit adds a version."""
+
+    __tablename__ = "assessment_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rules: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AssessmentBonus(Base):
+    """A bonus item (加分项) an admin records for a city and year, with the reason;
+    withdrawn, it stays on record and no longer counts."""
+
+    __tablename__ = "assessment_bonus"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    points: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AssessmentResult(Base):
+    """A published (final) assessment of a year, frozen with the rules it used and
+    every city's breakdown, so that later edits of the rules cannot move it.  A
+    later publication for the same year supersedes it; both stay on record."""
+
+    __tablename__ = "assessment_result"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    rules: Mapped[str] = mapped_column(Text)
+    scores: Mapped[str] = mapped_column(Text)  # the ranked breakdowns, JSON
+    note: Mapped[str | None] = mapped_column(Text)
+    published_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+event.listen(AssessmentRules, "before_update", _history_is_append_only)
+event.listen(AssessmentResult, "before_update", _history_is_append_only)

@@ -1,0 +1,192 @@
+"""The annual assessment's inputs, read from the store: the rules in force, each
+city's raw figures for a year as of the assessment date (the status engine's
+rates over the plans of that year, indicator attainment, monthly reports in on
+time, bonus items), what lies behind each figure, and the published results.
+
+A year's assessment covers the plans of that plan year; its default date is
+31 January of the next year (December's reports are due by then), or the
+latest report date while the year is still running.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import Integer, cast, func, select
+
+from metrics.scoring import Figures, Rules, ranked, score
+from queries.cache import cache
+from queries.indicators import indicator_rows
+from queries.rollup import rollup_counts
+from queries.status import Filters, rates
+from store import session_scope
+from store.clock import local_text
+from store.models import (
+    AssessmentBonus,
+    AssessmentResult,
+    AssessmentRules,
+    Milestone,
+    Plan,
+    Region,
+    ReportSubmission,
+    WorkItem,
+)
+from store.periods import report_due
+
+
+def default_date(year: int, latest: date) -> date:
+    """31 January of the next year, or ``latest`` (the newest report) if earlier."""
+    return min(date(year + 1, 1, 31), latest)
+
+
+def rules_in_force(session) -> tuple[Rules, dict | None]:
+    """The newest rules and who set them when (None: the defaults, never edited)."""
+    row = session.scalars(select(AssessmentRules).order_by(AssessmentRules.id.desc()).limit(1)).first()
+    if row is None:
+        return Rules(), None
+    return Rules.from_dict(json.loads(row.rules)), {"by": row.created_by, "at": local_text(row.created_at)}
+
+
+def assessed(indicator: dict) -> bool:
+    """An indicator counts if it has something to attain: a target, or met / not met."""
+    return indicator["qualitative"] or indicator["target"] is not None
+
+
+def kpi_figures(session, year: int, as_of: date) -> dict[str, tuple[float, int]]:
+    """city -> (sum of capped attainments, indicators assessed); one without an
+    actual reported by the date attains 0."""
+    out: dict[str, list] = defaultdict(lambda: [0.0, 0])
+    for i in indicator_rows(session, as_of, Filters(year=year)):
+        if i["city"] and assessed(i):
+            out[i["city"]][0] += i["attainment"] or 0.0
+            out[i["city"]][1] += 1
+    return {city: (total, n) for city, (total, n) in out.items()}
+
+
+def reports_due(session, year: int, as_of: date, due_day: int) -> dict[str, list[str]]:
+    """city -> the months of ``year`` it had to report on by ``as_of``: from the
+    month its first plan of the year was issued, each whose report fell due by then."""
+    stmt = (select(Region.name, func.min(Plan.issue_date))
+            .join(WorkItem, WorkItem.city_id == Region.id)
+            .join(Plan, Plan.id == WorkItem.plan_id)
+            .where(Plan.plan_year == year)
+            .group_by(Region.name))
+    out = {}
+    for city, first in session.execute(stmt):
+        months = [f"{year}-{m:02d}" for m in range(first.month if first.year == year else 1, 13)]
+        out[city] = [p for p in months if report_due(p, due_day) <= as_of]
+    return out
+
+
+def report_rows(session, year: int, as_of: date, due_day: int) -> dict[str, list[dict]]:
+    """city -> one row per month due: its due day, the first submission and whether it was in on time."""
+    due = reports_due(session, year, as_of, due_day)
+    stmt = (select(Region.name, ReportSubmission.period, func.min(ReportSubmission.submitted_at),
+                   func.max(cast(ReportSubmission.on_time, Integer)))
+            .join(Region, Region.id == ReportSubmission.city_id)
+            .where(ReportSubmission.period.like(f"{year}-%"))
+            .group_by(Region.name, ReportSubmission.period))
+    seen = {(city, period): (first, bool(on_time)) for city, period, first, on_time in session.execute(stmt)}
+    return {city: [{"period": p, "due_on": report_due(p, due_day).isoformat(),
+                    "submitted_at": local_text(seen[(city, p)][0]) if (city, p) in seen else "",
+                    "on_time": seen.get((city, p), (None, False))[1]} for p in months]
+            for city, months in due.items()}
+
+
+def bonus_rows(session, year: int) -> list[dict]:
+    """The bonus items recorded for ``year``, withdrawn ones included (they say so)."""
+    stmt = (select(AssessmentBonus, Region.name).join(Region, Region.id == AssessmentBonus.city_id)
+            .where(AssessmentBonus.year == year).order_by(Region.sort_order, AssessmentBonus.id))
+    return [{"bonus_id": b.id, "city": city, "points": b.points, "reason": b.reason, "by": b.created_by,
+             "at": local_text(b.created_at), "withdrawn": b.withdrawn_at is not None,
+             "withdrawn_text": f"已撤销（{b.withdrawn_by}，{local_text(b.withdrawn_at)}）" if b.withdrawn_at else "有效"}
+            for b, city in session.execute(stmt)]
+
+
+def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: int,
+                 bonus_items: list[dict]) -> list[Figures]:
+    """Each assessed city's raw figures, in the province's order of cities
+    (``bonus_items``: the year's bonus items in force)."""
+    counts = rollup_counts(session, as_of, due_soon_days)
+    kpi = kpi_figures(session, year, as_of)
+    reports = report_rows(session, year, as_of, due_day)
+    bonus = defaultdict(float)
+    for b in bonus_items:
+        bonus[b["city"]] += b["points"]
+    out = []
+    for r in rates(session, as_of, "city", Filters(year=year), due_soon_days, counts=counts):
+        if not r["city"]:
+            continue
+        months = reports.get(r["city"], [])
+        out.append(Figures(
+            city=r["city"], on_time=(r["on_time_due"], r["due_by"]), progress=(r["done_due"], r["due_by"]),
+            kpi=kpi.get(r["city"], (0.0, 0)), timeliness=(sum(m["on_time"] for m in months), len(months)),
+            overdue=r["overdue"], overdue_days=r["overdue_days"], bonus=bonus[r["city"]]))
+    return out
+
+
+def assessment_years(session) -> list[int]:
+    """Plan years with milestones, newest first."""
+    return sorted(set(session.scalars(select(Plan.plan_year).join(Milestone, Milestone.plan_id == Plan.id))),
+                  reverse=True)
+
+
+def result_rows(session) -> list[dict]:
+    """Every published result, newest year first; ``current`` marks the one in force for its year."""
+    rows = session.scalars(select(AssessmentResult).order_by(AssessmentResult.year.desc(),
+                                                             AssessmentResult.id.desc())).all()
+    seen = set()
+    out = []
+    for r in rows:
+        scores = json.loads(r.scores)
+        out.append({"result_id": r.id, "year": r.year, "as_of": r.as_of.isoformat(), "note": r.note or "",
+                    "published_by": r.published_by, "published_at": local_text(r.published_at),
+                    "current": r.year not in seen, "first": scores[0]["city"] if scores else "",
+                    "rules": json.loads(r.rules), "scores": scores})
+        seen.add(r.year)
+    return out
+
+
+# --- memoized, for the pages -------------------------------------------------
+
+def _settings() -> tuple[int, int]:
+    return current_app.config["DUE_SOON_DAYS"], current_app.config["REPORT_DUE_DAY"]
+
+
+@cache.memoize()
+def scorecard(year: int, as_of: date) -> dict:
+    """The live scorecard: the rules in force and each city's ranked breakdown
+    with the bonus items behind its bonus (what a published result freezes)."""
+    with session_scope() as s:
+        rules, set_by = rules_in_force(s)
+        items = [b for b in bonus_rows(s, year) if not b["withdrawn"]]
+        figures = city_figures(s, year, as_of, *_settings(), items)
+    cities = [{**b, "bonus_items": [i for i in items if i["city"] == b["city"]]}
+              for b in ranked([score(f, rules) for f in figures])]
+    return {"rules": rules.as_dict(), "rules_set": set_by, "cities": cities}
+
+
+@cache.memoize()
+def years() -> list[int]:
+    with session_scope() as s:
+        return assessment_years(s)
+
+
+@cache.memoize()
+def reports(year: int, as_of: date) -> dict[str, list[dict]]:
+    with session_scope() as s:
+        return report_rows(s, year, as_of, current_app.config["REPORT_DUE_DAY"])
+
+
+@cache.memoize()
+def bonuses(year: int) -> list[dict]:
+    with session_scope() as s:
+        return bonus_rows(s, year)
+
+
+@cache.memoize()
+def published() -> list[dict]:
+    with session_scope() as s:
+        return result_rows(s)
