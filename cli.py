@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import date
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, t
 from components.grid import export_filename
 from components.ledger import ledger_stem, ledger_title
 from components.official import status_csv, status_xlsx
+from components.scorecard import scorecard_workbook, workbook_name
 from importers import SOURCES_DIR
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
+from queries import api, assessment
 from queries.cache import invalidate
 from queries.findings import finding_rows
 from queries.indicators import indicator_rows
@@ -228,6 +231,32 @@ def export_indicators(as_of, plan, city, department, fmt, output) -> None:
     _write(_render(rows, fmt, INDICATOR_HEADERS, title), fmt, output)
 
 
+@click.command("export-assessment")
+@click.option("--year", type=int, required=True, help="the plan year assessed, e.g. 2020")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="assessment date (default: 31 January of the next year, or the latest report)")
+@click.option("--result", "result_id", type=int, help="a published result's number (default: the current rules)")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write (default: 2020年度考核结果_<date>.xlsx in the working directory)")
+@with_appcontext
+def export_assessment(year, as_of, result_id, output) -> None:
+    """Export a year's assessment (a summary sheet, one sheet per city, the rules)
+    as the 年度考核 page's 导出 button does."""
+    if year not in assessment.years():
+        raise click.BadParameter(f"没有{year}年度的计划（有：{'、'.join(map(str, assessment.years()))}）",
+                                 param_hint="--year")
+    if result_id is not None:
+        try:
+            card = assessment.shown(year, None, result_id)
+        except LookupError as exc:
+            raise click.BadParameter(str(exc), param_hint="--result") from None
+        day = date.fromisoformat(card["result"]["as_of"])
+    else:
+        day = as_of.date() if as_of else assessment.default_date(year, api.default_as_of())
+        card = assessment.shown(year, day)
+    _write(scorecard_workbook(year, day, card), "xlsx", output or Path(workbook_name(year, day)))
+
+
 def cli_actor() -> str:
     """Who the audit log names for a command: the operating-system account."""
     try:
@@ -354,7 +383,7 @@ def _check_city_id(session, city: str) -> int:
 
 
 COMMANDS = [init_db, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
-            export_status, export_indicators, create_user_cmd, set_password_cmd, update_user_cmd,
+            export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
             list_users_cmd, import_report_cmd]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import date
 
 from openpyxl import Workbook
@@ -137,7 +138,8 @@ def write_sheet(ws, rows: list[dict], headers: dict[str, str], title: str, name:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = GRID
         # spreadsheets do not grow a row for wrapped text on their own: size it to its lines
-        ws.row_dimensions[line[0].row].height = LINE_HEIGHT * max(lines(c.value, w) for c, w in zip(line, widths))
+        tallest = max(lines(c.value, w) for c, w in zip(line, widths))
+        ws.row_dimensions[line[0].row].height = LINE_HEIGHT * tallest + 4
     ws.freeze_panes = "A3"
     if rows:
         ws.auto_filter.ref = f"A2:{last}{ws.max_row}"
@@ -153,7 +155,10 @@ def lines(value, width: int) -> int:
     """How many lines ``value`` takes wrapped in a column ``width`` characters wide."""
     if value is None or value == "":
         return 1
-    return sum(max(1, -(-text_width(part) // max(width - 4, 1))) for part in str(value).split("\n"))
+    room = max(width - 2, 1)  # the column's width less its padding
+    # text that fits stays one line; wrapped CJK text breaks early, so allow a tenth more lines
+    return sum(1 if text_width(part) <= room else math.ceil(text_width(part) / (room * 0.9))
+               for part in str(value).split("\n"))
 
 
 def text_width(value) -> int:

@@ -7,6 +7,8 @@ from openpyxl import Workbook
 
 from components.export import workbook_bytes, write_sheet
 from components.figures import FONT, SKY
+from components.format import cn_date
+from components.grid import export_filename
 from components.status import AMBER, BLUE, GREEN, RED
 from metrics.scoring import COMPONENTS, RULE_LABELS
 
@@ -114,8 +116,15 @@ def score_figure(cities: list[dict]) -> go.Figure:
     return fig
 
 
-def scorecard_workbook(title: str, cities: list[dict], rules: dict) -> bytes:
-    """The assessment as a workbook: a summary sheet, then each city's breakdown on its own sheet."""
+def workbook_name(year: int, as_of) -> str:
+    return export_filename(f"{year}年度考核结果", as_of) + ".xlsx"
+
+
+def scorecard_workbook(year: int, as_of, card: dict) -> bytes:
+    """The assessment as a workbook (queries.assessment.shown): a summary sheet,
+    then each city's breakdown on its own sheet, then the rules."""
+    title = f"{year}年度信用应用场景推进考核结果（截至{cn_date(as_of)}）" + ("" if card["result"] else "（未发布）")
+    cities, rules = card["cities"], card["rules"]
     wb = Workbook()
     write_sheet(wb.active, summary_rows(cities, rules), SUMMARY_HEADERS, title, "汇总")
     for b in cities:

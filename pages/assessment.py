@@ -28,6 +28,7 @@ from components.scorecard import (
     score_figure,
     scorecard_workbook,
     summary_rows,
+    workbook_name,
 )
 from components.status import STATUS_CELL_CLASSES, status_text
 from metrics.scoring import COMPONENTS, RULE_LABELS
@@ -68,11 +69,7 @@ def read_context(query: dict) -> dict:
 
 
 def card_of(ctx: dict) -> dict:
-    """The scorecard shown: the published result's frozen figures, else the live computation."""
-    if ctx["result_id"]:
-        result = next(r for r in data.published() if r["result_id"] == ctx["result_id"])
-        return {"rules": result["rules"], "cities": result["scores"], "result": result}
-    return {**data.scorecard(ctx["year"], date.fromisoformat(ctx["as_of"])), "result": None}
+    return data.shown(ctx["year"], date.fromisoformat(ctx["as_of"]), ctx["result_id"])
 
 
 def layout(**query):
@@ -431,8 +428,5 @@ def on_publish(_clicks, note, ctx_data):
           State("assessment-context", "data"), prevent_initial_call=True)
 def on_export(_clicks, ctx_data):
     ctx = _checked(ctx_data)
-    card = card_of(ctx)
     as_of = date.fromisoformat(ctx["as_of"])
-    title = f"{ctx['year']}年度信用应用场景推进考核结果（截至{cn_date(as_of)}）" + ("" if card["result"] else "（未发布）")
-    content = scorecard_workbook(title, card["cities"], card["rules"])
-    return dcc.send_bytes(content, export_filename(f"{ctx['year']}年度考核结果", as_of) + ".xlsx")
+    return dcc.send_bytes(scorecard_workbook(ctx["year"], as_of, card_of(ctx)), workbook_name(ctx["year"], as_of))

@@ -168,6 +168,17 @@ def scorecard(year: int, as_of: date) -> dict:
     return {"rules": rules.as_dict(), "rules_set": set_by, "cities": cities}
 
 
+def shown(year: int, as_of: date, result_id: int | None = None) -> dict:
+    """What a page or an export shows: a published result's frozen scorecard
+    (``result``: its record), else the live one computed now."""
+    if result_id is not None:
+        result = next((r for r in published() if r["result_id"] == result_id and r["year"] == year), None)
+        if result is None:
+            raise LookupError(f"{year}年度没有编号为 {result_id} 的已发布结果")
+        return {"rules": result["rules"], "rules_set": None, "cities": result["scores"], "result": result}
+    return {**scorecard(year, as_of), "result": None}
+
+
 @cache.memoize()
 def years() -> list[int]:
     with session_scope() as s:

@@ -221,3 +221,26 @@ def test_the_frozen_result_is_json_with_every_breakdown(scored):
             scores = json.loads(stored.scores)
     assert stored.as_of == date(2022, 1, 31) and json.loads(stored.rules) == RULES.as_dict()
     assert [b["city"] for b in scores] == ["宁波", "杭州"] and scores[1]["components"]["kpi"]["num"] == 0.5
+
+
+def test_cli_exports_the_workbook_the_page_does(scored, tmp_path, monkeypatch):
+    import openpyxl
+
+    from components.scorecard import scorecard_workbook
+
+    monkeypatch.chdir(tmp_path)
+    runner = scored.test_cli_runner()
+    result = runner.invoke(args=["export-assessment", "--year", str(fixture.YEAR), "--as-of", str(fixture.AS_OF)])
+    assert result.exit_code == 0, result.output
+    cli = openpyxl.load_workbook(tmp_path / f"{fixture.YEAR}年度考核结果_{fixture.AS_OF}.xlsx")
+    with scored.app_context():
+        (tmp_path / "page.xlsx").write_bytes(scorecard_workbook(
+            fixture.YEAR, fixture.AS_OF, data.shown(fixture.YEAR, fixture.AS_OF)))
+    page = openpyxl.load_workbook(tmp_path / "page.xlsx")
+    assert cli.sheetnames == page.sheetnames == ["汇总", "宁波", "杭州", "考核规则"]
+    for name in cli.sheetnames:
+        assert [[c.value for c in r] for r in cli[name].iter_rows()] == [[c.value for c in r] for r in page[name].iter_rows()]
+    assert [r[2] for r in cli["汇总"].iter_rows(min_row=3, values_only=True)] == [100, 43.17]
+    for args, message in ((["--year", "1999"], "没有1999年度的计划"), (["--year", "2021", "--result", "7"], "没有编号为 7")):
+        result = runner.invoke(args=["export-assessment", *args])
+        assert result.exit_code != 0 and message in result.output
