@@ -67,7 +67,7 @@ def p95(values: list[float]) -> float:
 
 def main(url: str, repeats: int = 5) -> None:
     app = create_app({"DATABASE_URL": url, "CACHE_TYPE": "SimpleCache"})
-    with app.app_context():
+    with app.test_request_context():  # a visitor's request (pages read the logged-in account)
         app.extensions["store"].upgrade()
         print(f"{'page callback':28} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9}   (ms)")
         for module, (path, args) in sample_urls().items():
