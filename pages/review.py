@@ -1,0 +1,202 @@
+"""月度推进会: the monthly progress review, for a projector.  One month
+(?month=YYYY-MM; default the latest complete month) as known at its end:
+headline figures with their change since the previous month end, the city
+ranking, what was completed, what became overdue, what falls due next month,
+indicator movement, then one slide per city.
+
+Every slide is rendered here; assets/review.js shows one at a time (keys,
+#n in the URL, auto-advance ?auto=seconds) and assets/review.css sizes them to
+the screen (?theme=dark|light) and prints one per page."""
+from __future__ import annotations
+
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+import dash
+from dash import dcc, html
+from flask import current_app
+
+from components import slides
+from components.filters import View
+from components.format import cn_date
+from components.indicators import actual_text
+from queries import api
+from queries.review import Month, city_ranking, default_month, first_month, indicator_moves, month_lists
+from queries.status import Filters
+from store import clock
+from store.periods import parse_period, period_label, period_of, recent_periods
+
+dash.register_page(__name__, path="/review", name="月度推进会", order=15,
+                   title="月度推进会 · 信用应用场景推进监测平台")
+
+THEMES = {"dark": "浅色主题", "light": "深色主题"}  # theme -> the label of the switch to the other
+AUTO_CHOICES = (0, 10, 15, 20, 30, 60)
+MAX_AUTO = 3600
+
+
+class ReviewParams(NamedTuple):
+    """What the URL asks for, and what was wrong with it (shown on the deck).
+    (A NamedTuple: Dash runs a page module before it is in sys.modules, which
+    a dataclass needs.)"""
+
+    month: Month
+    theme: str
+    auto: int
+    problems: tuple[str, ...]
+
+
+def read_params(query: dict) -> ReviewParams:
+    """?month=YYYY-MM (from the first plan's month to this month), ?theme, ?auto;
+    a bad value falls back to the default with a note."""
+    today = clock.today()
+    problems = []
+    first = default_month(api.default_as_of())
+    raw = query.get("month")
+    if raw:
+        asked = parse_period(raw)
+        if asked is None:
+            problems.append(f"月份“{raw}”无法识别（格式：YYYY-MM），已显示{month_label(first)}")
+        elif not first_month() <= asked <= today:
+            problems.append(f"{month_label(asked)}不在可查看的范围（{month_label(first_month())}至"
+                            f"{month_label(today)}），已显示{month_label(first)}")
+        else:
+            first = asked
+    theme = query.get("theme") or "dark"
+    if theme not in THEMES:
+        problems.append(f"未知的主题“{theme}”（可选 dark、light），已使用深色主题")
+        theme = "dark"
+    auto = str(query.get("auto") or "0")
+    if not auto.isdigit() or int(auto) > MAX_AUTO:
+        problems.append(f"自动翻页间隔“{auto}”无法识别（0–{MAX_AUTO} 秒），已关闭自动翻页")
+        auto = "0"
+    return ReviewParams(Month.of(first, today), theme, int(auto), tuple(problems))
+
+
+def month_label(d) -> str:
+    return period_label(period_of(d))
+
+
+def soon_days() -> int:
+    return current_app.config["DUE_SOON_DAYS"]
+
+
+def layout(**query):
+    params = read_params(query)
+    month = params.month
+    now, before = api.summary(month.end), api.summary(month.previous_end)
+    lists = month_lists(month.previous_end, month.end, month.horizon)
+    ranking = city_ranking(month)
+    kicker = f"{month.label}月度推进会"
+    deck_slides = [
+        summary_slide(month, kicker, now, before, lists),
+        slides.slide("ranking", kicker, "各地市进度完成率排名",
+                     [slides.ranking_table(ranking, lambda c: View(month.end, Filters()).href(f"/city/{c}"))],
+                     aside=as_of_line(month), note="按进度完成率从高到低；相同时逾期天数少者在前"),
+        *list_slides(month, kicker, lists),
+        slides.slide("indicators", kicker, "指标变动：本月报送新实际值的指标",
+                     slides.indicator_table(indicator_moves(month), actual_text, links(month)["indicators"]),
+                     aside=as_of_line(month), note="实际值（数据日期）与达成度：上月末已知的 → 本月末已知的"),
+        *[city_slide(month, r, lists, len(ranking)) for r in ranking],
+    ]
+    return deck(params, deck_slides)
+
+
+def as_of_line(month: Month) -> list:
+    running = "（本月尚未结束）" if month.running else ""
+    return [html.Div(f"数据截至{cn_date(month.end)}{running}"),
+            html.Div(f"对比{cn_date(month.previous_end)}", className="review-aside-muted")]
+
+
+def links(month: Month, city: str | None = None) -> dict[str, str]:
+    """The rows behind each headline figure and list (LISTS' kinds), as of the review date."""
+    view = View(month.end, Filters(city=city))
+    return {"completed": view.href("/milestones", status="done_on_time,done_late"),
+            "on_time": view.href("/milestones", status="done_on_time"), "all": view.href("/milestones"),
+            "overdue": view.href("/overdue", status="overdue"),
+            "due_soon": view.href("/overdue", status="due_soon"),
+            "due_next": view.href("/milestones", status="due_soon,not_due"),
+            "indicators": view.href("/indicators")}
+
+
+def summary_slide(month: Month, kicker: str, now: dict, before: dict, lists: dict) -> html.Section:
+    hrefs = links(month)
+    counts = {k: len(v) for k, v in lists.items()}
+    month_tile = slides.tile("本月新完成", slides.count_value(f"{counts['completed']:,}个", "review-completed"),
+                             f"本月新增逾期 {counts['overdue']:,} 个 · 下月到期 {counts['due_next']:,} 个",
+                             None, hrefs["completed"])
+    tiles = html.Div([*slides.headline_tiles(now, before, hrefs, soon_days()), month_tile],
+                     className="review-tiles")
+    note = f"共 {now['items']:,} 项工作事项、{now['total']:,} 个工作节点；仅计入截至当日已报送的进度"
+    return slides.slide("summary", kicker, "全省推进总体情况", [tiles], aside=as_of_line(month), note=note)
+
+
+LISTS = (  # kind, title, what an empty list says
+    ("completed", "本月新完成", "本月没有新报送完成的节点"),
+    ("overdue", "本月新增逾期", "本月没有新增逾期的节点"),
+    ("due_next", "下月到期", "下月没有到期的未完成节点"),
+)
+
+
+def list_slides(month: Month, kicker: str, lists: dict) -> list:
+    hrefs = links(month)
+    notes = {"completed": f"{cn_date(month.first)}至{cn_date(month.end)}报送完成的节点（最新报送在前）",
+             "overdue": f"{cn_date(month.previous_end)}及以后到期、截至{cn_date(month.end)}仍未完成的节点"
+                        "（逾期天数多的在前）",
+             "due_next": f"将于{cn_date(month.horizon)}前到期、尚未完成的节点（到期早的在前）"}
+    return [slides.slide(kind, kicker, f"{title}（{len(lists[kind]):,}项）",
+                         slides.milestone_table(kind, lists[kind], hrefs[kind], empty),
+                         aside=as_of_line(month), note=notes[kind])
+            for kind, title, empty in LISTS]
+
+
+def city_slide(month: Month, r: dict, lists: dict, cities: int) -> html.Section:
+    """A city (a row of city_ranking): its figures with their change, its rank,
+    and its share of the month's three lists."""
+    city = r["city"]
+    hrefs = links(month, city)
+    rank = [html.Div(["第", html.B(str(r["rank"]), className="review-rank-big"), f"名 / {cities}"]),
+            html.Div(["较上月 ", slides.rank_move(r["move"])], className="review-aside-muted")]
+    columns = [slides.city_list(title, kind, [m for m in lists[kind] if m["city"] == city], hrefs[kind],
+                                empty) for kind, title, empty in LISTS]
+    tiles = html.Div(slides.headline_tiles(r["now"], r["before"], hrefs, soon_days(), f"review-{city}"),
+                     className="review-tiles review-tiles-row")
+    return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}", f"{city}市",
+                        [tiles, html.Div(columns, className="review-lists")], aside=rank)
+
+
+def deck(params: ReviewParams, deck_slides: list) -> html.Div:
+    """The slides and the controls: counter, previous/next, auto-advance, month,
+    theme, full screen, exit; data attributes for assets/review.js."""
+    month = params.month
+    today = clock.today()
+    months = recent_periods(today, first_month(), limit=(today.year - first_month().year + 1) * 12)  # all
+    other = "light" if params.theme == "dark" else "dark"
+    switch = "?" + urlencode({k: v for k, v in (("month", month.period), ("theme", other),
+                                                 ("auto", params.auto)) if v})
+    problems = html.Div([*[html.Div("⚠ " + p) for p in params.problems],
+                         html.Button("×", className="review-btn", title="关闭提示",
+                                     **{"data-review-go": "dismiss", "aria-label": "关闭提示"})],
+                        className="review-problems", id="review-problems", role="alert")
+    controls = html.Div([
+        html.Div(f"浙江省信用办 · {month.label}月度推进会 · 数据截至{cn_date(month.end)}", className="review-status"),
+        html.Button("‹", className="review-btn", title="上一页（←）", **{"data-review-go": "prev",
+                                                                        "aria-label": "上一页"}),
+        html.Span(f"1 / {len(deck_slides)}", className="review-counter", id="review-counter", role="status"),
+        html.Button("›", className="review-btn", title="下一页（→ 或空格）", **{"data-review-go": "next",
+                                                                           "aria-label": "下一页"}),
+        html.Label(["自动翻页", html.Select([html.Option("关闭" if s == 0 else f"{s}秒", value=str(s))
+                                          for s in sorted({*AUTO_CHOICES, params.auto})],
+                                         id="review-auto", **{"data-value": str(params.auto)})],
+                   className="review-field"),
+        html.Label(["月份", html.Select([html.Option(period_label(p), value=p) for p in months],
+                                      id="review-month", **{"data-value": month.period})],
+                   className="review-field"),
+        html.A(THEMES[params.theme], href=switch, className="review-btn review-btn-text",
+               id="review-theme", **{"data-review-theme": other}),
+        html.Button("全屏（F）", className="review-btn review-btn-text", **{"data-review-go": "fullscreen"}),
+        dcc.Link("退出演示", href="/", className="review-btn review-btn-text", id="review-exit"),
+    ], className="review-controls")
+    return html.Div([problems if params.problems else None, html.Div(deck_slides, className="review-slides"),
+                     controls],
+                    className=f"review-deck review-{params.theme}", id="review-deck",
+                    **{"data-auto": str(params.auto), "data-month": month.period})
