@@ -9,14 +9,18 @@ from components.grid import data_grid, export_filename, item_column
 from components.status import PACE_CELL_CLASSES, pace_text
 
 
+def actual_text(i: dict) -> str:
+    """The latest actual as read: '1,600家', or 已达成 / 未达成 for a qualitative indicator."""
+    if i["qualitative"]:
+        return {True: "已达成", False: "未达成"}.get(i["met"], "—")
+    return number(i["latest_actual"], i["unit"])
+
+
 def indicator_row(i: dict) -> dict:
     baseline = i["baseline_text"] or number(i["baseline"], i["unit"])
     if i["baseline_year"] and i["baseline"] is not None:
         baseline += f"（{i['baseline_year']}年）"
-    if i["qualitative"]:
-        actual = {True: "已达成", False: "未达成"}.get(i["met"], "—")
-    else:
-        actual = number(i["latest_actual"], i["unit"])
+    actual = actual_text(i)
     attainment = "—" if i["attainment"] is None else f"{i['attainment']:.1%}"
     if i["attainment_raw"] is not None and i["attainment_raw"] != i["attainment"]:
         attainment += f"（原始值 {i['attainment_raw']:.1%}）"

@@ -3,6 +3,7 @@ only signal) and a colour from a colour-blind-safe palette (Okabe–Ito)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+from flask import current_app
 
 from metrics.attainment import PACE_LABELS
 from queries.status import STATUS_LABELS
@@ -24,6 +25,11 @@ RAG_STYLE = {  # rag: (label, icon, colour)
 }
 ITEM_STATUS_LABELS = {"done": "已完成", "overdue": "有逾期节点", "not_started": "未启动",
                       "in_progress": "推进中"}
+
+
+def due_soon_label() -> str:
+    """'临期（30天内到期）', with the configured window (DUE_SOON_DAYS)."""
+    return f"临期（{current_app.config['DUE_SOON_DAYS']}天内到期）"
 
 
 def status_text(code: str) -> str:

@@ -19,7 +19,16 @@ from components.format import cn_date
 from components.grid import data_grid, export_filename, item_column, link_column
 from components.indicators import indicator_grid
 from components.ledger import ledger_stem, ledger_title
-from components.status import AMBER, RAG_CELL_CLASSES, RED, STATUS_CELL_CLASSES, pct, rag_text, status_text
+from components.status import (
+    AMBER,
+    RAG_CELL_CLASSES,
+    RED,
+    STATUS_CELL_CLASSES,
+    due_soon_label,
+    pct,
+    rag_text,
+    status_text,
+)
 from pages.not_found_404 import not_found
 from queries import api, items
 
@@ -120,7 +129,7 @@ def headline_cards(view, c: dict, work_items: list[dict], indicators: list[dict]
         kpi_card("逾期未完成", f"{c['overdue']:,}个", href("/overdue", status="overdue"),
                  card_id="city-kpi-overdue", note=f"累计逾期 {c['overdue_days']:,} 天",
                  colour=RED if c["overdue"] else None),
-        kpi_card("临期（30天内到期）", f"{c['due_soon']:,}个", href("/overdue", status="due_soon"),
+        kpi_card(due_soon_label(), f"{c['due_soon']:,}个", href("/overdue", status="due_soon"),
                  card_id="city-kpi-due-soon", colour=AMBER if c["due_soon"] else None),
         kpi_card("总体完成率", pct(c["done"], c["total"]), href("/milestones"), card_id="city-kpi-overall",
                  note="全部节点中已完成的比例"),

@@ -12,6 +12,7 @@ from components.figures import indicator_paths_figure
 from components.filters import filter_bar, read_view
 from components.format import number, share
 from components.grid import DEFAULT_COL, data_grid, export_filename, link_column
+from components.indicators import actual_text
 from components.status import PACE_CELL_CLASSES, pace_text
 from queries import api, observations
 
@@ -82,18 +83,6 @@ def province_section(view, province: list[dict]):
                       config={"displaylogo": False}),
         ]), className="mb-4"),
     ])
-
-
-
-
-
-
-def actual_text(i: dict) -> str:
-    if i["qualitative"]:
-        return {True: "已达成", False: "未达成"}.get(i["met"], "—")
-    return number(i["latest_actual"], i["unit"])
-
-
 
 
 def common(i: dict) -> dict:

@@ -18,7 +18,7 @@ from components.filters import filter_bar, read_view
 from components.format import cn_date
 from components.grid import data_grid, export_filename
 from components.indicators import indicator_grid
-from components.status import ITEM_STATUS_LABELS, STATUS_CELL_CLASSES, pct, rag_badge, status_text
+from components.status import ITEM_STATUS_LABELS, STATUS_CELL_CLASSES, due_soon_label, pct, rag_badge, status_text
 from pages.not_found_404 import not_found
 from queries import api, items
 from queries.status import DONE, Filters
@@ -177,7 +177,7 @@ def status_card(r: dict | None) -> dbc.Card:
         *stat("进度完成率", pct(r["done_due"], r["due_by"]), "item-progress"),
         *stat("按时完成率", pct(r["on_time_due"], r["due_by"]), "item-on-time"),
         *stat("逾期未完成", f"{r['overdue']}个（累计 {r['overdue_days']:,} 天）", "item-overdue"),
-        *stat("临期（30天内到期）", f"{r['due_soon']}个", "item-due-soon"),
+        *stat(due_soon_label(), f"{r['due_soon']}个", "item-due-soon"),
     ]
     return dbc.Card(dbc.CardBody(body), className="h-100")
 

@@ -8,14 +8,13 @@ from dataclasses import replace
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import current_app
 
 from components.cards import kpi_card, page_header
 from components.figures import overdue_bars_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
 from components.ledger import cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
-from components.status import AMBER, RED
+from components.status import AMBER, RED, due_soon_label
 from queries import api
 from queries.ledger import ROW_CAP
 
@@ -83,7 +82,7 @@ def worst_first(rows: list[dict]) -> list[dict]:
 
 def controls(statuses: tuple[str, ...], min_days: int | None) -> dbc.Row:
     """The page's own filters; their pattern ids let the shared callback put them in the URL."""
-    soon = f"临期（{current_app.config['DUE_SOON_DAYS']}天内到期）"
+    soon = due_soon_label()
     days = sorted({*MIN_DAYS, min_days} - {None})  # an unlisted min_days from a link gets its own option
     return dbc.Row([
         dbc.Col([dbc.Label("状态", className="small text-muted mb-1"), dcc.Dropdown(
@@ -116,7 +115,7 @@ def headline(view, rows: list[dict], shown: tuple[str, ...], min_days: int | Non
         kpi_card("累计逾期天数", f"{sum(days):,}天" if "overdue" in shown else "—", None,
                  card_id="overdue-days",
                  note=f"最长{max(days):,}天，平均{sum(days) / len(days):,.0f}天" if days else ""),
-        kpi_card(f"临期（{current_app.config['DUE_SOON_DAYS']}天内到期）", value("due_soon", len(soon)),
+        kpi_card(due_soon_label(), value("due_soon", len(soon)),
                  view.href("/overdue", status="due_soon"), card_id="due-soon-count",
                  note="" if "due_soon" in shown else "未显示，点击查看", colour=AMBER if soon else None),
     ]
