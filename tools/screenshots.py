@@ -23,6 +23,14 @@ from tests.browser import browser_page
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZES = ((1280, 900), (1920, 1080))
+# views beyond each page's default: review slides on a projector's screens, a city's score breakdown
+EXTRA = (
+    ("review-slide1", "/review?month=2020-09#1", (1920, 1080)),
+    ("review-slide7", "/review?month=2020-09#7", (1920, 1080)),
+    ("review-slide2-light", "/review?month=2020-09&theme=light#2", (1280, 720)),
+    ("review-slide4", "/review?month=2020-09#4", (1280, 720)),
+    ("assessment-breakdown", "/assessment?city=杭州#breakdown", (1280, 900)),
+)
 
 
 def sample_paths() -> dict[str, str]:
@@ -42,16 +50,17 @@ def main(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         paths = sample_paths()
-    for name, path in paths.items():
-        for width, height in SIZES:
-            with browser_page(width, height) as page:
-                log_in(page, base, "SCREENSHOT_EDITOR" if name == "report" else "SCREENSHOT_USER")
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(1200)  # let grids measure their rows
-                out = OUT / f"{name}-{width}x{height}.png"
-                page.screenshot(path=str(out), full_page=True)
-                print(out.relative_to(OUT.parent.parent), page.errors or "")
+    shots = [(f"{name}-{w}x{h}", path, (w, h), name) for name, path in paths.items() for w, h in SIZES]
+    shots += [(f"{name}-{w}x{h}", path, (w, h), name) for name, path, (w, h) in EXTRA]
+    for name, path, (width, height), page_name in shots:
+        with browser_page(width, height) as page:
+            log_in(page, base, "SCREENSHOT_EDITOR" if page_name == "report" else "SCREENSHOT_USER")
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1200)  # let grids measure their rows
+            out = OUT / f"{name}.png"
+            page.screenshot(path=str(out), full_page=True)
+            print(out.relative_to(OUT.parent.parent), page.errors or "")
 
 
 PASSWORD_OF = {"SCREENSHOT_USER": "SCREENSHOT_PASSWORD", "SCREENSHOT_EDITOR": "SCREENSHOT_EDITOR_PASSWORD"}
