@@ -289,3 +289,16 @@ def test_the_deck_prints_one_slide_per_a4_page(loaded_app, tmp_path):
     pages = run("pdftotext", pdf, "-").split("\f")
     assert all(title in text for title, text in zip(titles, pages))  # each slide on its own page, in order
     assert "退出演示" not in "".join(pages)  # no controls
+
+
+@pytest.mark.browser
+def test_f_toggles_full_screen(loaded_app):
+    with serve(loaded_app) as url, browser_page(1280, 720) as page:
+        page.goto(url + "/review?month=2020-09")
+        page.wait_for_selector(".review-deck[data-ready]")
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement === document.documentElement")
+        page.keyboard.press("F")
+        page.wait_for_function("document.fullscreenElement === null")
+        assert counter(page).startswith("1 / ")  # F pages nowhere
+        assert page.errors == []
