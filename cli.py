@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import getpass
 import sys
-from datetime import date
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import click

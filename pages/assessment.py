@@ -36,7 +36,7 @@ from queries import api
 from queries import assessment as data
 from queries.cache import invalidate
 from queries.status import DONE, Filters
-from store import session_scope
+from store import clock, session_scope
 from store.assessment import AssessmentError, add_bonus, publish, save_rules, withdraw_bonus
 
 dash.register_page(__name__, path="/assessment", name="年度考核", order=20,
@@ -50,7 +50,7 @@ def read_context(query: dict) -> dict:
     year = int(query["year"]) if str(query.get("year", "")).isdigit() and int(query["year"]) in years else None
     if query.get("year") and year is None:
         problems.append(f"没有“{query['year']}”年度的计划，已显示最近的年度")
-    year = year or (years[0] if years else date.today().year)
+    year = year or (years[0] if years else clock.today().year)
     results = [r for r in data.published() if r["year"] == year]
     result = next((r for r in results if str(r["result_id"]) == str(query.get("result") or "")), None)
     if query.get("result") and result is None:
@@ -293,7 +293,7 @@ def bonus_card(ctx: dict) -> dbc.Card:
             dbc.Col(dbc.Button("记录加分", id="bonus-add", color="primary"), md=2),
         ], className="g-2 align-items-end mb-3"),
         data_grid("bonus", items, BONUS_COLUMNS, title=f"{ctx['year']}年度考核加分项",
-                  filename=export_filename(f"{ctx['year']}年度考核加分项", date.today()), empty="尚未记录加分项"),
+                  filename=export_filename(f"{ctx['year']}年度考核加分项", clock.today()), empty="尚未记录加分项"),
         dbc.Row([dbc.Col(dcc.Dropdown([{"value": i["bonus_id"], "label": f"{i['city']} +{i['points']:g} {i['reason']}"}
                                        for i in live], id="bonus-withdraw-id", placeholder="选择要撤销的加分项"), md=6),
                  dbc.Col(dbc.Button("撤销加分项", id="bonus-withdraw", color="danger", outline=True), md=2)],
@@ -340,10 +340,10 @@ def published_section() -> html.Div:
     return html.Div([
         html.H5("已发布的考核结果", className="mt-4"),
         data_grid("published", rows, PUBLISHED_COLUMNS, title="已发布的年度考核结果",
-                  filename=export_filename("已发布的年度考核结果", date.today())),
+                  filename=export_filename("已发布的年度考核结果", clock.today())),
         html.H6("历年考核结果对比（各年度现行结果）"),
         data_grid("published-compare", compare, compare_columns, title="历年考核结果对比",
-                  filename=export_filename("历年考核结果对比", date.today())),
+                  filename=export_filename("历年考核结果对比", clock.today())),
     ])
 
 

@@ -18,7 +18,14 @@ from components.filters import filter_bar, read_view
 from components.format import cn_date
 from components.grid import data_grid, export_filename
 from components.indicators import indicator_grid
-from components.status import ITEM_STATUS_LABELS, STATUS_CELL_CLASSES, due_soon_label, pct, rag_badge, status_text
+from components.status import (
+    ITEM_STATUS_LABELS,
+    STATUS_CELL_CLASSES,
+    due_soon_label,
+    pct,
+    rag_badge,
+    status_text,
+)
 from pages.not_found_404 import not_found
 from queries import api, items
 from queries.status import DONE, Filters

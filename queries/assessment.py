@@ -89,10 +89,13 @@ def report_rows(session, year: int, as_of: date, due_day: int) -> dict[str, list
             .where(ReportSubmission.period.like(f"{year}-%"))
             .group_by(Region.name, ReportSubmission.period))
     seen = {(city, period): (first, bool(on_time)) for city, period, first, on_time in session.execute(stmt)}
-    return {city: [{"period": p, "due_on": report_due(p, due_day).isoformat(),
-                    "submitted_at": local_text(seen[(city, p)][0]) if (city, p) in seen else "",
-                    "on_time": seen.get((city, p), (None, False))[1]} for p in months]
-            for city, months in due.items()}
+
+    def row(city: str, period: str) -> dict:
+        first, on_time = seen.get((city, period), (None, False))
+        return {"period": period, "due_on": report_due(period, due_day).isoformat(),
+                "submitted_at": local_text(first), "on_time": on_time}
+
+    return {city: [row(city, p) for p in months] for city, months in due.items()}
 
 
 def bonus_rows(session, year: int) -> list[dict]:

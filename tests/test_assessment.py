@@ -6,10 +6,13 @@ crafted POST to the page's own callback."""
 import json
 from datetime import date
 
+import openpyxl
 import pytest
+from sqlalchemy import func, select
 
 from accounts import account_of
 from accounts.users import find_user
+from components.scorecard import scorecard_workbook
 from metrics.scoring import DEFAULT_WEIGHTS, Figures, Rules, check_rules, ranked, score
 from queries import assessment as data
 from queries.cache import invalidate
@@ -163,8 +166,6 @@ def test_only_an_admin_may_change_the_assessment(scored, username):
 
 
 def counts(app) -> tuple[int, int, int]:
-    from sqlalchemy import func, select
-
     with app.app_context(), session_scope() as s:
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (AssessmentRules, AssessmentResult,
                                                                              AuditEntry))
@@ -224,10 +225,6 @@ def test_the_frozen_result_is_json_with_every_breakdown(scored):
 
 
 def test_cli_exports_the_workbook_the_page_does(scored, tmp_path, monkeypatch):
-    import openpyxl
-
-    from components.scorecard import scorecard_workbook
-
     monkeypatch.chdir(tmp_path)
     runner = scored.test_cli_runner()
     result = runner.invoke(args=["export-assessment", "--year", str(fixture.YEAR), "--as-of", str(fixture.AS_OF)])
