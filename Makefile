@@ -41,8 +41,12 @@ screenshots: db browser  # SCREENSHOT_USER / SCREENSHOT_PASSWORD: an account to 
 	PORT=8059 $(BIN)/python app.py & pid=$$!; sleep 4; \
 	$(BIN)/python -m tools.screenshots http://127.0.0.1:8059; status=$$?; kill $$pid; exit $$status
 
-# Query timings at a scale tier: make bench TIER=M (generates bench/<tier>.db once).
+# The benchmark (bench/run.py): every page's callbacks cold and warm at a scale tier,
+# page loads in Chromium, RSS.  make bench TIER=M [DB=postgresql+psycopg://…] [FRACTION=0.1]
+# (tier S: the bundled documents; M and L are generated into bench/<tier>.db once).
 TIER ?= M
-bench: setup
-	test -f bench/$(TIER).db || $(BIN)/python -m bench.generate $(TIER) sqlite:///bench/$(TIER).db
-	$(BIN)/python -m bench.run sqlite:///bench/$(TIER).db
+REPEATS ?= 5
+FRACTION ?= 1
+bench: setup browser
+	$(BIN)/python -m bench.run --tier $(TIER) --repeats $(REPEATS) --fraction $(FRACTION) $(if $(DB),--db $(DB)) \
+		--json bench/result-$(TIER).json

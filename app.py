@@ -6,15 +6,19 @@ CLI commands and the Dash pages; ``python app.py`` serves it (HOST, PORT), and
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 
 import dash
 import dash_bootstrap_components as dbc
+import plotly.io.json
 from dash import html
 from flask import Flask
 
 import accounts
 import cli
+import health
 import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
@@ -50,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     cache.init_app(server)
     accounts.init_app(server)
     cli.init_app(server)
+    health.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -60,10 +65,38 @@ def create_app(config: dict | None = None) -> Flask:
         suppress_callback_exceptions=True,
     )
     app.layout = layout
+    cache_page_layouts()
     filters.init_app(app)
     grid.init_app(app)
     server.extensions["dash"] = app
     return server
+
+
+def cache_page_layouts() -> None:
+    """Memoize every page's layout (the components it renders) per URL and per
+    kind of viewer, in the query cache: a page seen before is served without
+    rebuilding it, and every write empties the cache (queries.cache.invalidate),
+    so no worker serves a stale page.  Pages that register ``cache_layout=False``
+    (forms, account lists) are built on every request."""
+    for module, page in dash.page_registry.items():
+        build = page["layout"]
+        if callable(build) and page.get("cache_layout", True) and not hasattr(build, "uncached"):
+            page["layout"] = _cached(module, build)
+
+
+def _cached(module: str, build):
+    def layout(**query):
+        account = current_account()
+        viewer = (account.role, account.city_id, account.department_id) if account else None
+        key = "layout:" + hashlib.sha256(repr((module, viewer, sorted(query.items()))).encode()).hexdigest()
+        page = cache.get(key)
+        if page is None:  # kept as the JSON Dash sends: unpickling figure objects would re-validate them
+            page = json.loads(plotly.io.json.to_json_plotly(build(**query)))
+            cache.set(key, page)
+        return page
+
+    layout.uncached = build
+    return layout
 
 
 def navbar() -> dbc.Navbar:
@@ -108,4 +141,5 @@ def layout():
 
 
 if __name__ == "__main__":
+    health.configure_logging()  # stdout, LOG_LEVEL (gunicorn.conf.py does the same under gunicorn)
     create_app().run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")))

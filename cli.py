@@ -30,11 +30,13 @@ from queries.status import STATUSES, Filters
 from queries.status_table import status_rows
 from reporting.submit import Result, submit
 from reporting.template import read_template
+from store import backup as backups
 from store import clock, current_store, session_scope
 from store.audit import record
 from store.demo import clear_demo, load_demo
 from store.models import ROLES, Department, Milestone, Plan, Region, WorkItem
 from store.periods import period_label
+from store.synthetic import TIERS, GeneratorError, generate
 
 BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
            "003_04ce1ff8b1db6b75.txt")
@@ -67,6 +69,29 @@ def init_db() -> None:
     click.echo(f"schema up to date: {current_store().engine.url.render_as_string(hide_password=True)}")
     for name in BUNDLED:
         _import(SOURCES_DIR / name)
+
+
+@click.command("db-upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Upgrade the schema to the latest migration (nothing imported): for deployments."""
+    current_store().upgrade()
+    click.echo(f"schema up to date: {current_store().engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("generate")
+@click.option("--tier", type=click.Choice(sorted(TIERS)), required=True, help="scale tier (DESIGN §10)")
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--fraction", type=float, default=1.0, show_default=True, help="a slice of the tier, e.g. 0.1")
+@with_appcontext
+def generate_cmd(tier: str, seed: int, fraction: float) -> None:
+    """Fill an empty store with synthetic plans at a scale tier (for benchmarks)."""
+    try:
+        counts = generate(current_store(), tier, seed, fraction, progress=click.echo)
+    except GeneratorError as exc:
+        raise click.ClickException(str(exc)) from None
+    invalidate()
+    click.echo(", ".join(f"{table} {n:,}" for table, n in counts.items()))
 
 
 @click.command("import")
@@ -382,9 +407,55 @@ def _check_city_id(session, city: str) -> int:
     return session.scalar(select(Region.id).where(Region.name == name))
 
 
-COMMANDS = [init_db, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write (default: ./backup-YYYYMMDD-HHMMSS.sqlite3 or .pgdump)")
+@with_appcontext
+def backup_cmd(output: Path | None) -> None:
+    """Back up the store (a consistent snapshot; safe while the app runs)."""
+    store = current_store()
+    try:
+        path = backups.backup(store, output or Path(backups.default_name(store)))
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written: {path} ({_size(path.stat().st_size)})")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="restore without asking")
+@with_appcontext
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace ALL data of the store with a backup (checked first; all or nothing)."""
+    store = current_store()
+    target = store.engine.url.render_as_string(hide_password=True)
+    try:
+        info = backups.check(store, path)
+        click.echo(f"{path}: schema revision {info.revision}"
+                   + (f" (older: will be upgraded to {info.head})" if info.older else ""))
+        if not yes and not click.confirm(f"用此备份替换 {target} 的全部数据？/ replace all data of {target}?"):
+            raise click.ClickException("未恢复（确认请加 --yes）/ not restored")
+        backups.restore(store, path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    invalidate()
+    with session_scope() as session:
+        record(session, cli_actor(), "store.restore", path.name, after={
+            "文件": str(path.resolve()), "大小": path.stat().st_size, "备份版本": info.revision,
+            "当前版本": info.head})
+    click.echo(f"restored: {target} from {path}")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+COMMANDS = [init_db, db_upgrade, generate_cmd, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
             export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
-            list_users_cmd, import_report_cmd]
+            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd]
 
 
 def init_app(app) -> None:

@@ -20,7 +20,7 @@ from store import session_scope
 from store.models import ROLES, Department, Region, User
 
 DEV_SECRET = "dev-only-secret"
-OPEN_PATHS = ("/login", "/assets/", "/_favicon.ico")
+OPEN_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
 login_manager = LoginManager()
 
 

@@ -204,20 +204,12 @@ def _months_from(iso: str, months: int) -> str:
 
 # --- overdue and due-soon milestones per city or department (pages/overdue.py) ---
 
-def overdue_bars_figure(rows: list[dict], key: str = "city", title: str = "各地市逾期与临期节点",
-                        top: int | None = None) -> go.Figure:
-    """Horizontal stacked bars: overdue and due-soon milestones (status rows) per
-    ``key`` (a list value, e.g. the lead departments, counts for each element),
-    the group with most overdue milestones on top, only the ``top`` first groups
-    when given; hover adds the overdue days."""
-    groups: dict[str, dict[str, int]] = {}
-    for r in rows:
-        for name in (r[key] if isinstance(r[key], list) else [r[key]]) or [None]:
-            g = groups.setdefault(name or "（未注明）", {"overdue": 0, "due_soon": 0, "days": 0})
-            if r["status"] in ("overdue", "due_soon"):
-                g[r["status"]] += 1
-                g["days"] += r["days_overdue"] or 0
-    order = sorted(groups, key=lambda n: (-groups[n]["overdue"], -groups[n]["days"], -groups[n]["due_soon"]))[:top]
+def overdue_bars_figure(groups: list[dict], title: str = "各地市逾期与临期节点") -> go.Figure:
+    """Horizontal stacked bars: overdue and due-soon milestones per group (rows of
+    name, overdue, due_soon, days: queries.overdue, worst first), the first on
+    top; hover adds the overdue days."""
+    order = [g["name"] for g in groups]
+    groups = {g["name"]: g for g in groups}
     fig = go.Figure()
     for status, name in (("overdue", "逾期未完成"), ("due_soon", "临期")):
         if not any(groups[n][status] for n in order):

@@ -12,6 +12,7 @@ from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from components.export import to_csv, to_xlsx
 from components.official import status_csv, status_xlsx
+from queries.ledger import ROW_CAP
 
 DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": True,
                "wrapHeaderText": True, "autoHeaderHeight": True,
@@ -33,10 +34,16 @@ def item_column(item_link: str) -> dict:
 
 
 def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, filename: str,
-              page_size: int = 50, empty: str = "没有符合条件的记录", official: bool = False) -> html.Div:
+              page_size: int = 50, empty: str = "没有符合条件的记录", official: bool = False,
+              total: int | None = None) -> html.Div:
     """A grid with its toolbar: row count, 导出Excel, 导出CSV.  The export holds the
     rows shown; ``official`` (rows of the status table) puts them in the layout of
-    the official tables (components.official), else in the columns shown."""
+    the official tables (components.official), else in the columns shown.
+
+    The browser gets at most ROW_CAP rows (a notice says so): ``rows`` may be the
+    head of a longer list of ``total`` rows, cut in SQL."""
+    total = len(rows) if total is None else total
+    rows = rows[:ROW_CAP]
     if not rows:
         return dbc.Alert(empty, color="light", className="border", id={"type": "grid-empty", "name": name})
     grid = dag.AgGrid(
@@ -51,7 +58,7 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
         className="ag-theme-alpine",
     )
     toolbar = html.Div([
-        html.Span(f"共 {len(rows):,} 条", className="text-muted small me-auto"),
+        html.Span(f"共 {total:,} 条", className="text-muted small me-auto"),
         dbc.Button("导出 Excel", id={"type": "grid-xlsx", "name": name}, size="sm", color="secondary",
                    outline=True),
         dbc.Button("导出 CSV", id={"type": "grid-csv", "name": name}, size="sm", color="secondary",
@@ -60,7 +67,16 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
         dcc.Store(id={"type": "grid-meta", "name": name}, data={"title": title, "filename": filename,
                                                                       "official": official}),
     ], className="grid-toolbar")
-    return html.Div([toolbar, grid], className="mb-4")
+    return html.Div([cap_notice(name, total, official), toolbar, grid], className="mb-4")
+
+
+def cap_notice(name: str, total: int, official: bool = False) -> dbc.Alert | None:
+    """Says that a grid shows the first ROW_CAP of ``total`` rows, and how to get all of them."""
+    if total <= ROW_CAP:
+        return None
+    hint = "完整台账可用命令行导出：flask --app app export-status。" if official else ""
+    return dbc.Alert(f"共 {total:,} 条，表格只显示前 {ROW_CAP:,} 条（导出也以此为限），请用筛选条件缩小范围。{hint}",
+                     color="info", className="py-2 small", id={"type": "row-cap-notice", "name": name})
 
 
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]')

@@ -3,14 +3,11 @@ exported official tables, rows with joined department lists, status icons and
 the latest report, export titles and file names for a scope."""
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-
 from components.export import STATUS_HEADERS, export_title
 from components.grid import link_column
 from components.official import latest_progress
 from components.status import STATUS_CELL_CLASSES, status_text
 from queries.departments import ROLE_LABELS
-from queries.ledger import ROW_CAP
 from queries.status import Filters
 
 HEADERS = {**STATUS_HEADERS, "status_text": "状态", "latest": "最新进展（报送日期）", "role": "本部门角色"}
@@ -52,15 +49,6 @@ def ledger_rows(rows: list[dict], roles: dict[int, list[str]] | None = None) -> 
              "status_text": status_text(r["status"]), "latest": latest_progress(r),
              **({"role": "、".join(ROLE_LABELS[x] for x in roles.get(r["item_id"], []))} if roles else {})}
             for r in rows]
-
-
-def cap_notice(total: int, which: str = "前") -> dbc.Alert | None:
-    """Says that a grid shows ROW_CAP of ``total`` rows, and how to get all of them."""
-    if total <= ROW_CAP:
-        return None
-    return dbc.Alert(f"共 {total:,} 条，表格只显示{which} {ROW_CAP:,} 条（导出也以此为限）。"
-                     "请用筛选条件缩小范围；完整台账可用命令行导出：flask --app app export-status。",
-                     color="info", className="py-2 small", id="row-cap-notice")
 
 
 def _scope(filters: Filters) -> list[str]:

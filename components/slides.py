@@ -147,16 +147,18 @@ MILESTONE_HEADS = {
 }
 
 
-def milestone_table(kind: str, rows: list[dict], more_href: str, empty: str) -> list:
-    """The first PROVINCE_ROWS rows as a table, then '另有 n 项' linking to all of them."""
-    if not rows:
+def milestone_table(kind: str, rows: list[dict], more_href: str, empty: str, total: int | None = None) -> list:
+    """The first PROVINCE_ROWS rows as a table, then '另有 n 项' linking to all of them
+    (``total`` rows in all, by default ``len(rows)``: the caller may pass only those shown)."""
+    total = len(rows) if total is None else total
+    if not total:
         return [html.Div(empty, className="review-empty")]
     head = html.Thead(html.Tr([html.Th(t) for t in ("地市", "工作事项", "工作节点", *MILESTONE_HEADS[kind])]))
     body = html.Tbody([html.Tr([html.Td(r["city"] or "—"), html.Td(clamp(item_label(r))),
                                 html.Td(clamp(r["milestone"])), *map(html.Td, milestone_cells(kind, r))])
                        for r in rows[:PROVINCE_ROWS]])
     return [html.Table([head, body], className=f"review-table review-{kind}"),
-            more(len(rows) - PROVINCE_ROWS, more_href)]
+            more(total - PROVINCE_ROWS, more_href)]
 
 
 def more(hidden: int, href: str):
@@ -166,26 +168,31 @@ def more(hidden: int, href: str):
     return dcc.Link(f"另有 {hidden:,} 项，查看全部 →", href=href, className="review-more")
 
 
-def city_list(title: str, kind: str, rows: list[dict], more_href: str, empty: str) -> html.Div:
-    """A city slide's column: the title with its count, the first CITY_ROWS milestones."""
+def city_list(title: str, kind: str, rows: list[dict], more_href: str, empty: str,
+              total: int | None = None) -> html.Div:
+    """A city slide's column: the title with its count (``total``, by default
+    ``len(rows)``), the first CITY_ROWS milestones."""
+    total = len(rows) if total is None else total
     entries = [html.Li([html.Div([html.Span(item_label(r), className="review-entry-item"),
-                                  html.Span(entry_fact(kind, r), className="review-entry-fact")],
+                                  entry_fact(kind, r)],
                                  className="review-entry-top"),
                         clamp(r["milestone"])]) for r in rows[:CITY_ROWS]]
     return html.Div([
-        html.H3([title, html.Span(f"{len(rows):,}项", className="review-list-count")],
+        html.H3([title, html.Span(f"{total:,}项", className="review-list-count")],
                 className="review-list-title"),
-        html.Ul(entries, className="review-entries") if rows else html.Div(empty, className="review-empty"),
-        more(len(rows) - CITY_ROWS, more_href),
+        html.Ul(entries, className="review-entries") if total else html.Div(empty, className="review-empty"),
+        more(total - CITY_ROWS, more_href),
     ], className=f"review-list review-list-{kind}")
 
 
-def entry_fact(kind: str, r: dict):
+def entry_fact(kind: str, r: dict) -> html.Span:
+    """The fact on the right of an entry's first line, coloured by what it says."""
     if kind == "completed":
-        return html.Span(f"{status_text(r['status'])} {r['completed_on']}", className=f"status-{r['status']}")
+        return html.Span(f"{status_text(r['status'])} {r['completed_on']}",
+                         className=f"review-entry-fact status-{r['status']}")
     if kind == "overdue":
-        return html.Span(f"逾期{r['days_overdue']:,}天", className="is-alert-text")
-    return f"{r['due']}到期"
+        return html.Span(f"逾期{r['days_overdue']:,}天", className="review-entry-fact is-alert-text")
+    return html.Span(f"{r['due']}到期", className="review-entry-fact")
 
 
 def actual_cell(i: dict | None, actual_text, cls: str = "") -> list | str:
@@ -196,9 +203,11 @@ def actual_cell(i: dict | None, actual_text, cls: str = "") -> list | str:
             html.Div(f"数据日期 {i['latest_on']}", className="review-sub")]
 
 
-def indicator_table(rows: list[dict], actual_text, more_href: str) -> list:
-    """Indicators with a new actual: value and attainment at P -> at E."""
-    if not rows:
+def indicator_table(rows: list[dict], actual_text, more_href: str, total: int | None = None) -> list:
+    """Indicators with a new actual: value and attainment at P -> at E (``total``
+    in all, by default ``len(rows)``)."""
+    total = len(rows) if total is None else total
+    if not total:
         return [html.Div("本月没有报送新的指标实际值", className="review-empty")]
     head = html.Thead(html.Tr([html.Th(t) for t in ("指标", "范围", "上月末实际值", "本月末实际值",
                                                     "达成度（上月末 → 本月末）")]))
@@ -217,4 +226,4 @@ def indicator_table(rows: list[dict], actual_text, more_href: str) -> list:
                             points=True, prefix="")]),
         ]))
     return [html.Table([head, html.Tbody(body)], className="review-table review-indicators"),
-            more(len(rows) - PROVINCE_ROWS, more_href)]
+            more(total - PROVINCE_ROWS, more_href)]

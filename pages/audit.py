@@ -16,7 +16,7 @@ from queries.audit import AUDIT_CAP, actors, audit_rows
 from store import clock
 from store.audit import ACTIONS
 
-dash.register_page(__name__, path="/audit", name="审计日志", order=90, roles=("admin",),
+dash.register_page(__name__, path="/audit", name="审计日志", order=90, cache_layout=False, roles=("admin",),
                    title="审计日志 · 信用应用场景推进监测平台")
 
 COLUMNS = [

@@ -31,6 +31,8 @@ from components.status import (
 )
 from pages.not_found_404 import not_found
 from queries import api, items
+from queries.ledger import capped_status_table
+from queries.status_counts import status_counts
 
 
 def resolve_city(raw: str | None) -> str | None:
@@ -69,10 +71,9 @@ def layout(city: str | None = None, **query):
     view = view.with_filters(statuses=())  # the page shows every status; cards link to the subsets
     counts = {k: v or 0 for k, v in api.summary(view.as_of, view.filters).items()}
     work_items = item_rows(view)
-    milestones = [{**m, "status_text": status_text(m["status"]), "lead_text": "、".join(m["lead"]),
-                   "item_label": items.display_name(m["item"], m["county"])}
-                  for m in api.status_table(view.as_of, view.filters)]
-    overdue = sorted((m for m in milestones if m["status"] == "overdue"),
+    total = sum(status_counts(view.as_of, view.filters).values())
+    milestones = shown_rows(capped_status_table(view.as_of, view.filters, total))
+    overdue = sorted(shown_rows(api.status_table(view.as_of, view.with_filters(statuses=("overdue",)).filters)),
                      key=lambda m: (-m["days_overdue"], m["item"], m["seq"]))
     labels = {i["item_id"]: i["item_label"] for i in work_items}
     indicators = [{**i, "item_label": labels.get(i["item_id"])}
@@ -101,7 +102,7 @@ def layout(city: str | None = None, **query):
             "city-milestones", milestones, milestone_columns(item_link, milestones),
             title=ledger_title(view.filters, view.as_of),
             filename=export_filename(ledger_stem(view.filters), view.as_of),
-            empty="筛选条件下本市没有工作节点", official=True), id="city-milestones"),
+            empty="筛选条件下本市没有工作节点", official=True, total=total), id="city-milestones"),
         section("指标", "city-indicators-title", "达成度 =（实际值 − 基期值）/（目标值 − 基期值），"
                 "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
         html.Div(indicator_grid(
@@ -137,6 +138,11 @@ def headline_cards(view, c: dict, work_items: list[dict], indicators: list[dict]
                  href("/indicators"), card_id="city-kpi-indicators",
                  note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
     ]
+
+
+def shown_rows(milestones: list[dict]) -> list[dict]:
+    return [{**m, "status_text": status_text(m["status"]), "lead_text": "、".join(m["lead"]),
+             "item_label": items.display_name(m["item"], m["county"])} for m in milestones]
 
 
 def section(text: str, anchor: str, hint: str = "") -> html.Div:

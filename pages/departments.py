@@ -16,7 +16,7 @@ from dash import dcc, html
 from components.cards import card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
-from components.ledger import THOUSANDS, cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
+from components.ledger import THOUSANDS, ledger_columns, ledger_rows, ledger_stem, ledger_title
 from components.status import AMBER, RAG_CELL_CLASSES, RED, pct, rag_text
 from queries import api
 from queries.departments import ROLE_LABELS, department_items, department_roles
@@ -139,10 +139,9 @@ def department_view(view) -> html.Div:
         data_grid("department-items", items, item_columns, title=ledger_title(f, view.as_of, "工作事项"),
                   filename=export_filename(ledger_stem(f, "工作事项"), view.as_of)),
         html.H5("进度台账（工作节点）"),
-        cap_notice(total),
         data_grid("department-milestones", ledger_rows(milestones, roles), ledger_columns(*MILESTONE_FIELDS),
                   title=ledger_title(f, view.as_of), filename=export_filename(ledger_stem(f), view.as_of),
-                  official=True),
+                  official=True, total=total),
     ])
 
 

@@ -12,7 +12,6 @@ from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
 from components.ledger import (
     LEDGER_FIELDS,
-    cap_notice,
     ledger_columns,
     ledger_rows,
     ledger_stem,
@@ -50,9 +49,8 @@ def layout(**query):
             dbc.Col(html.Div([html.Span("各状态节点数：", className="small text-muted"), *chips],
                              className="d-flex flex-wrap gap-2 align-items-center"), md=8),
         ], className="g-3 align-items-end mb-3 px-3"),
-        cap_notice(total),
         data_grid("ledger", ledger_rows(rows), ledger_columns(*LEDGER_FIELDS),
                   title=ledger_title(view.filters, view.as_of),
                   filename=export_filename(ledger_stem(view.filters), view.as_of),
-                  empty="筛选条件下没有工作节点", official=True),
+                  empty="筛选条件下没有工作节点", official=True, total=total),
     ])

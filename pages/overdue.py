@@ -13,10 +13,10 @@ from components.cards import kpi_card, page_header
 from components.figures import overdue_bars_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
-from components.ledger import cap_notice, ledger_columns, ledger_rows, ledger_stem, ledger_title
+from components.ledger import ledger_columns, ledger_rows, ledger_stem, ledger_title
 from components.status import AMBER, RED, due_soon_label
-from queries import api
 from queries.ledger import ROW_CAP
+from queries.overdue import overdue_groups, overdue_totals, worst_rows
 
 dash.register_page(__name__, path="/overdue", name="逾期与临期", order=40,
                    title="逾期与临期 · 信用应用场景推进监测平台")
@@ -34,19 +34,19 @@ def layout(**query):
         problems.append("本页只列逾期和临期的节点，已忽略其他状态；全部状态见“节点台账”")
     statuses = tuple(s for s in view.filters.statuses if s in PAGE_STATUSES) or PAGE_STATUSES
     view = replace(view, problems=view.problems + tuple(problems))
-    rows = api.status_table(view.as_of, replace(view.filters, statuses=statuses))
-    rows = worst_first(at_least(rows, min_days))
+    filters = replace(view.filters, statuses=statuses)
+    totals = overdue_totals(view.as_of, filters, min_days)
+    rows = worst_rows(view.as_of, filters, min_days, ROW_CAP)
     shown = ("overdue",) if min_days else statuses
     return html.Div([
         page_header("逾期与临期", view, "逾期天数最多的排在最前，其后是临期节点（按到期日先后）"),
         filter_bar(view),
         controls(statuses, min_days),
         dbc.Row([
-            dbc.Col(headline(view, rows, shown, min_days), lg=4),
-            dbc.Col(dbc.Card(dbc.CardBody(chart(view, rows))), lg=8, className="mb-3") if rows else None,
+            dbc.Col(headline(view, totals, shown, min_days), lg=4),
+            dbc.Col(dbc.Card(dbc.CardBody(chart(view, filters, min_days))), lg=8, className="mb-3") if rows else None,
         ], className="g-3 mb-2"),
-        cap_notice(len(rows), "逾期最严重的"),
-        data_grid("overdue", ledger_rows(rows[:ROW_CAP]), ledger_columns(*FIELDS),
+        data_grid("overdue", ledger_rows(rows), ledger_columns(*FIELDS), total=totals["overdue"] + totals["due_soon"],
                   title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
                   filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
                   empty="筛选条件下没有逾期或临期的节点", official=True),
@@ -66,20 +66,6 @@ def parse_min_days(raw) -> tuple[int | None, list[str]]:
     return days or None, []
 
 
-def at_least(rows: list[dict], min_days: int | None) -> list[dict]:
-    """Only the milestones overdue by ``min_days`` days or more (due-soon ones have none)."""
-    if not min_days:
-        return rows
-    return [r for r in rows if r["status"] == "overdue" and r["days_overdue"] >= min_days]
-
-
-def worst_first(rows: list[dict]) -> list[dict]:
-    """Most days overdue first, then due soon by the nearest due date; ties keep
-    the status table's order (plan, city, item, milestone)."""
-    return sorted(rows, key=lambda r: (0, -r["days_overdue"], "") if r["status"] == "overdue"
-                  else (1, 0, r["due"] or ""))
-
-
 def controls(statuses: tuple[str, ...], min_days: int | None) -> dbc.Row:
     """The page's own filters; their pattern ids let the shared callback put them in the URL."""
     soon = due_soon_label()
@@ -96,28 +82,24 @@ def controls(statuses: tuple[str, ...], min_days: int | None) -> dbc.Row:
     ], className="g-2 mb-3 px-3")
 
 
-def headline(view, rows: list[dict], shown: tuple[str, ...], min_days: int | None) -> html.Div:
-    """逾期 n 个 / 累计逾期天数 / 临期 n 个 over the rows shown; a status not shown
-    is a dash and a link to it."""
-    overdue = [r for r in rows if r["status"] == "overdue"]
-    soon = [r for r in rows if r["status"] == "due_soon"]
-    days = [r["days_overdue"] for r in overdue]
-
+def headline(view, t: dict, shown: tuple[str, ...], min_days: int | None) -> html.Div:
+    """逾期 n 个 / 累计逾期天数 / 临期 n 个 over the milestones listed (totals:
+    queries.overdue); a status not shown is a dash and a link to it."""
     def value(status: str, n: int) -> str:
         return f"{n:,}个" if status in shown else "—"
 
+    overdue, days = t["overdue"], t["days"]
     cards = [
-        kpi_card("逾期未完成", value("overdue", len(overdue)),
+        kpi_card("逾期未完成", value("overdue", overdue),
                  view.href("/overdue", status="overdue", min_days=min_days), card_id="overdue-count",
-                 note=(f"涉及{len({r['item_id'] for r in overdue})}项工作事项、"
-                       f"{len({r['city'] for r in overdue})}个地市") if overdue else "",
+                 note=f"涉及{t['items']}项工作事项、{t['cities']}个地市" if overdue else "",
                  colour=RED if overdue else None),
-        kpi_card("累计逾期天数", f"{sum(days):,}天" if "overdue" in shown else "—", None,
+        kpi_card("累计逾期天数", f"{days:,}天" if "overdue" in shown else "—", None,
                  card_id="overdue-days",
-                 note=f"最长{max(days):,}天，平均{sum(days) / len(days):,.0f}天" if days else ""),
-        kpi_card(due_soon_label(), value("due_soon", len(soon)),
+                 note=f"最长{t['longest']:,}天，平均{days / overdue:,.0f}天" if overdue else ""),
+        kpi_card(due_soon_label(), value("due_soon", t["due_soon"]),
                  view.href("/overdue", status="due_soon"), card_id="due-soon-count",
-                 note="" if "due_soon" in shown else "未显示，点击查看", colour=AMBER if soon else None),
+                 note="" if "due_soon" in shown else "未显示，点击查看", colour=AMBER if t["due_soon"] else None),
     ]
     return html.Div([html.Div(c, className="mb-3") for c in cards])
 
@@ -125,11 +107,11 @@ def headline(view, rows: list[dict], shown: tuple[str, ...], min_days: int | Non
 TOP_DEPARTMENTS = 15
 
 
-def chart(view, rows: list[dict]) -> dcc.Graph:
+def chart(view, filters, min_days: int | None) -> dcc.Graph:
     """Per city; within one city, per lead department (the worst ones)."""
     if view.filters.city:
-        figure = overdue_bars_figure(rows, "lead", f"{view.filters.city}市逾期与临期节点最多的牵头部门",
-                                     top=TOP_DEPARTMENTS)
+        figure = overdue_bars_figure(overdue_groups(view.as_of, filters, min_days, "lead")[:TOP_DEPARTMENTS],
+                                     f"{view.filters.city}市逾期与临期节点最多的牵头部门")
     else:
-        figure = overdue_bars_figure(rows, "city", "各地市逾期与临期节点")
+        figure = overdue_bars_figure(overdue_groups(view.as_of, filters, min_days, "city"), "各地市逾期与临期节点")
     return dcc.Graph(id="overdue-chart", figure=figure, config={"displaylogo": False})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
@@ -37,7 +38,7 @@ from store.clock import local_text
 from store.models import PROGRESS_STATES, Plan, Region
 from store.periods import add_months, parse_period, period_label, period_of, recent_periods, report_due
 
-dash.register_page(__name__, path="/report", name="进度填报", order=80, roles=("admin", "city", "department"),
+dash.register_page(__name__, path="/report", name="进度填报", order=80, cache_layout=False, roles=("admin", "city", "department"),
                    title="进度填报 · 信用应用场景推进监测平台")
 
 def layout(**query):
@@ -47,10 +48,8 @@ def layout(**query):
     if not account.can_report:
         return not_allowed("领导账号只能查看，不能填报进度。各地市、各部门的报送情况见各页面和审计日志。")
     context = read_context(account, query)
-    scope = Scope.of(account, context["city_id"])
-    today = clock.today()
-    ms = milestone_rows(scope, today, context["plan"], context["all"])
-    ind = indicator_form_rows(scope, today, context["plan"])
+    ms_all, ind = form_rows(account, context)
+    ms, context["page"], pages = page_of(ms_all, context["page"])
     return html.Div([
         html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
             f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
@@ -68,9 +67,11 @@ def layout(**query):
         ], className="d-flex align-items-center flex-wrap gap-1 mb-3"),
         dcc.Loading(html.Div(id="report-result"), type="dot"),
         dcc.Store(id="report-upload-data"),
-        html.H5(["工作节点 ", html.Span(f"{len(ms)} 个", className="text-muted fs-6")]),
+        html.H5(["工作节点 ", html.Span(f"{len(ms_all)} 个", className="text-muted fs-6")]),
+        choose_city_prompt(account, context),
         html.Div("单击“报送状态”“完成日期”“进展说明”单元格即可填写；已完成的节点默认不显示。",
                  className="small text-muted mb-2"),
+        pager(context, pages, len(ms_all)),
         milestone_grid(ms),
         html.H5(["指标 ", html.Span(f"{len(ind)} 项", className="text-muted fs-6")], className="mt-4"),
         html.Div("有新数据的指标填写“本期实际值”和“数据截至日期”；没有新数据的留空。", className="small text-muted mb-2"),
@@ -87,8 +88,9 @@ def upload_button() -> dcc.Upload:
 
 
 def read_context(account, query: dict) -> dict:
-    """The month, plan, city (admins) and 'show done' choice from the URL, each
-    checked (an unknown value falls back to the default)."""
+    """The month, plan, city (admins), 'show done' choice and page of the
+    milestone list from the URL, each checked (an unknown value falls back to
+    the default)."""
     today = clock.today()
     start = parse_period(query.get("period"))
     period = period_of(start) if start and start <= today else period_of(add_months(today, -1))
@@ -99,7 +101,66 @@ def read_context(account, query: dict) -> dict:
         city = query["city"]
         with session_scope() as s:
             city_id = s.scalar(select(Region.id).where(Region.name == city))
-    return {"period": period, "plan": plan, "city": city, "city_id": city_id, "all": query.get("all") == "1"}
+    page = str(query.get("page") or "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    # (the URL says all=1; the page's stored context, read again by the callbacks, says True)
+    return {"period": period, "plan": plan, "city": city, "city_id": city_id,
+            "all": query.get("all") in ("1", True), "page": page}
+
+
+# An admin reports for one city at a time (代报地市); without one, the form holds
+# the province's own records (of no city: the 十四五 indicators).  Longer lists
+# are paged: no grid is sent more rows than a person fills in at one sitting.
+PAGE_ROWS = 1000
+
+
+def province_view(account, context: dict) -> bool:
+    return account.role == "admin" and context["city_id"] is None
+
+
+def form_rows(account, context: dict) -> tuple[list[dict], list[dict]]:
+    """The milestone and indicator rows the form offers in this context (all
+    pages).  What may be written is checked on the server whatever was shown
+    (Scope.of the account and the chosen city)."""
+    scope, province = Scope.of(account, context["city_id"]), province_view(account, context)
+    today = clock.today()
+    return (milestone_rows(scope, today, context["plan"], context["all"], province_only=province),
+            indicator_form_rows(scope, today, context["plan"], province_only=province))
+
+
+def page_of(rows: list[dict], page: int) -> tuple[list[dict], int, int]:
+    """The rows of ``page`` (PAGE_ROWS each; past the last one, the last), the page, the pages."""
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(page, pages)
+    return rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], page, pages
+
+
+def pager(context: dict, pages: int, total: int):
+    """'第 1–1,000 个，共 2,275 个' and a link to every page (the page is in the URL)."""
+    if pages <= 1:
+        return None
+    page = context["page"]
+    params = {"period": context["period"], "plan": context["plan"], "city": context["city"],
+              "all": "1" if context["all"] else None}
+    links = []
+    for n in range(1, pages + 1):
+        label = f"第 {n} 页"
+        href = "/report?" + urlencode({k: v for k, v in {**params, "page": n}.items() if v})
+        links.append(html.Strong(label, className="mx-1", **{"aria-current": "page"}) if n == page
+                     else dcc.Link(label, href=href, className="mx-1"))
+    first, last = (page - 1) * PAGE_ROWS + 1, min(page * PAGE_ROWS, total)
+    return dbc.Alert([f"节点较多，分页显示：本页为第 {first:,}–{last:,} 个，共 {total:,} 个。", *links,
+                      html.Span("（翻页前请先提交本页的填写）", className="ms-1")],
+                     color="light", className="border py-2 small", id="report-pages")
+
+
+def choose_city_prompt(account, context: dict):
+    """For an admin who has not chosen a city: how to report for one."""
+    if not province_view(account, context):
+        return None
+    return dbc.Alert("请先在上方“代报地市”中选择要代报的地市：选择后显示该市的工作节点和指标。"
+                     "未选择地市时，这里只列出不属于任何地市的省级记录（如省级指标）。",
+                     color="info", className="py-2 small", id="report-choose-city")
 
 
 def scope_title(account, context: dict) -> str:
@@ -120,7 +181,7 @@ def controls(account, context: dict) -> html.Div:
               ("计划文件", dcc.Dropdown(api.choices()["plans"], context["plan"], placeholder="全部计划",
                                      id={"type": "filter", "name": "plan"}), 3)]
     if account.role == "admin":
-        fields.append(("代报地市", dcc.Dropdown(api.choices()["cities"], context["city"], placeholder="全省",
+        fields.append(("代报地市", dcc.Dropdown(api.choices()["cities"], context["city"], placeholder="请选择地市",
                                             id={"type": "filter", "name": "city"}), 2))
     fields.append(("", dcc.Checklist([{"label": " 显示已完成的节点", "value": "1"}], ["1"] if context["all"] else [],
                                      id={"type": "filter", "name": "all"}, className="pt-4"), 3))
@@ -196,8 +257,10 @@ def indicator_grid(rows: list[dict]) -> dag.AgGrid:
 
 
 def editable_grid(grid_id: str, rows: list[dict], columns: list[dict], key: str, data: list[dict]):
-    if not rows:
-        return dbc.Alert("没有需要填报的记录。", color="light", className="border", id=f"{grid_id}-empty")
+    if not rows:  # (the grid is there all the same, hidden: the callbacks read and write it)
+        return html.Div([dbc.Alert("没有需要填报的记录。", color="light", className="border", id=f"{grid_id}-empty"),
+                         dag.AgGrid(id=grid_id, rowData=[], columnDefs=columns, getRowId=f"params.data.{key}",
+                                    style={"display": "none"})])
     return dag.AgGrid(
         id=grid_id, rowData=data, columnDefs=columns, getRowId=f"params.data.{key}",
         defaultColDef={"resizable": True, "sortable": True, "filter": True, "wrapText": True, "autoHeight": True,
@@ -303,11 +366,13 @@ def save(_clicks, ms_rows, ind_rows, context):
     return success_alert(result), ms_fresh, ind_fresh
 
 
-def fresh_rows(account, context) -> tuple[list[dict], list[dict]]:
-    scope = Scope.of(account, context["city_id"])
-    ms = milestone_rows(scope, clock.today(), context["plan"], context["all"])
-    return ([{**r, "status_text": status_text(r["status"])} for r in ms],
-            indicator_form_rows(scope, clock.today(), context["plan"]))
+def fresh_rows(account, context, paged: bool = True) -> tuple[list[dict], list[dict]]:
+    """The form's rows as they are in the store now: the grid's page, or (the
+    template) all of them."""
+    ms, ind = form_rows(account, context)
+    if paged:
+        ms = page_of(ms, context["page"])[0]
+    return [{**r, "status_text": status_text(r["status"])} for r in ms], ind
 
 
 @callback(
@@ -320,7 +385,7 @@ def download_template(_clicks, context):
     account, context = _account_and_context(context)
     if account is None:
         return no_update
-    ms, ind = fresh_rows(account, context)
+    ms, ind = fresh_rows(account, context, paged=False)
     scope = scope_title(account, context)
     data = build_template(ms, ind, period=context["period"], scope=scope, username=account.username,
                           today=clock.today())

@@ -21,7 +21,16 @@ from components.filters import View
 from components.format import cn_date
 from components.indicators import actual_text
 from queries import api
-from queries.review import Month, city_ranking, default_month, first_month, indicator_moves, month_lists
+from queries.review import (
+    Month,
+    city_ranking,
+    default_month,
+    first_month,
+    indicator_moves,
+    month_digest,
+    moved_indicator_ids,
+    province_total,
+)
 from queries.status import Filters
 from store import clock
 from store.periods import parse_period, period_label, period_of, recent_periods
@@ -83,9 +92,12 @@ def soon_days() -> int:
 def layout(**query):
     params = read_params(query)
     month = params.month
-    now, before = api.summary(month.end), api.summary(month.previous_end)
-    lists = month_lists(month.previous_end, month.end, month.horizon)
+    # the province's figures are the sum of the cities' (one query per date, not two)
+    now, before = (province_total(api.rates(day, "city")) for day in (month.end, month.previous_end))
+    # only what the slides show: each list's count and first rows, per city too
+    lists = month_digest(month.previous_end, month.end, month.horizon, slides.PROVINCE_ROWS, slides.CITY_ROWS)
     ranking = city_ranking(month)
+    moved = len(moved_indicator_ids(month.previous_end, month.end))
     kicker = f"{month.label}月度推进会"
     deck_slides = [
         summary_slide(month, kicker, now, before, lists),
@@ -94,7 +106,8 @@ def layout(**query):
                      aside=as_of_line(month), note="按进度完成率从高到低；相同时逾期天数少者在前"),
         *list_slides(month, kicker, lists),
         slides.slide("indicators", kicker, "指标变动：本月报送新实际值的指标",
-                     slides.indicator_table(indicator_moves(month), actual_text, links(month)["indicators"]),
+                     slides.indicator_table(indicator_moves(month, slides.PROVINCE_ROWS), actual_text,
+                                            links(month)["indicators"], moved),
                      aside=as_of_line(month), note="实际值（数据日期）与达成度：上月末已知的 → 本月末已知的"),
         *[city_slide(month, r, lists, len(ranking)) for r in ranking],
     ]
@@ -120,7 +133,7 @@ def links(month: Month, city: str | None = None) -> dict[str, str]:
 
 def summary_slide(month: Month, kicker: str, now: dict, before: dict, lists: dict) -> html.Section:
     hrefs = links(month)
-    counts = {k: len(v) for k, v in lists.items()}
+    counts = {k: v["count"] for k, v in lists.items()}
     month_tile = slides.tile("本月新完成", slides.count_value(f"{counts['completed']:,}个", "review-completed"),
                              f"本月新增逾期 {counts['overdue']:,} 个 · 下月到期 {counts['due_next']:,} 个",
                              None, hrefs["completed"])
@@ -143,8 +156,8 @@ def list_slides(month: Month, kicker: str, lists: dict) -> list:
              "overdue": f"{cn_date(month.previous_end)}及以后到期、截至{cn_date(month.end)}仍未完成的节点"
                         "（逾期天数多的在前）",
              "due_next": f"将于{cn_date(month.horizon)}前到期、尚未完成的节点（到期早的在前）"}
-    return [slides.slide(kind, kicker, f"{title}（{len(lists[kind]):,}项）",
-                         slides.milestone_table(kind, lists[kind], hrefs[kind], empty),
+    return [slides.slide(kind, kicker, f"{title}（{lists[kind]['count']:,}项）",
+                         slides.milestone_table(kind, lists[kind]["rows"], hrefs[kind], empty, lists[kind]["count"]),
                          aside=as_of_line(month), note=notes[kind])
             for kind, title, empty in LISTS]
 
@@ -156,8 +169,9 @@ def city_slide(month: Month, r: dict, lists: dict, cities: int) -> html.Section:
     hrefs = links(month, city)
     rank = [html.Div(["第", html.B(str(r["rank"]), className="review-rank-big"), f"名 / {cities}"]),
             html.Div(["较上月 ", slides.rank_move(r["move"])], className="review-aside-muted")]
-    columns = [slides.city_list(title, kind, [m for m in lists[kind] if m["city"] == city], hrefs[kind],
-                                empty) for kind, title, empty in LISTS]
+    shares = {kind: lists[kind]["cities"].get(city, {"count": 0, "rows": []}) for kind, _, _ in LISTS}
+    columns = [slides.city_list(title, kind, shares[kind]["rows"], hrefs[kind], empty, shares[kind]["count"])
+               for kind, title, empty in LISTS]
     tiles = html.Div(slides.headline_tiles(r["now"], r["before"], hrefs, soon_days(), f"review-{city}"),
                      className="review-tiles review-tiles-row")
     return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}", f"{city}市",

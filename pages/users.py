@@ -16,7 +16,7 @@ from queries import api
 from store import clock, session_scope
 from store.models import ROLES
 
-dash.register_page(__name__, path="/users", name="账号管理", order=95, roles=("admin",),
+dash.register_page(__name__, path="/users", name="账号管理", order=95, cache_layout=False, roles=("admin",),
                    title="账号管理 · 信用应用场景推进监测平台")
 
 COLUMNS = [

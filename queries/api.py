@@ -37,7 +37,7 @@ def rates(as_of: date, by: str = "province", filters: Filters = Filters(),
           worst: int | None = None) -> list[dict]:
     """Rates as of a date, summed from that date's per-item rollup."""
     with session_scope() as s:
-        counts = rollup_counts(s, as_of, _due_soon_days())
+        counts = rollup_counts(s, as_of, _due_soon_days(), filters.statuses)
         return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts, worst=worst)
 
 

@@ -33,7 +33,7 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
     obs = aliased(IndicatorObservation, name="latest_obs")
     city, item_city, item = aliased(Region), aliased(Region), aliased(WorkItem)
     stmt = (
-        select(Indicator, Plan.doc_no, Plan.title, Plan.issue_date, city.name.label("city"),
+        select(*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date, city.name.label("city"),
                item_city.name.label("item_city"), item.name.label("item"),
                obs.value, obs.met, obs.observed_on)
         .join(Plan, Plan.id == Indicator.plan_id)
@@ -59,25 +59,23 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
     if where is not None:
         stmt = stmt.where(where)
     rows = []
-    for r in session.execute(stmt).mappings():
-        ind: Indicator = r["Indicator"]
-        raw = attainment(r["value"], ind.target, ind.baseline, ind.direction, r["met"],
-                         ind.qualitative)
-        start = pace_start(ind.baseline_year, r["issue_date"])
+    for r in session.execute(stmt).mappings():  # plain columns: no ORM objects for thousands of rows
+        raw = attainment(r["value"], r["target"], r["baseline"], r["direction"], r["met"], r["qualitative"])
+        start = pace_start(r["baseline_year"], r["issue_date"])
         rows.append({
-            "plan": r["doc_no"] or r["title"], "scope": ind.scope,
-            "city": r["city"] or r["item_city"], "item": r["item"], "name": ind.name,
-            "unit": ind.unit, "baseline": ind.baseline, "baseline_year": ind.baseline_year,
-            "target": ind.target, "target_max": ind.target_max, "comparator": ind.comparator,
-            "direction": ind.direction, "due": ind.due.isoformat() if ind.due else None,
-            "attribute": ind.attribute, "source_text": ind.source_text,
+            "plan": r["doc_no"] or r["title"], "scope": r["scope"],
+            "city": r["city"] or r["item_city"], "item": r["item"], "name": r["name"],
+            "unit": r["unit"], "baseline": r["baseline"], "baseline_year": r["baseline_year"],
+            "target": r["target"], "target_max": r["target_max"], "comparator": r["comparator"],
+            "direction": r["direction"], "due": r["due"].isoformat() if r["due"] else None,
+            "attribute": r["attribute"], "source_text": r["source_text"],
             "latest_actual": r["value"], "attainment": capped(raw),
             # beyond the export contract: for the pages
-            "indicator_id": ind.id, "item_id": ind.work_item_id, "target_text": ind.target_text,
-            "baseline_text": ind.baseline_text, "qualitative": ind.qualitative, "met": r["met"],
+            "indicator_id": r["id"], "item_id": r["work_item_id"], "target_text": r["target_text"],
+            "baseline_text": r["baseline_text"], "qualitative": r["qualitative"], "met": r["met"],
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
-            "attainment_raw": raw, "version": ind.report_version,
-            "required": required_value(ind.baseline, start, ind.target, ind.due, as_of),
-            "pace": pace(raw, start, ind.due, r["observed_on"]),
+            "attainment_raw": raw, "version": r["report_version"],
+            "required": required_value(r["baseline"], start, r["target"], r["due"], as_of),
+            "pace": pace(raw, start, r["due"], r["observed_on"]),
         })
     return rows

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from queries import api
 from queries.cache import cache
-from queries.status import DONE, Filters, milestone_status
+from queries.indicators import indicator_rows, latest_observation_id
+from queries.status import COUNTS, DONE, milestone_status, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
-from store.models import Plan
+from store.models import Indicator, IndicatorObservation, Milestone, Plan, ProgressUpdate, Region, WorkItem
 from store.periods import add_months, month_end, period_label, period_of
 
 
@@ -67,34 +69,97 @@ def first_month() -> date:
     return (first or clock.today()).replace(day=1)
 
 
+LIST_KINDS = ("completed", "overdue", "due_next")
+_SUB = aliased(WorkItem, name="sub_item")  # the sub-scene a milestone is written under
+
+
+def _ordered_ids(session, st, order, *conditions) -> list[tuple[int, str | None]]:
+    """(milestone id, city) of the status rows ``st`` meeting ``conditions``, in
+    ``order`` then the status table's own order (queries.status_table), as
+    plain pairs: what a list is, without building its rows.  (The tables
+    themselves rather than aliases: no column proxies to build per query.)"""
+    stmt = (select(st.c.milestone_id, Region.name)
+            .select_from(st)
+            .join(Milestone, Milestone.id == st.c.milestone_id)
+            .join(WorkItem, WorkItem.id == st.c.work_item_id)
+            .outerjoin(_SUB, _SUB.id == Milestone.sub_item_id)
+            .join(Plan, Plan.id == st.c.plan_id)
+            .outerjoin(Region, Region.id == WorkItem.city_id)
+            .where(*conditions)
+            .order_by(*order, Plan.issue_date.desc(), Plan.id, Region.sort_order, WorkItem.sort_order,
+                      _SUB.sort_order, Milestone.seq, Milestone.id))
+    return [tuple(row) for row in session.execute(stmt)]
+
+
 @cache.memoize()
-def month_lists(previous_end: date, end: date, horizon: date) -> dict[str, list[dict]]:
-    """Status rows as of ``end``: ``completed`` (done, the completion reported
-    after ``previous_end`` and not already done then), ``overdue`` (overdue,
-    due on or after ``previous_end``, so not overdue then; most days first) and
-    ``due_next`` (not done, due after ``end`` up to ``horizon``; soonest first)."""
+def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tuple[int, str | None]]]:
+    """The month's three lists as (milestone id, city) pairs in list order, all
+    as of ``end``: ``completed`` (done, the completion reported after
+    ``previous_end`` and not already done then; latest report first),
+    ``overdue`` (overdue, due on or after ``previous_end``, so not overdue then;
+    most days first) and ``due_next`` (not done, due after ``end`` up to
+    ``horizon``; soonest first).  A completion already done at ``previous_end``
+    (a correction reported in the month) is no new completion.  Only ids leave SQL: the slides fetch the
+    few rows they show (month_digest)."""
     days = current_app.config["DUE_SOON_DAYS"]
     with session_scope() as s:
-        reported = status_rows(s, end, due_soon_days=days, done_reported_after=previous_end)
-        already = done_by(s, previous_end, [r["milestone_id"] for r in reported])
-        overdue = status_rows(s, end, Filters(statuses=("overdue",)), days, due_within=(previous_end, end))
-        due_next = status_rows(s, end, Filters(statuses=("due_soon", "not_due")), days,
-                               due_within=(end + timedelta(days=1), horizon))
-    return {
-        "completed": [r for r in reported if r["milestone_id"] not in already],
-        "overdue": sorted(overdue, key=lambda r: -r["days_overdue"]),
-        "due_next": sorted(due_next, key=lambda r: r["due"]),
-    }
+        st = milestone_status(end, days)
+        recent = select(select(ProgressUpdate.milestone_id).where(  # an index range: few candidates
+            ProgressUpdate.reported_on > previous_end, ProgressUpdate.reported_on <= end,
+            ProgressUpdate.state == "done").cte("reported_done").c.milestone_id)  # (read once, used twice)
+        before = milestone_status(previous_end, days)
+        already = select(before.c.milestone_id).where(  # a corrected completion is no new one
+            before.c.milestone_id.in_(recent), before.c.status.in_(DONE))
+        completed = _ordered_ids(
+            s, st, (st.c.last_reported_on.desc(), st.c.completed_on.desc()),
+            st.c.milestone_id.in_(recent), st.c.status.in_(DONE), st.c.last_reported_on > previous_end,
+            st.c.milestone_id.not_in(already))
+        overdue = _ordered_ids(s, st, (st.c.days_overdue.desc(),), st.c.status == "overdue",
+                               st.c.due.between(previous_end, end))
+        due_next = _ordered_ids(s, st, (st.c.due,), st.c.status.in_(("due_soon", "not_due")),
+                                st.c.due.between(end + timedelta(days=1), horizon))
+    return {"completed": completed, "overdue": overdue, "due_next": due_next}
 
 
-def done_by(session, as_of: date, milestone_ids: list[int]) -> set[int]:
-    """Those of ``milestone_ids`` already done as of ``as_of`` (a correction of a
-    completion reported in the month is no new completion)."""
-    if not milestone_ids:
-        return set()
-    st = milestone_status(as_of)
-    return set(session.scalars(select(st.c.milestone_id).where(
-        st.c.milestone_id.in_(milestone_ids), st.c.status.in_(DONE))))
+def _rows_of(end: date, ids: set[int]) -> dict[int, dict]:
+    """The status rows (queries.status_table) of the milestones ``ids`` as of ``end``."""
+    if not ids:
+        return {}
+    with session_scope() as s:
+        rows = status_rows(s, end, due_soon_days=current_app.config["DUE_SOON_DAYS"],
+                           where=lambda _item: Milestone.id.in_(ids))
+    return {r["milestone_id"]: r for r in rows}
+
+
+@cache.memoize()
+def month_lists(previous_end: date, end: date, horizon: date) -> dict[str, list[dict]]:
+    """month_ids' lists as whole status rows (queries.status_table), in list order."""
+    ids = month_ids(previous_end, end, horizon)
+    rows = _rows_of(end, {i for pairs in ids.values() for i, _ in pairs})
+    return {kind: [rows[i] for i, _ in pairs] for kind, pairs in ids.items()}
+
+
+@cache.memoize()
+def month_digest(previous_end: date, end: date, horizon: date, shown: int, city_shown: int) -> dict[str, dict]:
+    """What the slides show of each list: ``count`` and the first ``shown`` rows,
+    and per city (``cities``) its ``count`` and first ``city_shown`` rows, in
+    list order; status rows are built for those rows only."""
+    ids = month_ids(previous_end, end, horizon)
+    picked: dict[str, dict] = {}
+    for kind, pairs in ids.items():
+        cities: dict[str | None, dict] = {}
+        for i, city in pairs:
+            c = cities.setdefault(city, {"count": 0, "ids": []})
+            c["count"] += 1
+            if len(c["ids"]) < city_shown:
+                c["ids"].append(i)
+        picked[kind] = {"count": len(pairs), "ids": [i for i, _ in pairs[:shown]], "cities": cities}
+    rows = _rows_of(end, {i for p in picked.values() for i in [*p["ids"], *(i for c in p["cities"].values()
+                                                                              for i in c["ids"])]})
+    return {kind: {"count": p["count"], "rows": [rows[i] for i in p["ids"]],
+                   "cities": {city: {"count": c["count"], "rows": [rows[i] for i in c["ids"]]}
+                              for city, c in p["cities"].items()}}
+            for kind, p in picked.items()}
 
 
 def rank_cities(rows: list[dict]) -> dict[str, int]:
@@ -111,6 +176,14 @@ def rank_cities(rows: list[dict]) -> dict[str, int]:
     return ranks
 
 
+def province_total(rows: list[dict]) -> dict:
+    """The province's counts and rates from every city's (queries.status.rates
+    by city, where items without a city are a group of their own): the same
+    sums as rates by province, without asking the store again."""
+    total = {name: sum(r[name] for r in rows) for name in (*COUNTS, "items", "items_red")}
+    return with_rates(total, "province")
+
+
 def city_ranking(month: Month) -> list[dict]:
     """The cities in rank order, each with its counts as of E (``now``) and P
     (``before``), its rank at both, and ``move`` (places gained since P)."""
@@ -123,14 +196,36 @@ def city_ranking(month: Month) -> list[dict]:
     return sorted(rows, key=lambda r: r["rank"])
 
 
-def indicator_moves(month: Month) -> list[dict]:
-    """The indicators whose latest actual known at E differs from the one known
-    at P (a new actual came in during the month): the row at E with ``before``,
-    the row at P."""
-    before = {i["indicator_id"]: i for i in api.indicator_table(month.previous_end)}
+@cache.memoize()
+def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
+    """The indicators whose latest actual known at ``end`` (value, met, data
+    date) differs from the one known at ``previous_end`` — a new actual came in
+    between — in the indicator table's order (queries.indicators)."""
+    now, then = aliased(IndicatorObservation, name="now"), aliased(IndicatorObservation, name="then")
+    stmt = (select(Indicator.id)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .outerjoin(WorkItem, WorkItem.id == Indicator.work_item_id)
+            .outerjoin(Region, Region.id == WorkItem.city_id)  # (the item's city: the table's order)
+            .join(now, now.id == latest_observation_id(end))
+            .outerjoin(then, then.id == latest_observation_id(previous_end))
+            .where(Indicator.id.in_(select(IndicatorObservation.indicator_id).where(  # a report between
+                       IndicatorObservation.reported_on > previous_end, IndicatorObservation.reported_on <= end)),
+                   now.observed_on.is_not(None),
+                   or_(then.id.is_(None), now.value.is_distinct_from(then.value),
+                       now.met.is_distinct_from(then.met), now.observed_on.is_distinct_from(then.observed_on)))
+            .order_by(Plan.issue_date.desc(), Plan.id, Region.id, WorkItem.sort_order, Indicator.id))
+    with session_scope() as s:
+        return list(s.scalars(stmt))
 
-    def actual(i):
-        return (i["latest_actual"], i["met"], i["latest_on"]) if i else (None, None, None)
 
-    return [{**i, "before": before.get(i["indicator_id"])} for i in api.indicator_table(month.end)
-            if i["latest_on"] and actual(i) != actual(before.get(i["indicator_id"]))]
+@cache.memoize()
+def indicator_moves(month: Month, limit: int | None = None) -> list[dict]:
+    """The indicators with a new actual in the month (moved_indicator_ids; the
+    first ``limit``): the indicator row at E with ``before``, its row at P."""
+    ids = moved_indicator_ids(month.previous_end, month.end)[:limit]
+    if not ids:
+        return []
+    with session_scope() as s:
+        now = indicator_rows(s, month.end, where=Indicator.id.in_(ids))
+        before = {i["indicator_id"]: i for i in indicator_rows(s, month.previous_end, where=Indicator.id.in_(ids))}
+    return [{**i, "before": before.get(i["indicator_id"])} for i in now]

@@ -1,33 +1,125 @@
-"""Per-date status rollups: each work item's counts as of a date, computed once
-in SQL (INSERT … SELECT over the status engine) and then summed by city, plan,
-department or item for every page that asks about that date.  Writes clear them
-(store.forget_derived), so they never outlive the data they were made from."""
+"""Per-date status rollups: each milestone's status as of a date, computed once
+in SQL by the one definition (queries.status.milestone_status, INSERT … SELECT)
+and stored; each work item's counts summed from those rows.  Lists, status
+counts and rates of any city, plan, department or item then read indexed rows
+instead of finding every milestone's latest report again.
+
+Writes keep them true: a report (dated today) recomputes the rows of the
+milestones it changed for the stored dates from today on (refresh_rollups); an
+import or the demo loader drops them all (store.forget_derived), and the next
+page that asks about a date builds it again."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import literal, select, true
+from sqlalchemy import bindparam, delete, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
-from queries.status import COUNTS, item_counts
-from store.models import StatusRollup, StatusRollupDate
+from queries.status import COUNTS, item_counts, milestone_status
+from store.models import (
+    Milestone,
+    MilestoneStatusRollup,
+    Plan,
+    Region,
+    StatusRollup,
+    StatusRollupDate,
+    WorkItem,
+)
 
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+STORED = ("milestone_id", "work_item_id", "plan_id", "due", "update_id", "state", "completed_on",
+          "last_reported_on", "status", "days_overdue", "active", "due_by")
 
 
-def rollup_counts(session, as_of: date, due_soon_days: int):
-    """The per-item counts for ``as_of`` (a select), computing them first if needed."""
-    done = session.get(StatusRollupDate, (as_of, due_soon_days))
-    if done is None:
-        insert = _INSERT[session.get_bind().dialect.name]
-        live = item_counts(as_of, due_soon_days).subquery()
-        rows = select(literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"),
-                      live.c.work_item_id, *[live.c[name] for name in COUNTS]).where(true())
-        # (the WHERE resolves SQLite's INSERT … SELECT … ON CONFLICT parsing ambiguity)
-        session.execute(insert(StatusRollup).from_select(
-            ["as_of", "due_soon_days", "work_item_id", *COUNTS], rows).on_conflict_do_nothing())
-        session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
-                        .on_conflict_do_nothing())
-        session.commit()
+def table_position():
+    """Each milestone's place in the status table (台账): newest plan first, then
+    the province's order of cities, the document's order of items, sub-items
+    and milestones — a window over all milestones, stored with the statuses."""
+    item, sub, city = aliased(WorkItem), aliased(WorkItem), aliased(Region)
+    return (select(func.row_number().over(order_by=(
+        Plan.issue_date.desc(), Plan.id, city.sort_order, item.sort_order, sub.sort_order, Milestone.seq))
+        .label("position"), Milestone.id.label("milestone_id"))
+        .join(item, item.id == Milestone.work_item_id).outerjoin(sub, sub.id == Milestone.sub_item_id)
+        .join(Plan, Plan.id == Milestone.plan_id).outerjoin(city, city.id == item.city_id)
+        .subquery("table_position"))
+
+
+def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
+    """Store the milestone statuses and item counts of ``as_of`` unless they are
+    there (one transaction: a date is complete or absent; concurrent builders
+    of the same date insert nothing twice)."""
+    if session.get(StatusRollupDate, (as_of, due_soon_days)) is not None:
+        return
+    insert = _INSERT[session.get_bind().dialect.name]
+    key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
+    live = milestone_status(as_of, due_soon_days)
+    place = table_position()
+    # (the WHEREs resolve SQLite's INSERT … SELECT … ON CONFLICT parsing ambiguity)
+    session.execute(insert(MilestoneStatusRollup).from_select(
+        ["as_of", "due_soon_days", *STORED, "position"],
+        select(*key, *[live.c[c] for c in STORED], place.c.position)
+        .join(place, place.c.milestone_id == live.c.milestone_id).where(true()))
+        .on_conflict_do_nothing())
+    counts = item_counts(_stored(as_of, due_soon_days)).subquery()
+    session.execute(insert(StatusRollup).from_select(
+        ["as_of", "due_soon_days", "work_item_id", *COUNTS],
+        select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS]).where(true()))
+        .on_conflict_do_nothing())
+    session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
+                    .on_conflict_do_nothing())
+    session.commit()
+
+
+def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
+    """After reports on ``milestone_ids`` dated ``since``: recompute those
+    milestones' stored statuses, and their items' counts, for every stored date
+    from ``since`` on (in the writer's transaction; earlier dates cannot change)."""
+    dates = session.execute(select(StatusRollupDate.as_of, StatusRollupDate.due_soon_days)
+                            .where(StatusRollupDate.as_of >= since)).all()
+    if not dates or not milestone_ids:
+        return
+    insert = _INSERT[session.get_bind().dialect.name]
+    items = set(session.scalars(select(Milestone.work_item_id).where(Milestone.id.in_(milestone_ids))))
+    m, i = MilestoneStatusRollup, StatusRollup
+    for as_of, days in dates:
+        key = (literal(as_of).label("as_of"), literal(days).label("due_soon_days"))
+        live = milestone_status(as_of, days)
+        fresh = session.execute(select(*[live.c[c] for c in STORED]).where(
+            live.c.milestone_id.in_(milestone_ids))).mappings().all()
+        t = m.__table__.c  # (a Core update: executemany, no ORM bookkeeping; the place stays)
+        session.execute(update(m.__table__).where(t.as_of == as_of, t.due_soon_days == days,
+                                                  t.milestone_id == bindparam("b_milestone_id"))
+                        .values({c: bindparam(f"b_{c}") for c in STORED if c != "milestone_id"}),
+                        [{f"b_{c}": row[c] for c in STORED} for row in fresh])
+        session.execute(delete(i).where(i.as_of == as_of, i.due_soon_days == days, i.work_item_id.in_(items)))
+        counts = item_counts(_stored(as_of, days, items)).subquery()
+        session.execute(insert(i).from_select(["as_of", "due_soon_days", "work_item_id", *COUNTS], select(
+            *key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS]).where(true())))
+
+
+def stored_status(session, as_of: date, due_soon_days: int):
+    """milestone_status's rows for ``as_of``, read from the rollup (built first if
+    needed): a subquery with the same columns but the note (join the update
+    ``update_id`` for it: only for the rows a list shows) and with ``position``."""
+    ensure_rollup(session, as_of, due_soon_days)
+    return _stored(as_of, due_soon_days)
+
+
+def _stored(as_of: date, due_soon_days: int, items: set[int] | None = None):
+    r = MilestoneStatusRollup
+    stmt = (select(*[getattr(r, c) for c in STORED], r.position)
+            .where(r.as_of == as_of, r.due_soon_days == due_soon_days))
+    if items is not None:
+        stmt = stmt.where(r.work_item_id.in_(items))
+    return stmt.subquery("ms_status")
+
+
+def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str, ...] = ()):
+    """The per-item counts for ``as_of`` (a select), of the milestones in
+    ``statuses`` when given; built first if needed."""
+    ensure_rollup(session, as_of, due_soon_days)
+    if statuses:
+        return item_counts(_stored(as_of, due_soon_days), statuses)
     return select(StatusRollup.work_item_id, *[getattr(StatusRollup, name) for name in COUNTS]).where(
         StatusRollup.as_of == as_of, StatusRollup.due_soon_days == due_soon_days)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, literal
+from sqlalchemy import Date, Integer, String, literal, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -45,6 +45,13 @@ def _as_date_sqlite(element, compiler, **kw):
 @compiles(as_date)
 def _as_date_default(element, compiler, **kw):
     return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+def iso_date(column):
+    """A date column read as its ISO text where the driver has it as text
+    (SQLite: no parsing into a date only to format it again); PostgreSQL's
+    dates arrive as dates (callers format them)."""
+    return type_coerce(column, String)
 
 
 def date_param(value: date):

@@ -96,6 +96,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
             Milestone.work_item_id,
             Milestone.plan_id,
             Milestone.due,
+            lu.id.label("update_id"),
             lu.state,
             case((done, lu.completed_on), else_=None).label("completed_on"),
             lu.reported_on.label("last_reported_on"),
@@ -160,10 +161,10 @@ COUNTS = ("total", "done", "due_by", "done_due", "on_time_due", "done_late", "ov
           "due_soon", "reported")
 
 
-def item_counts(as_of: date, due_soon_days: int = DUE_SOON_DAYS, statuses: tuple[str, ...] = ()):
-    """Per work item, the DESIGN §5 counts as of ``as_of`` (a select: work_item_id + COUNTS).
-    Every rate is a sum of these; queries.rollup stores them per date."""
-    st = milestone_status(as_of, due_soon_days)
+def item_counts(st, statuses: tuple[str, ...] = ()):
+    """Per work item, the DESIGN §5 counts over the milestone statuses ``st``
+    (milestone_status, or its stored copy in queries.rollup): a select of
+    work_item_id + COUNTS.  Every rate is a sum of these."""
     stmt = select(st.c.work_item_id, *rate_columns(st)).group_by(st.c.work_item_id)
     if statuses:
         stmt = stmt.where(st.c.status.in_(statuses))
@@ -182,8 +183,8 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
     """
     if by not in GROUPS:
         raise ValueError(f"unknown grouping {by!r}; one of {GROUPS}")
-    if counts is None or filters.statuses:
-        counts = item_counts(as_of, due_soon_days, filters.statuses)
+    if counts is None:
+        counts = item_counts(milestone_status(as_of, due_soon_days), filters.statuses)
     ic = counts.subquery("item_counts")
     item = aliased(WorkItem)
     city = aliased(Region)

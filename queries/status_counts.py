@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from queries.cache import cache
-from queries.status import DUE_SOON_DAYS, STATUSES, Filters, apply_filters, milestone_status
+from queries.rollup import stored_status
+from queries.status import DUE_SOON_DAYS, STATUSES, Filters, apply_filters
 from store import session_scope
 from store.models import WorkItem
 
@@ -19,7 +20,7 @@ def count_by_status(session, as_of: date, filters: Filters = Filters(),
                     due_soon_days: int = DUE_SOON_DAYS) -> dict[str, int]:
     """Every status code -> its number of milestones (zero included); the
     status filter is ignored, the counts are what it chooses from."""
-    st = milestone_status(as_of, due_soon_days)
+    st = stored_status(session, as_of, due_soon_days)
     item = aliased(WorkItem)
     stmt = (select(st.c.status, func.count())
             .select_from(st)

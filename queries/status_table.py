@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 
-from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, milestone_status
+from queries.rollup import stored_status
+from queries.sqlfuncs import iso_date
+from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters
 from store.models import Department, ItemDepartment, Milestone, Plan, ProgressUpdate, Region, WorkItem
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
@@ -20,39 +22,48 @@ STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_ty
 def status_rows(session, as_of: date, filters: Filters = Filters(),
                 due_soon_days: int = DUE_SOON_DAYS, done_reported_after: date | None = None,
                 limit: int | None = None, where=None,
-                due_within: tuple[date, date] | None = None) -> list[dict]:
+                due_within: tuple[date, date] | None = None, chased=None) -> list[dict]:
     """The status table; ``done_reported_after`` keeps the milestones whose
     completion was reported after that day (newest first), ``limit`` cuts the
     list, ``where(item)`` (a condition on the work item) and ``due_within``
-    (first, last: due dates, both included) narrow it, all in SQL."""
-    st = milestone_status(as_of, due_soon_days)
+    (first, last: due dates, both included) narrow it, all in SQL.
+    ``chased(st)`` (a condition on the statuses, queries.overdue) keeps the
+    milestones to chase, worst first: most days overdue, then due soon by the
+    nearest due date, ties in the table's order."""
+    st = stored_status(session, as_of, due_soon_days)
     item, sub = aliased(WorkItem), aliased(WorkItem)
     city, county = aliased(Region), aliased(Region)
+    latest = aliased(ProgressUpdate, name="latest")
     stmt = (
         select(
             Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),
             item.id.label("item_id"), item.number, item.name.label("item"),
-            sub.name.label("sub_item"), item.item_type, item.scope, item.deadline,
-            Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, Milestone.due,
-            Milestone.due_text, st.c.status, st.c.completed_on, st.c.days_overdue, st.c.state,
-            st.c.last_reported_on, st.c.last_note, Plan.key.label("plan_key"), Milestone.report_version,
+            sub.name.label("sub_item"), item.item_type, item.scope, iso_date(item.deadline).label("deadline"),
+            Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, iso_date(Milestone.due).label("due"),
+            Milestone.due_text, st.c.status, iso_date(st.c.completed_on).label("completed_on"), st.c.days_overdue,
+            st.c.state, iso_date(st.c.last_reported_on).label("last_reported_on"), latest.note.label("last_note"), Plan.key.label("plan_key"), Milestone.report_version,
             Plan.kind.label("plan_kind"), item.deadline_text,
         )
         .select_from(st)
         .join(Milestone, Milestone.id == st.c.milestone_id)
+        .outerjoin(latest, latest.id == st.c.update_id)
         .join(item, item.id == st.c.work_item_id)
         .outerjoin(sub, sub.id == Milestone.sub_item_id)
         .join(Plan, Plan.id == st.c.plan_id)
         .outerjoin(city, city.id == item.city_id)
         .outerjoin(county, county.id == item.county_id)
-        .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, item.sort_order,
-                  sub.sort_order, Milestone.seq)
     )
+    order = (st.c.position,)  # the table's order (queries.rollup.table_position)
+    stmt = stmt.order_by(*order)
     stmt = apply_filters(stmt, st, item, filters)
     if where is not None:
         stmt = stmt.where(where(item))
     if due_within:
         stmt = stmt.where(st.c.due.between(*due_within))
+    if chased is not None:
+        stmt = stmt.where(chased(st)).order_by(None).order_by(
+            case((st.c.status == "overdue", 0), else_=1), st.c.days_overdue.desc(),
+            case((st.c.status == "due_soon", st.c.due)), *order)
     if done_reported_after:
         recent = select(ProgressUpdate.milestone_id).where(  # index range: few candidates
             ProgressUpdate.reported_on > done_reported_after, ProgressUpdate.reported_on <= as_of,

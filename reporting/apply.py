@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from accounts.scope import Scope
 from queries.indicators import latest_observation_id
 from queries.status import latest_update_id
+from queries.rollup import refresh_rollups
 from reporting.check import Checked
 from reporting.entries import IndicatorEntry, MilestoneEntry, Report
 from store.audit import record
@@ -29,8 +30,6 @@ from store.models import (
     Milestone,
     ProgressUpdate,
     ReportSubmission,
-    StatusRollup,
-    StatusRollupDate,
 )
 from store.periods import period_label, report_due
 
@@ -181,9 +180,8 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
            "submission", submission.id, None,
            {"月份": report.period, "渠道": CHANNELS[report.channel], "文件": report.file_name,
             "节点": len(edited), "指标": len(actuals), "按时": "是" if today <= due else "否"})
-    # statuses as of today and later change; earlier dates' rollups stay true
-    session.execute(delete(StatusRollup).where(StatusRollup.as_of >= today))
-    session.execute(delete(StatusRollupDate).where(StatusRollupDate.as_of >= today))
+    session.flush()  # statuses as of today and later change; earlier dates' rollups stay true
+    refresh_rollups(session, today, {c.entry.milestone_id for c in found if c.kind == "milestone"})
     return outcome
 
 

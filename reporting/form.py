@@ -7,28 +7,33 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from accounts.scope import Scope
 from components.format import number
 from queries.indicators import indicator_rows
-from queries.status import DONE, Filters
+from queries.status import DONE, STATUSES, Filters
 from queries.status_table import status_rows
 from store import session_scope
-from store.models import PROGRESS_STATES, ReportSubmission
+from store.models import PROGRESS_STATES, Indicator, ReportSubmission, WorkItem
+
+NOT_DONE = tuple(s for s in STATUSES if s not in DONE)  # what the form shows unless asked for all
 
 
-def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_done: bool = False) -> list[dict]:
-    """One row per milestone: what the plan says, its status today, and the form
-    fields (state, completed_on, note) pre-filled from its latest report, with
-    their base_* twins and the version."""
+def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_done: bool = False,
+                   province_only: bool = False) -> list[dict]:
+    """One row per milestone in ``scope`` (not done ones unless ``include_done``;
+    with ``province_only`` those of no city): what the plan says, its status
+    today, and the form fields (state, completed_on, note) pre-filled from its
+    latest report, with their base_* twins and the version."""
+    def where(item):
+        return and_(scope.items(item), item.city_id.is_(None)) if province_only else scope.items(item)
+
     with session_scope() as s:
-        rows = status_rows(s, today, Filters(plan=plan), current_app.config["DUE_SOON_DAYS"],
-                           where=scope.items)
+        rows = status_rows(s, today, Filters(plan=plan, statuses=() if include_done else NOT_DONE),
+                           current_app.config["DUE_SOON_DAYS"], where=where)
     out = []
     for r in rows:
-        if r["status"] in DONE and not include_done:
-            continue
         state = PROGRESS_STATES.get(r["state"], "") if r["state"] else ""
         item = f"{r['item_no']}. {r['item']}" if r["item_no"] else r["item"]
         out.append({
@@ -50,11 +55,18 @@ def _latest(r: dict) -> str:
     return f"{PROGRESS_STATES.get(r['state'], r['state'])}：{r['last_note'] or ''}（{r['last_reported_on']}）"
 
 
-def indicator_form_rows(scope: Scope, today: date, plan: str | None = None) -> list[dict]:
-    """One row per indicator in scope: targets, the latest actual, and empty
-    fields for this month's actual (value, observed_on, note)."""
+def indicator_form_rows(scope: Scope, today: date, plan: str | None = None,
+                        province_only: bool = False) -> list[dict]:
+    """One row per indicator in ``scope`` (with ``province_only`` the province's
+    own: of no city, directly or through its item): targets, the latest actual,
+    and empty fields for this month's actual (value, observed_on, note)."""
+    where = scope.indicators()
+    if province_only:
+        where = and_(where, Indicator.city_id.is_(None), or_(
+            Indicator.work_item_id.is_(None),
+            Indicator.work_item_id.in_(select(WorkItem.id).where(WorkItem.city_id.is_(None)))))
     with session_scope() as s:
-        rows = indicator_rows(s, today, Filters(plan=plan), where=scope.indicators())
+        rows = indicator_rows(s, today, Filters(plan=plan), where=where)
     out = []
     for i, r in enumerate(rows, start=1):
         latest = "暂无"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import create_engine, delete, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.models import Region
@@ -21,11 +21,22 @@ DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'app.db'}"
 
 
 def make_engine(url: str) -> Engine:
+    """The engine for ``url``.  For PostgreSQL the pool checks a connection before
+    lending it (``pool_pre_ping``: after a server restart the next request gets a
+    fresh connection, not a dead one), recycles connections after 30 minutes, and
+    a connection attempt gives up after 5 s (``connect_timeout`` in the URL wins),
+    so that while the server is down a request fails quickly instead of hanging."""
     if url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url[len("postgres://"):]
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url)
+    options: dict = {}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        options = {"pool_pre_ping": True, "pool_recycle": 1800}
+        if "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": 5}
+    engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -106,7 +117,8 @@ def ensure_regions(session: Session) -> None:
 
 def forget_derived(session: Session) -> None:
     """Drop derived data (the per-date status rollups) after a write to plans or progress."""
-    from store.models import StatusRollup, StatusRollupDate
+    from store.models import MilestoneStatusRollup, StatusRollup, StatusRollupDate
 
     session.execute(delete(StatusRollupDate))
     session.execute(delete(StatusRollup))
+    session.execute(delete(MilestoneStatusRollup))

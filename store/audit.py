@@ -10,6 +10,7 @@ from store.models import AuditEntry
 
 ACTIONS = {
     "progress.report": "报送节点进度",
+    "store.restore": "恢复数据库备份",
     "indicator.report": "报送指标实际值",
     "report.submit": "提交月度报送",
     "user.create": "新建账号",

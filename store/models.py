@@ -292,6 +292,31 @@ class StatusRollup(Base):
     reported: Mapped[int] = mapped_column(Integer)
 
 
+class MilestoneStatusRollup(Base):
+    """Derived, not source data: each milestone's status as of a date, as
+    queries.status.milestone_status defines it, stored once per date so that
+    lists, counts and the item rollup read it instead of recomputing it."""
+
+    __tablename__ = "milestone_status_rollup"
+    __table_args__ = (Index("ix_milestone_status_rollup_status", "as_of", "due_soon_days", "status"),
+                      Index("ix_milestone_status_rollup_position", "as_of", "due_soon_days", "position"))
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(Integer)
+    plan_id: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date | None] = mapped_column(Date)
+    update_id: Mapped[int | None] = mapped_column(Integer)  # the latest progress update known then
+    state: Mapped[str | None] = mapped_column(String(12))
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    last_reported_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    days_overdue: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[int] = mapped_column(Integer)
+    due_by: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)  # in the status table's order (queries.status_table)
+
+
 class StatusRollupDate(Base):
     """The dates whose rollup is complete."""
 

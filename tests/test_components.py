@@ -1,7 +1,8 @@
 """Pure pieces without a browser: ledger rows, the row cap, recent completions."""
 from datetime import date, timedelta
 
-from components.ledger import cap_notice, ledger_rows
+from components.grid import cap_notice
+from components.ledger import ledger_rows
 from components.status import status_text
 from queries import api, ledger
 from queries.status import DONE, Filters
@@ -27,7 +28,7 @@ def test_row_cap_keeps_the_first_rows_in_order(loaded_app, monkeypatch):
         capped = ledger.capped_status_table(AS_OF, Filters(), len(everything))
         small = ledger.capped_status_table(AS_OF, Filters(city="舟山"), 8)
         assert len(small) == len(api.status_table(AS_OF, Filters(city="舟山")))
-        assert cap_notice(5) is None and "共 1,234 条" in str(cap_notice(1234).children)
+        assert cap_notice("g", 5) is None and "共 1,234 条" in str(cap_notice("g", 1234).children)
     assert capped == everything[:10]
 
 

@@ -16,6 +16,7 @@ from components.official import official_headers
 from queries import api
 from queries.departments import department_items, department_roles
 from queries.ledger import ledger_head
+from queries.overdue import overdue_groups, overdue_totals, worst_rows
 from queries.status import STATUSES, Filters
 from queries.status_counts import status_counts
 from tests.browser import browser_page, filter_control, pick, serve
@@ -120,27 +121,49 @@ def test_status_counts_are_the_status_tables_statuses(loaded_app):
     assert counts["overdue"] and sum(counts.values()) > counts["overdue"]
 
 
-def test_overdue_bars_count_per_city_and_per_lead_department(loaded_app):
+def test_overdue_counts_per_city_and_per_lead_department(loaded_app):
+    """The SQL counts behind the page's bars and headline equal the status table's rows counted here."""
     with loaded_app.app_context():
         rows = api.status_table(AS_OF, Filters(statuses=BOTH))
-    fig = overdue_bars_figure(rows)
-    overdue, soon = fig.data
-    assert (overdue.name, soon.name) == ("逾期未完成", "临期")
+        by_city = overdue_groups(AS_OF, Filters(statuses=BOTH), None, "city")
+        by_lead = overdue_groups(AS_OF, Filters(statuses=("overdue",)), None, "lead")
+        totals = overdue_totals(AS_OF, Filters(statuses=BOTH), None)
+        long = overdue_totals(AS_OF, Filters(statuses=BOTH), 90)
     expected = {s: Counter(r["city"] for r in rows if r["status"] == s) for s in BOTH}
-    assert dict(zip(overdue.y, overdue.x)) == {c: expected["overdue"][c] for c in overdue.y}
-    assert dict(zip(soon.y, soon.x)) == {c: expected["due_soon"][c] for c in soon.y}
-    assert set(overdue.y) == {r["city"] for r in rows}
-    assert overdue.y[0] == expected["overdue"].most_common(1)[0][0]  # most overdue on top
-    assert list(overdue.x) == sorted(overdue.x, reverse=True)
-    days = {c: sum(r["days_overdue"] for r in rows if r["city"] == c and r["status"] == "overdue")
-            for c in overdue.y}
-    assert [d[0] for d in overdue.customdata] == [days[c] for c in overdue.y]
-    only_overdue = overdue_bars_figure([r for r in rows if r["status"] == "overdue"], "lead", "牵头部门")
-    assert [t.name for t in only_overdue.data] == ["逾期未完成"]
+    assert {g["name"]: (g["overdue"], g["due_soon"]) for g in by_city} == {
+        c: (expected["overdue"][c], expected["due_soon"][c]) for c in {r["city"] for r in rows}}
+    assert by_city[0]["name"] == expected["overdue"].most_common(1)[0][0]  # most overdue first
+    days = Counter()
+    for r in rows:
+        days[r["city"]] += r["days_overdue"] or 0
+    assert {g["name"]: g["days"] for g in by_city} == dict(days)
     leads = Counter(name for r in rows if r["status"] == "overdue" for name in r["lead"])
-    assert dict(zip(only_overdue.data[0].y, only_overdue.data[0].x)) == dict(leads)
-    top3 = overdue_bars_figure(rows, "lead", "牵头部门", top=3)
-    assert list(top3.data[0].y) == list(overdue_bars_figure(rows, "lead", "牵头部门").data[0].y)[:3]
+    assert {g["name"]: g["overdue"] for g in by_lead} == dict(leads)
+    overdue = [r for r in rows if r["status"] == "overdue"]
+    assert totals == {"overdue": len(overdue), "due_soon": len(rows) - len(overdue),
+                      "days": sum(r["days_overdue"] for r in overdue),
+                      "longest": max(r["days_overdue"] for r in overdue),
+                      "items": len({r["item_id"] for r in overdue}), "cities": len({r["city"] for r in overdue})}
+    assert long["due_soon"] == 0 and long["overdue"] == sum(r["days_overdue"] >= 90 for r in overdue)
+    fig = overdue_bars_figure(by_city)
+    overdue_bars, soon_bars = fig.data
+    assert (overdue_bars.name, soon_bars.name) == ("逾期未完成", "临期")
+    assert list(overdue_bars.y) == [g["name"] for g in by_city]
+    assert list(overdue_bars.x) == [g["overdue"] for g in by_city]
+    assert [d[0] for d in overdue_bars.customdata] == [g["days"] for g in by_city]
+    assert [t.name for t in overdue_bars_figure(by_lead, "牵头部门").data] == ["逾期未完成"]
+
+
+def test_worst_rows_are_the_status_tables_rows_worst_first(loaded_app):
+    with loaded_app.app_context():
+        rows = api.status_table(AS_OF, Filters(statuses=BOTH))
+        worst = worst_rows(AS_OF, Filters(statuses=BOTH), None, 1000)
+        head = worst_rows(AS_OF, Filters(statuses=BOTH), None, 5)
+        long = worst_rows(AS_OF, Filters(statuses=BOTH), 90, 1000)
+    assert [r["milestone_id"] for r in worst] == [r["milestone_id"] for r in worst_first(rows)]
+    assert head == worst[:5]
+    assert [r["milestone_id"] for r in long] == [
+        r["milestone_id"] for r in worst_first(rows) if r["status"] == "overdue" and r["days_overdue"] >= 90]
 
 
 def test_ledger_head_is_the_status_tables_first_rows(loaded_app):

@@ -1,11 +1,12 @@
 """The per-date rollup gives exactly the live status engine's rates, and writes clear it."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from queries import api
-from queries.status import GROUPS, Filters, rates
+from queries.cache import invalidate
+from queries.status import GROUPS, Filters, milestone_status, rates
 from store import session_scope
 from store.models import StatusRollup
 
@@ -36,3 +37,37 @@ def test_writes_clear_the_rollups(app):
         live = rates(s, date(2020, 6, 30), "city")
     with app.app_context():
         assert api.rates(date(2020, 6, 30), "city") == live  # recomputed from the new data
+
+
+def test_a_report_refreshes_the_stored_dates_it_changes(reporting_app):
+    """A progress report dated D recomputes its milestones for the stored dates
+    from D on; the result equals a rollup built from scratch, and earlier dates
+    keep what was known then."""
+    from store.clock import today
+    from store.models import Milestone, MilestoneStatusRollup, ProgressUpdate
+    from queries.rollup import refresh_rollups, stored_status
+
+    day, later, earlier = today(), today() + timedelta(days=40), date(2020, 6, 30)
+    with reporting_app.app_context():
+        days = reporting_app.config["DUE_SOON_DAYS"]
+        before = {d: api.rates(d, "city") for d in (earlier, day, later)}
+        with session_scope() as s:
+            open_ids = list(s.scalars(select(MilestoneStatusRollup.milestone_id).where(
+                MilestoneStatusRollup.as_of == day, MilestoneStatusRollup.status == "overdue").limit(3)))
+            assert open_ids
+            for ms_id in open_ids:
+                s.add(ProgressUpdate(milestone_id=ms_id, reported_on=day, state="done", completed_on=day,
+                                     origin="report"))
+            s.flush()
+            refresh_rollups(s, day, set(open_ids))
+        invalidate()
+        with session_scope() as s:
+            for d in (day, later):
+                stored = s.execute(select(stored_status(s, d, days)).order_by("milestone_id")).mappings().all()
+                live = s.execute(select(milestone_status(d, days)).order_by("milestone_id")).mappings().all()
+                assert ([{k: v for k, v in r.items() if k != "position"} for r in stored]
+                        == [{k: v for k, v in r.items() if k != "last_note"} for r in live])
+                assert api.rates(d, "city") == rates(s, d, "city", Filters(), days)
+            assert s.scalar(select(func.count()).select_from(Milestone)) == len(live)
+        assert api.rates(earlier, "city") == before[earlier]
+        assert api.rates(day, "city") != before[day]
