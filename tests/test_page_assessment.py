@@ -41,8 +41,10 @@ def expect_totals(page, cities: list[dict]) -> None:
 
 
 def set_weights(page, **weights) -> None:
+    page.wait_for_load_state("networkidle")  # settled: a late re-render would drop what is typed
     for key, value in weights.items():
         page.fill(f"#weight-{key}", str(value))
+        expect(page.locator(f"#weight-{key}")).to_have_value(str(value))
     page.click("#rules-save")
 
 
@@ -83,7 +85,9 @@ def test_a_published_result_does_not_move_when_the_weights_change(reporting_app)
         log_in(page, url, "admin")
         page.goto(url + URL)
         expect_rows(page, "assessment", 11)
+        page.wait_for_load_state("networkidle")
         page.fill("#publish-note", "经主任办公会审定")
+        expect(page.locator("#publish-note")).to_have_value("经主任办公会审定")
         page.click("#publish")
         expect(page.locator("#assessment-result")).to_contain_text("已发布为正式考核结果")
         expect_rows(page, "published", 1)
