@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import json
 import os
+import tempfile
 import random
 import secrets
 import signal
@@ -656,7 +657,7 @@ def flask(env: dict, *args: str) -> None:
 
 def serve_and_run(args) -> dict:
     prefix = f"credit-load-{uuid.uuid4().hex[:8]}:"
-    log_path = Path(args.log or f"/tmp/{prefix.rstrip(':')}-gunicorn.log")
+    log_path = Path(args.log or Path(tempfile.gettempdir()) / f"{prefix.rstrip(':')}-gunicorn.log")
     with postgres_database(args.pg_url) as database_url:
         env = app_env(database_url, args.redis_url, prefix)
         t0 = time.monotonic()
