@@ -34,7 +34,6 @@ import argparse
 import contextlib
 import json
 import os
-import tempfile
 import random
 import secrets
 import signal
@@ -42,6 +41,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
