@@ -8,12 +8,12 @@ within a city (the item's city), as in ``rates``.
 from __future__ import annotations
 
 from sqlalchemy import case, distinct, func, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, COUNTY
 from queries.cache import cache
 from queries.status import Filters
 from store import session_scope
-from store.models import Department, ItemDepartment, Plan, Region, WorkItem
+from store.models import Department, ItemDepartment, Plan, WorkItem
 
 ROLE_LABELS = {"lead": "牵头", "coop": "配合"}
 
@@ -21,7 +21,7 @@ ROLE_LABELS = {"lead": "牵头", "coop": "配合"}
 def _involvement(filters: Filters):
     """ItemDepartment joined to its department, item, item's city and plan,
     restricted by the plan / city / county / department filters."""
-    city, county = aliased(Region), aliased(Region)
+    city, county = CITY, COUNTY
     stmt = (select()
             .select_from(ItemDepartment)
             .join(Department, Department.id == ItemDepartment.department_id)

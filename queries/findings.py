@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
-from store.models import Finding, Milestone, Plan, Region, WorkItem
+from queries.aliases import CITY
+from store.models import Finding, Milestone, Plan, WorkItem
 
 FINDING_LABELS = {
     "missing_deadline": "缺少完成时间",
@@ -24,7 +24,7 @@ FINDING_LABELS = {
 def finding_rows(session, plan: str | None = None) -> list[dict]:
     """One row per finding; ``item_id`` is the work item it concerns (directly or
     through its milestone), None for a finding about the plan as a whole."""
-    city = aliased(Region)
+    city = CITY
     item_id = func.coalesce(Finding.work_item_id, Milestone.work_item_id)
     stmt = (select(Plan.doc_no, Plan.title, Finding, city.name.label("city"), WorkItem.id.label("item_id"),
                    WorkItem.name.label("item"), Milestone.seq)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from metrics.attainment import attainment, capped, pace, pace_start, required_value
+from queries.aliases import CITY, ITEM, ITEM_CITY, LATEST_OBSERVATION
 from queries.status import Filters
-from store.models import Department, Indicator, IndicatorObservation, ItemDepartment, Plan, Region, WorkItem
+from store.models import Department, Indicator, IndicatorObservation, ItemDepartment, Plan
 
 INDICATOR_KEYS = ("plan", "scope", "city", "item", "name", "unit", "baseline", "baseline_year",
                   "target", "target_max", "comparator", "direction", "due", "attribute",
@@ -30,8 +30,7 @@ def latest_observation_id(as_of: date):
 def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None) -> list[dict]:
     """Indicators matching the filters (and the condition ``where`` on Indicator),
     with the latest actual known on ``as_of``, attainment and pace."""
-    obs = aliased(IndicatorObservation, name="latest_obs")
-    city, item_city, item = aliased(Region), aliased(Region), aliased(WorkItem)
+    obs, city, item_city, item = LATEST_OBSERVATION, CITY, ITEM_CITY, ITEM
     stmt = (
         select(*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date, city.name.label("city"),
                item_city.name.label("item_city"), item.name.label("item"),

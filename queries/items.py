@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, COUNTY, RELATED_ITEM, SUB_ITEM
 from queries.cache import cache
 from queries.findings import FINDING_LABELS
 from queries.status import Filters
@@ -29,7 +29,6 @@ from store.models import (
     Milestone,
     Plan,
     ProgressUpdate,
-    Region,
     ReportSubmission,
     WorkItem,
 )
@@ -56,7 +55,7 @@ def _source(file: str | None, line: int | None) -> str | None:
 
 def header_row(session, item_id: int) -> dict | None:
     """Everything the item page shows above its tables; None for an unknown id."""
-    city, county = aliased(Region), aliased(Region)
+    city, county = CITY, COUNTY
     found = session.execute(
         select(WorkItem, Plan, city.name, county.name)
         .join(Plan, Plan.id == WorkItem.plan_id)
@@ -68,8 +67,7 @@ def header_row(session, item_id: int) -> dict | None:
         return None
     item, plan, city_name, county_name = found
     depts = departments_of(session, {item.id})[item.id]
-    related = aliased(WorkItem)
-    related_county = aliased(Region)
+    related, related_county = RELATED_ITEM, COUNTY
     rows = session.execute(
         select(related.id, related.kind, related.number, related.name, related.description,
                related.parent_id, related.source_file, related.source_line, related.source_text,
@@ -105,7 +103,7 @@ def header_row(session, item_id: int) -> dict | None:
 
 def milestone_source_rows(session, item_id: int) -> list[dict]:
     """The item's milestones with the sentence each was read from, in document order."""
-    sub = aliased(WorkItem)
+    sub = SUB_ITEM
     stmt = (select(Milestone.id, Milestone.seq, Milestone.text, Milestone.due_text,
                    Milestone.due_precision, Milestone.due_inherited, Milestone.source_file,
                    Milestone.source_line, Milestone.source_text, sub.name.label("sub_item"))
@@ -123,7 +121,7 @@ def history_rows(session, item_id: int, as_of: date) -> list[dict]:
     """Every progress update of the item's milestones, newest report first.
     Updates reported after ``as_of`` are kept but flagged ``after_as_of``: they
     were not known on that day and do not count in its statuses."""
-    sub = aliased(WorkItem)
+    sub = SUB_ITEM
     stmt = (select(ProgressUpdate, Milestone.seq, Milestone.text, sub.name.label("sub_item"),
                    ReportSubmission.channel)
             .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
@@ -161,7 +159,7 @@ def item_rows(session, filters: Filters = Filters()) -> list[dict]:
     """The assessed work items matching the plan / city / county / department
     filters (statuses are ignored: an item has no single status), in document
     order, with their plan, region, type, scope, deadline and departments."""
-    city, county = aliased(Region), aliased(Region)
+    city, county = CITY, COUNTY
     stmt = (select(WorkItem.id, WorkItem.kind, WorkItem.number, WorkItem.name, WorkItem.item_type,
                    WorkItem.scope, WorkItem.deadline, WorkItem.deadline_text, Plan.key.label("plan_key"),
                    Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"))

@@ -7,14 +7,14 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Integer, and_, case, cast, func, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, ITEM, LEAD
 from queries.cache import cache
 from queries.rollup import stored_status
 from queries.status import Filters, apply_filters
 from queries.status_table import status_rows
 from store import session_scope
-from store.models import Department, ItemDepartment, Region, WorkItem
+from store.models import Department
 
 UNNAMED = "（未注明）"
 
@@ -29,7 +29,7 @@ def chased(st, min_days: int | None):
 
 def _counted(session, as_of: date, filters: Filters, min_days: int | None):
     st = stored_status(session, as_of, current_app.config["DUE_SOON_DAYS"])
-    item, city = aliased(WorkItem), aliased(Region)
+    item, city = ITEM, CITY
     overdue = st.c.status == "overdue"
 
     def n(cond):
@@ -66,7 +66,7 @@ def overdue_groups(as_of: date, filters: Filters, min_days: int | None, by: str 
         if by == "city":
             stmt = stmt.add_columns(city.name.label("name")).group_by(city.name, city.sort_order)
         else:
-            lead = aliased(ItemDepartment)
+            lead = LEAD
             stmt = (stmt.outerjoin(lead, and_(lead.work_item_id == item.id, lead.role == "lead"))
                     .outerjoin(Department, Department.id == lead.department_id)
                     .add_columns(Department.name.label("name")).group_by(Department.name))

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased
 
 from queries import api
+from queries.aliases import OBSERVATION_NOW, OBSERVATION_THEN, SUB_ITEM
 from queries.cache import cache
 from queries.indicators import indicator_rows, latest_observation_id
 from queries.status import COUNTS, DONE, milestone_status, with_rates
@@ -70,7 +70,6 @@ def first_month() -> date:
 
 
 LIST_KINDS = ("completed", "overdue", "due_next")
-_SUB = aliased(WorkItem, name="sub_item")  # the sub-scene a milestone is written under
 
 
 def _ordered_ids(session, st, order, *conditions) -> list[tuple[int, str | None]]:
@@ -82,12 +81,12 @@ def _ordered_ids(session, st, order, *conditions) -> list[tuple[int, str | None]
             .select_from(st)
             .join(Milestone, Milestone.id == st.c.milestone_id)
             .join(WorkItem, WorkItem.id == st.c.work_item_id)
-            .outerjoin(_SUB, _SUB.id == Milestone.sub_item_id)
+            .outerjoin(SUB_ITEM, SUB_ITEM.id == Milestone.sub_item_id)
             .join(Plan, Plan.id == st.c.plan_id)
             .outerjoin(Region, Region.id == WorkItem.city_id)
             .where(*conditions)
             .order_by(*order, Plan.issue_date.desc(), Plan.id, Region.sort_order, WorkItem.sort_order,
-                      _SUB.sort_order, Milestone.seq, Milestone.id))
+                      SUB_ITEM.sort_order, Milestone.seq, Milestone.id))
     return [tuple(row) for row in session.execute(stmt)]
 
 
@@ -201,7 +200,7 @@ def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
     """The indicators whose latest actual known at ``end`` (value, met, data
     date) differs from the one known at ``previous_end`` — a new actual came in
     between — in the indicator table's order (queries.indicators)."""
-    now, then = aliased(IndicatorObservation, name="now"), aliased(IndicatorObservation, name="then")
+    now, then = OBSERVATION_NOW, OBSERVATION_THEN
     stmt = (select(Indicator.id)
             .join(Plan, Plan.id == Indicator.plan_id)
             .outerjoin(WorkItem, WorkItem.id == Indicator.work_item_id)

@@ -14,17 +14,15 @@ from datetime import date
 
 from sqlalchemy import bindparam, delete, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, ITEM, SUB_ITEM
 from queries.status import COUNTS, item_counts, milestone_status
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
     Plan,
-    Region,
     StatusRollup,
     StatusRollupDate,
-    WorkItem,
 )
 
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -36,7 +34,7 @@ def table_position():
     """Each milestone's place in the status table (台账): newest plan first, then
     the province's order of cities, the document's order of items, sub-items
     and milestones — a window over all milestones, stored with the statuses."""
-    item, sub, city = aliased(WorkItem), aliased(WorkItem), aliased(Region)
+    item, sub, city = ITEM, SUB_ITEM, CITY
     return (select(func.row_number().over(order_by=(
         Plan.issue_date.desc(), Plan.id, city.sort_order, item.sort_order, sub.sort_order, Milestone.seq))
         .label("position"), Milestone.id.label("milestone_id"))

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, or_, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, ITEM, LATEST_UPDATE
 from queries.sqlfuncs import date_param, days_between
 from store import clock
 from store.models import (
@@ -34,7 +34,6 @@ from store.models import (
     Plan,
     ProgressUpdate,
     Region,
-    WorkItem,
 )
 
 DUE_SOON_DAYS = 30
@@ -77,7 +76,7 @@ def latest_update_id(as_of: date):
 
 def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
     """One row per milestone with its status as of ``as_of`` (a subquery)."""
-    lu = aliased(ProgressUpdate, name="latest")
+    lu = LATEST_UPDATE
     d = date_param(as_of)
     done = and_(lu.state == "done", lu.completed_on.is_not(None), lu.completed_on <= d)
     cancelled = func.coalesce(lu.state, "") == "cancelled"
@@ -186,8 +185,7 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
     if counts is None:
         counts = item_counts(milestone_status(as_of, due_soon_days), filters.statuses)
     ic = counts.subquery("item_counts")
-    item = aliased(WorkItem)
-    city = aliased(Region)
+    item, city = ITEM, CITY
     keys = {
         "province": {},
         "city": {"city": city.name},

@@ -7,13 +7,12 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import ITEM
 from queries.cache import cache
 from queries.rollup import stored_status
 from queries.status import DUE_SOON_DAYS, STATUSES, Filters, apply_filters
 from store import session_scope
-from store.models import WorkItem
 
 
 def count_by_status(session, as_of: date, filters: Filters = Filters(),
@@ -21,7 +20,7 @@ def count_by_status(session, as_of: date, filters: Filters = Filters(),
     """Every status code -> its number of milestones (zero included); the
     status filter is ignored, the counts are what it chooses from."""
     st = stored_status(session, as_of, due_soon_days)
-    item = aliased(WorkItem)
+    item = ITEM
     stmt = (select(st.c.status, func.count())
             .select_from(st)
             .join(item, item.id == st.c.work_item_id)

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import case, select
-from sqlalchemy.orm import aliased
 
+from queries.aliases import CITY, COUNTY, ITEM, LATEST_UPDATE, SUB_ITEM
 from queries.rollup import stored_status
 from queries.sqlfuncs import iso_date
 from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters
-from store.models import Department, ItemDepartment, Milestone, Plan, ProgressUpdate, Region, WorkItem
+from store.models import Department, ItemDepartment, Milestone, Plan, ProgressUpdate
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
 STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_type", "scope",
@@ -31,9 +31,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     milestones to chase, worst first: most days overdue, then due soon by the
     nearest due date, ties in the table's order."""
     st = stored_status(session, as_of, due_soon_days)
-    item, sub = aliased(WorkItem), aliased(WorkItem)
-    city, county = aliased(Region), aliased(Region)
-    latest = aliased(ProgressUpdate, name="latest")
+    item, sub, city, county, latest = ITEM, SUB_ITEM, CITY, COUNTY, LATEST_UPDATE
     stmt = (
         select(
             Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -27,9 +28,14 @@ PAGE_RENDER = {"output": ".._pages_content.children..._pages_store.data..",
 
 def served_app():
     """``app:create_app()`` as gunicorn serves it, plus the answering worker's pid
-    in an ``X-Worker`` header (this test's only addition), so that the test knows
-    which worker answered which request."""
+    in an ``X-Worker`` header, so that the test knows which worker answered which
+    request, and an endpoint that keeps a worker busy (this test's additions)."""
     server = create_app()
+
+    @server.get("/_test/busy")
+    def busy():  # holds its worker for a moment (Browser.render)
+        time.sleep(0.3)
+        return "busy"
 
     @server.after_request
     def worker_header(response):
@@ -134,6 +140,8 @@ class Browser:
     """One person's cookies; every request on a new connection (sync workers
     close it anyway), so either worker may answer."""
 
+    HOLD_START = 0.05  # s: the busy request reaches a worker before the render is sent
+
     def __init__(self, base: str):
         self.base = base
         self.http = requests.Session()
@@ -144,7 +152,21 @@ class Browser:
         assert response.status_code == 302, response.text[:300]
 
     def render(self, path: str, search: str = "") -> tuple[int, dict]:
-        """(the worker that answered, the page's layout) — the page-render callback as the browser posts it."""
+        """(the worker that answered, the page's layout) — the page-render callback as the browser posts it.
+
+        Sent while another request holds one worker: left to themselves, quick
+        requests in a row tend to land on the worker that wins every race to
+        accept; this way the idle worker answers, whichever it is."""
+        hold = threading.Thread(target=requests.get, args=(self.base + "/_test/busy",),
+                                kwargs={"cookies": self.http.cookies, "timeout": 30})
+        hold.start()
+        time.sleep(self.HOLD_START)
+        try:
+            return self._render(path, search)
+        finally:
+            hold.join()
+
+    def _render(self, path: str, search: str) -> tuple[int, dict]:
         response = self.http.post(self.base + "/_dash-update-component", timeout=30, json={
             **PAGE_RENDER, "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                                       {"id": "_pages_location", "property": "search", "value": search}],
