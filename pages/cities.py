@@ -2,8 +2,6 @@
 count and days, indicator attainment and RAG; a chart comparing the cities."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -48,14 +46,11 @@ def layout(**query):
     if not cities:
         return html.Div([page_header("地市对比", view), filter_bar(view),
                          dbc.Alert("筛选条件下没有工作节点。", color="light", className="border")])
-    attainment = defaultdict(list)
-    for ind in api.indicator_table(view.as_of, view.filters):
-        if ind["city"] and ind["attainment"] is not None:
-            attainment[ind["city"]].append(ind["attainment"])
+    indicators = api.indicator_summary(view.as_of, view.filters)
     rows = []
     for r in cities:
         rag = city_rag(r)
-        values = attainment.get(r["city"], [])
+        values = indicators[r["city"]]["attainments"] if r["city"] in indicators and r["city"] else []
         rows.append({
             **r, "rag": rag, "rag_text": rag_text(rag),
             "progress": pct(r["done_due"], r["due_by"]), "on_time": pct(r["on_time_due"], r["due_by"]),

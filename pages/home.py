@@ -25,9 +25,8 @@ def layout(**query):
     row = api.summary(view.as_of, view.filters)
     if not row["total"]:
         return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint()])
-    indicators = api.indicator_table(view.as_of, view.filters)
-    judged = [i for i in indicators if i["pace"] != "no_data"]
-    on_track = sum(i["pace"] in ("met", "on_pace") for i in judged)
+    indicators = api.indicator_summary(view.as_of, view.filters).values()
+    total, judged, on_track = (sum(c[k] for c in indicators) for k in ("indicators", "judged", "on_track"))
     href = view.href
     cards = [
         kpi_card("工作事项", f"{row['items']:,}项", href("/cities"), card_id="kpi-items",
@@ -43,8 +42,8 @@ def layout(**query):
         kpi_card(due_soon_label(), f"{row['due_soon']:,}个", href("/overdue", status="due_soon"),
                  card_id="kpi-due-soon", colour=AMBER if row["due_soon"] else None),
         kpi_card("总体完成率", pct(row["done"], row["total"]), href("/milestones"), card_id="kpi-overall"),
-        kpi_card("指标进度正常", f"{on_track} / {len(judged)}", href("/indicators"), card_id="kpi-indicators",
-                 note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
+        kpi_card("指标进度正常", f"{on_track} / {judged}", href("/indicators"), card_id="kpi-indicators",
+                 note=f"另有 {total - judged} 项暂无数据"),
     ]
     worst = api.rates(view.as_of, "item", view.filters, worst=TOP)
     recent = recent_completions(view)

@@ -66,6 +66,12 @@ def indicator_table(as_of: date, filters: Filters = Filters()) -> list[dict]:
 
 
 @cache.memoize()
+def indicator_summary(as_of: date, filters: Filters = Filters()) -> dict[str | None, dict]:
+    with session_scope() as s:
+        return _indicators.indicator_summary(s, as_of, filters)
+
+
+@cache.memoize()
 def findings(plan: str | None = None) -> list[dict]:
     with session_scope() as s:
         return _findings.finding_rows(s, plan)

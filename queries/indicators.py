@@ -27,14 +27,14 @@ def latest_observation_id(as_of: date):
             .scalar_subquery())
 
 
-def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None) -> list[dict]:
-    """Indicators matching the filters (and the condition ``where`` on Indicator),
-    with the latest actual known on ``as_of``, attainment and pace."""
+def _matching(columns, as_of: date, filters: Filters, where=None):
+    """A select of ``columns`` over the indicators matching the filters (and
+    ``where`` on Indicator), joined to their plan, city, item and the latest
+    observation known on ``as_of`` (``LATEST_OBSERVATION``), in the table's order."""
     obs, city, item_city, item = LATEST_OBSERVATION, CITY, ITEM_CITY, ITEM
     stmt = (
-        select(*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date, city.name.label("city"),
-               item_city.name.label("item_city"), item.name.label("item"),
-               obs.value, obs.met, obs.observed_on)
+        select(*columns)
+        .select_from(Indicator)
         .join(Plan, Plan.id == Indicator.plan_id)
         .outerjoin(city, city.id == Indicator.city_id)
         .outerjoin(item, item.id == Indicator.work_item_id)
@@ -57,10 +57,31 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
         stmt = stmt.where(Indicator.work_item_id.in_(involved))
     if where is not None:
         stmt = stmt.where(where)
+    return stmt
+
+
+# what attainment and pace are computed from
+_JUDGED = (LATEST_OBSERVATION.value, LATEST_OBSERVATION.met, LATEST_OBSERVATION.observed_on, Indicator.target,
+           Indicator.baseline, Indicator.baseline_year, Indicator.direction, Indicator.qualitative, Indicator.due,
+           Plan.issue_date)
+
+
+def _judge(r) -> tuple[float | None, date, str]:
+    """(raw attainment, where the required path starts, pace) of a row with the _JUDGED columns."""
+    raw = attainment(r["value"], r["target"], r["baseline"], r["direction"], r["met"], r["qualitative"])
+    start = pace_start(r["baseline_year"], r["issue_date"])
+    return raw, start, pace(raw, start, r["due"], r["observed_on"])
+
+
+def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None) -> list[dict]:
+    """Indicators matching the filters (and the condition ``where`` on Indicator),
+    with the latest actual known on ``as_of``, attainment and pace."""
+    stmt = _matching((*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date, CITY.name.label("city"),
+                      ITEM_CITY.name.label("item_city"), ITEM.name.label("item"), *_JUDGED[:3]),
+                     as_of, filters, where)
     rows = []
     for r in session.execute(stmt).mappings():  # plain columns: no ORM objects for thousands of rows
-        raw = attainment(r["value"], r["target"], r["baseline"], r["direction"], r["met"], r["qualitative"])
-        start = pace_start(r["baseline_year"], r["issue_date"])
+        raw, start, judged = _judge(r)
         rows.append({
             "plan": r["doc_no"] or r["title"], "scope": r["scope"],
             "city": r["city"] or r["item_city"], "item": r["item"], "name": r["name"],
@@ -75,6 +96,24 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
             "attainment_raw": raw, "version": r["report_version"],
             "required": required_value(r["baseline"], start, r["target"], r["due"], as_of),
-            "pace": pace(raw, start, r["due"], r["observed_on"]),
+            "pace": judged,
         })
     return rows
+
+
+def indicator_summary(session, as_of: date, filters: Filters = Filters()) -> dict[str | None, dict]:
+    """Per city (None: the province's own indicators): how many indicators,
+    how many have data (judged), how many are met or on pace, and their capped
+    attainments — what the overview and the city comparison count, without
+    building every indicator's row."""
+    out: dict[str | None, dict] = {}
+    stmt = _matching((*_JUDGED, func.coalesce(CITY.name, ITEM_CITY.name).label("city")), as_of, filters)
+    for r in session.execute(stmt.order_by(None)).mappings():
+        raw, _, judged = _judge(r)
+        city = out.setdefault(r["city"], {"indicators": 0, "judged": 0, "on_track": 0, "attainments": []})
+        city["indicators"] += 1
+        city["judged"] += judged != "no_data"
+        city["on_track"] += judged in ("met", "on_pace")
+        if raw is not None:
+            city["attainments"].append(capped(raw))
+    return out

@@ -298,8 +298,9 @@ class MilestoneStatusRollup(Base):
     lists, counts and the item rollup read it instead of recomputing it."""
 
     __tablename__ = "milestone_status_rollup"
-    __table_args__ = (Index("ix_milestone_status_rollup_status", "as_of", "due_soon_days", "status"),
-                      Index("ix_milestone_status_rollup_position", "as_of", "due_soon_days", "position"))
+    __table_args__ = (Index("ix_milestone_status_rollup_status", "as_of", "due_soon_days", "status", "position"),
+                      Index("ix_milestone_status_rollup_position", "as_of", "due_soon_days", "position"),
+                      Index("ix_milestone_status_rollup_reported", "as_of", "due_soon_days", "last_reported_on"))
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
     due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True)
