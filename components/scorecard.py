@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from openpyxl import Workbook
 
 from components.export import workbook_bytes, write_sheet
-from components.figures import FONT, SKY
+from components.figures import SKY, as_figure, base_layout
 from components.format import cn_date
 from components.grid import export_filename
 from components.status import AMBER, BLUE, GREEN, RED
@@ -91,29 +91,27 @@ def score_figure(cities: list[dict]) -> go.Figure:
     """Horizontal stacked bars, best city on top: each component's points, the
     bonus, and the deduction to the left of zero."""
     names = [b["city"] for b in cities]
-    fig = go.Figure()
-    for key, label in COMPONENTS.items():
-        fig.add_bar(y=names, x=[points(b["components"][key]["points"]) for b in cities], name=label,
-                    orientation="h", marker_color=COLOURS[key],
-                    hovertemplate="%{y} " + label + "：%{x:.2f}分<extra></extra>")
+    traces = [dict(type="bar", y=names, x=[points(b["components"][key]["points"]) for b in cities], name=label,
+                   orientation="h", marker=dict(color=COLOURS[key]),
+                   hovertemplate="%{y} " + label + "：%{x:.2f}分<extra></extra>")
+              for key, label in COMPONENTS.items()]
     if any(b["bonus"] for b in cities):
-        fig.add_bar(y=names, x=[points(b["bonus"]) for b in cities], name="加分", orientation="h",
-                    marker_color=PURPLE, hovertemplate="%{y} 加分：%{x:.2f}分<extra></extra>")
-    fig.add_bar(y=names, x=[points(-b["deduction"]) for b in cities], name="逾期扣分", orientation="h",
-                marker_color=RED, marker_pattern_shape="/",
-                hovertemplate="%{y} 逾期扣分：%{x:.2f}分<extra></extra>")
-    fig.add_scatter(y=names, x=[points(b["total"]) for b in cities], mode="markers+text", name="总分",
-                    marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="#222")),
-                    text=[f"{b['total']:.2f}" for b in cities], textposition="middle right",
-                    hovertemplate="%{y} 总分：%{x:.2f}分<extra></extra>")
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names, title=None)
-    fig.update_xaxes(range=[-12, 112], gridcolor="#eee", title=None, ticksuffix="分", zeroline=True,
-                     zerolinecolor="#888")
-    fig.update_layout(barmode="relative", font=FONT, height=140 + 34 * len(cities), plot_bgcolor="white",
-                      paper_bgcolor="white", margin=dict(l=10, r=30, t=70, b=10),
-                      title=dict(text="各地市得分构成", x=0, font=dict(size=15)),
-                      legend=dict(orientation="h", y=1, yanchor="bottom", x=0, traceorder="normal"))
-    return fig
+        traces.append(dict(type="bar", y=names, x=[points(b["bonus"]) for b in cities], name="加分", orientation="h",
+                           marker=dict(color=PURPLE), hovertemplate="%{y} 加分：%{x:.2f}分<extra></extra>"))
+    traces.append(dict(type="bar", y=names, x=[points(-b["deduction"]) for b in cities], name="逾期扣分",
+                       orientation="h", marker=dict(color=RED, pattern=dict(shape="/")),
+                       hovertemplate="%{y} 逾期扣分：%{x:.2f}分<extra></extra>"))
+    traces.append(dict(type="scatter", y=names, x=[points(b["total"]) for b in cities], mode="markers+text",
+                       name="总分", marker=dict(symbol="line-ns", size=18, line=dict(width=3, color="#222")),
+                       text=[f"{b['total']:.2f}" for b in cities], textposition="middle right",
+                       hovertemplate="%{y} 总分：%{x:.2f}分<extra></extra>"))
+    return as_figure(traces, base_layout(
+        140 + 34 * len(cities), barmode="relative", margin=dict(l=10, r=30, t=70, b=10),
+        title=dict(text="各地市得分构成", x=0, font=dict(size=15)),
+        legend=dict(orientation="h", y=1, yanchor="bottom", x=0, traceorder="normal"),
+        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=names, title=None),
+        xaxis=dict(range=[-12, 112], gridcolor="#eee", title=None, ticksuffix="分", zeroline=True,
+                   zerolinecolor="#888")))
 
 
 def workbook_name(year: int, as_of) -> str:
