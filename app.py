@@ -6,6 +6,7 @@ CLI commands and the Dash pages; ``python app.py`` serves it (HOST, PORT), and
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from datetime import date
@@ -70,6 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
     grid.init_app(app)
     server.extensions["dash"] = app
+    # The modules and the app live as long as the process: out of the collector's
+    # sight, a full collection scans only what requests made (it paused requests
+    # for 30–190 ms at tier M, scanning plotly's and SQLAlchemy's objects).
+    gc.freeze()
     return server
 
 
