@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from queries.aliases import CITY, ITEM, SUB_ITEM
 from queries.status import COUNTS, item_counts, milestone_status
+from store import analyze
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
@@ -66,6 +67,7 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
         .on_conflict_do_nothing())
     session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
                     .on_conflict_do_nothing())
+    analyze(session.connection(), MilestoneStatusRollup.__tablename__, StatusRollup.__tablename__)
     session.commit()
 
 

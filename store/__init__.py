@@ -115,6 +115,17 @@ def ensure_regions(session: Session) -> None:
                                    sort_order=j))
 
 
+def analyze(connection, *tables: str) -> None:
+    """Refresh the planner's statistics of ``tables`` (all when none): without
+    them SQLite scans a whole date of the status rollup for one city's rows
+    instead of going through that city's items.  SQLite samples
+    (``analysis_limit``), so this stays a few milliseconds at any size."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+    for target in tables or ("",):
+        connection.exec_driver_sql(f"ANALYZE {target}".strip())
+
+
 def forget_derived(session: Session) -> None:
     """Drop derived data (the per-date status rollups) after a write to plans or progress."""
     from store.models import MilestoneStatusRollup, StatusRollup, StatusRollupDate

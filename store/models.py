@@ -300,7 +300,8 @@ class MilestoneStatusRollup(Base):
     __tablename__ = "milestone_status_rollup"
     __table_args__ = (Index("ix_milestone_status_rollup_status", "as_of", "due_soon_days", "status", "position"),
                       Index("ix_milestone_status_rollup_position", "as_of", "due_soon_days", "position"),
-                      Index("ix_milestone_status_rollup_reported", "as_of", "due_soon_days", "last_reported_on"))
+                      Index("ix_milestone_status_rollup_reported", "as_of", "due_soon_days", "last_reported_on"),
+                      Index("ix_milestone_status_rollup_item", "as_of", "due_soon_days", "work_item_id"))
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
     due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True)

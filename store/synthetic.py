@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from importers.dates import parse_due
-from store import Store, forget_derived
+from store import Store, analyze, forget_derived
 from store.models import (
     Department,
     Indicator,
@@ -264,12 +264,12 @@ def generate(store: Store, tier: str, seed: int = 7, fraction: float = 1.0,
 
 
 def _reset_sequences(store: Store) -> None:
-    """PostgreSQL: move the id sequences past the explicit ids, and gather the
-    planner's statistics for the freshly bulk-loaded tables (SQLite needs neither)."""
+    """Gather the planner's statistics for the freshly bulk-loaded tables, and on
+    PostgreSQL move the id sequences past the explicit ids."""
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        analyze(conn)
     if store.engine.dialect.name != "postgresql":
         return
-    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
     with store.engine.begin() as conn:
         for model in (Plan, Department, WorkItem, Milestone, Indicator):
             table = model.__tablename__
