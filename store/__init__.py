@@ -116,14 +116,20 @@ def ensure_regions(session: Session) -> None:
 
 
 def analyze(connection, *tables: str) -> None:
-    """Refresh the planner's statistics of ``tables`` (all when none): without
-    them SQLite scans a whole date of the status rollup for one city's rows
-    instead of going through that city's items.  SQLite samples
-    (``analysis_limit``), so this stays a few milliseconds at any size."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+    """Gather the planner's statistics of ``tables`` (all when none): without
+    them SQLite reads a whole date of the status rollup to find one city's rows
+    instead of going through that city's items."""
     for target in tables or ("",):
         connection.exec_driver_sql(f"ANALYZE {target}".strip())
+
+
+def has_statistics(connection, table: str) -> bool:
+    if connection.dialect.name == "sqlite":
+        if not connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            return False
+        return bool(connection.exec_driver_sql("SELECT 1 FROM sqlite_stat1 WHERE tbl = ?", (table,)).first())
+    return bool(connection.exec_driver_sql("SELECT 1 FROM pg_stats WHERE tablename = %(t)s LIMIT 1",
+                                           {"t": table}).first())
 
 
 def forget_derived(session: Session) -> None:

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from queries import api
 from queries.cache import invalidate
 from queries.status import GROUPS, Filters, milestone_status, rates
-from store import session_scope
-from store.models import StatusRollup
+from store import has_statistics, session_scope
+from store.models import MilestoneStatusRollup, StatusRollup
 
 FILTERS = [Filters(), Filters(city="温州"), Filters(plan="浙信用办〔2020〕5号"),
            Filters(department="市发展改革委"), Filters(statuses=("overdue",))]
@@ -71,3 +71,15 @@ def test_a_report_refreshes_the_stored_dates_it_changes(reporting_app):
             assert s.scalar(select(func.count()).select_from(Milestone)) == len(live)
         assert api.rates(earlier, "city") == before[earlier]
         assert api.rates(day, "city") != before[day]
+
+
+def test_the_first_stored_date_gives_the_planner_statistics(app):
+    """Without statistics SQLite reads a whole date of the rollup for one city's rows."""
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    with app.app_context():
+        api.rates(date(2020, 6, 30), "city")
+        with session_scope() as s:
+            connection = s.connection()
+            assert has_statistics(connection, MilestoneStatusRollup.__tablename__)
+            assert has_statistics(connection, StatusRollup.__tablename__)
+            assert not has_statistics(connection, "no_such_table")
