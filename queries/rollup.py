@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from queries.aliases import CITY, ITEM, SUB_ITEM
 from queries.status import COUNTS, item_counts, milestone_status
-from store import analyze, has_statistics
+from store import gather_statistics_after_insert
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
@@ -68,12 +68,9 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
     session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
                     .on_conflict_do_nothing())
     session.commit()
-    # the first date stored gives the planner its statistics; later dates share their shape
-    unknown = [t for t in (MilestoneStatusRollup.__tablename__, StatusRollup.__tablename__)
-               if not has_statistics(session.connection(), t)]
-    if unknown:
-        analyze(session.connection(), *unknown)
-        session.commit()
+    gather_statistics_after_insert(session.connection(), MilestoneStatusRollup.__tablename__,
+                                   StatusRollup.__tablename__)
+    session.commit()
 
 
 def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
