@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 
 from queries.aliases import CITY, ITEM, LATEST_UPDATE
 from queries.sqlfuncs import date_param, days_between
@@ -193,15 +193,21 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
         "department": {"city": city.name, "department": Department.name},
         "item": {"item_id": item.id, "item_key": item.key, "item": item.name, "city": city.name},
     }[by]
-    # (PostgreSQL sums integers as NUMERIC: cast back so every backend returns ints)
-    sums = [cast(func.coalesce(func.sum(ic.c[name]), 0), Integer).label(name) for name in COUNTS]
-    sums += [func.count().label("items"),  # work items with milestones, and those with any overdue
-             cast(func.coalesce(func.sum(case((ic.c.overdue > 0, 1), else_=0)), 0), Integer).label("items_red")]
-    stmt = (select(*[col.label(name) for name, col in keys.items()], *sums)
-            .select_from(ic)
-            .join(item, item.id == ic.c.work_item_id)
-            .outerjoin(city, city.id == item.city_id)
-            .join(Plan, Plan.id == item.plan_id))
+    per_item = by == "item"  # the counts are per item already: nothing to sum, group or join twice
+    if per_item:
+        sums = [cast(ic.c[name], Integer).label(name) for name in COUNTS]
+        sums += [literal(1).label("items"), case((ic.c.overdue > 0, 1), else_=0).label("items_red")]
+    else:  # (PostgreSQL sums integers as NUMERIC: cast back so every backend returns ints)
+        sums = [cast(func.coalesce(func.sum(ic.c[name]), 0), Integer).label(name) for name in COUNTS]
+        sums += [func.count().label("items"),  # work items with milestones, and those with any overdue
+                 cast(func.coalesce(func.sum(case((ic.c.overdue > 0, 1), else_=0)), 0), Integer).label("items_red")]
+    stmt = select(*[col.label(name) for name, col in keys.items()], *sums).select_from(ic)
+    if by != "province" or narrowed(filters):  # (the province's sums need no other table)
+        stmt = stmt.join(item, item.id == ic.c.work_item_id)
+    if "city" in keys:
+        stmt = stmt.outerjoin(city, city.id == item.city_id)
+    if by == "plan":
+        stmt = stmt.join(Plan, Plan.id == item.plan_id)
     if by == "department":
         stmt = (stmt.join(ItemDepartment, and_(ItemDepartment.work_item_id == item.id,
                                                ItemDepartment.role == "lead"))
@@ -210,12 +216,20 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
     if keys:
         # cities in the province's customary order (杭州, 宁波, 温州 …), not by code point
         order = [city.sort_order] if "city" in keys else []
-        group = [*order, *keys.values()] + ([item.sort_order] if by == "item" else [])
-        stmt = stmt.group_by(*group).order_by(*group)
-    if worst:  # the items with the most overdue days first, only those with any
-        stmt = stmt.having(func.sum(ic.c.overdue) > 0).order_by(None).order_by(
-            func.sum(ic.c.overdue_days).desc(), item.sort_order).limit(worst)
+        group = [*order, *keys.values()] + ([item.sort_order] if per_item else [])
+        stmt = stmt.order_by(*group) if per_item else stmt.group_by(*group).order_by(*group)
+    if worst:  # the groups with the most overdue days first, only those with any
+        overdue, days = (ic.c.overdue, ic.c.overdue_days) if per_item else \
+            (func.sum(ic.c.overdue), func.sum(ic.c.overdue_days))
+        stmt = (stmt.where(overdue > 0) if per_item else stmt.having(overdue > 0)).order_by(None).order_by(
+            days.desc(), *([item.sort_order] if per_item else [])).limit(worst)
     return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
+
+
+def narrowed(filters: Filters) -> bool:
+    """Whether the filters restrict the work items (the status filter restricts milestones)."""
+    return any((filters.plan, filters.year, filters.city, filters.county, filters.department,
+                filters.item_id is not None))
 
 
 def _ratio(num: int, den: int) -> float | None:
