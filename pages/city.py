@@ -31,7 +31,8 @@ from components.status import (
 )
 from pages.not_found_404 import not_found
 from queries import api, items
-from queries.ledger import capped_status_table
+from queries.ledger import ROW_CAP, capped_status_table
+from queries.overdue import worst_rows
 from queries.status_counts import status_counts
 
 
@@ -73,8 +74,7 @@ def layout(city: str | None = None, **query):
     work_items = item_rows(view)
     total = sum(status_counts(view.as_of, view.filters).values())
     milestones = shown_rows(capped_status_table(view.as_of, view.filters, total))
-    overdue = sorted(shown_rows(api.status_table(view.as_of, view.with_filters(statuses=("overdue",)).filters)),
-                     key=lambda m: (-m["days_overdue"], m["item"], m["seq"]))
+    overdue = shown_rows(worst_rows(view.as_of, view.filters, 1, ROW_CAP))  # most days overdue first, cut in SQL
     labels = {i["item_id"]: i["item_label"] for i in work_items}
     indicators = [{**i, "item_label": labels.get(i["item_id"])}
                   for i in api.indicator_table(view.as_of, view.filters)]
@@ -91,12 +91,12 @@ def layout(city: str | None = None, **query):
             title=f"{label}工作事项（截至{cn_date(view.as_of)}）",
             filename=export_filename(f"{label}_工作事项", view.as_of),
             empty="筛选条件下本市没有工作事项"), id="city-items"),
-        section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列。"),
+        section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列（同天数按台账顺序）。"),
         html.Div(data_grid(
             "city-overdue", overdue, overdue_columns(item_link),
             title=f"{label}逾期未完成节点（截至{cn_date(view.as_of)}）",
             filename=export_filename(f"{label}_逾期节点", view.as_of),
-            empty="截至该日没有逾期未完成的节点", official=True), id="city-overdue"),
+            empty="截至该日没有逾期未完成的节点", official=True, total=counts["overdue"]), id="city-overdue"),
         section("工作节点状态", "city-milestones-title", "每个工作节点截至该日的状态（按最近一次报送）。"),
         html.Div(data_grid(
             "city-milestones", milestones, milestone_columns(item_link, milestones),
