@@ -15,6 +15,7 @@ from components.grid import DEFAULT_COL, data_grid, export_filename, link_column
 from components.indicators import actual_text
 from components.status import PACE_CELL_CLASSES, pace_text
 from queries import api, observations
+from queries.ledger import ROW_CAP
 
 dash.register_page(__name__, path="/indicators", name="指标监测", order=60,
                    title="指标监测 · 信用应用场景推进监测平台")
@@ -37,7 +38,7 @@ def layout(**query):
                className="small text-muted"),
         province_section(view, province),
         html.H5("工作事项指标", className="mt-4", id="item-kpis-title"),
-        data_grid("item-kpis", [kpi_row(i) for i in items], item_columns(view),
+        data_grid("item-kpis", [kpi_row(i) for i in items[:ROW_CAP]], item_columns(view), total=len(items),
                   title=export_title("工作事项指标", view.as_of),
                   filename=export_filename("工作事项指标", view.as_of),
                   empty="筛选条件下没有工作事项指标"),
