@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import event
 
 from queries.cache import invalidate
+from queries.indicator_status import ensure_indicator_rollup
 from queries.rollup import rollup_counts
 from store import forget_derived
 
@@ -86,13 +87,14 @@ def p95(values: list[float]) -> float:
 
 
 def rollup_build_ms(app, as_of: date) -> float:
-    """The one-off cost of a review date no page has asked about yet."""
+    """The one-off cost of a review date no page has asked about yet (statuses and indicators)."""
     store = app.extensions["store"]
     with store.session() as s:
         forget_derived(s)
     with app.app_context(), store.session() as s:
         t0 = time.perf_counter()
         rollup_counts(s, as_of, app.config["DUE_SOON_DAYS"])
+        ensure_indicator_rollup(s, as_of)
         return round((time.perf_counter() - t0) * 1000, 1)
 
 

@@ -32,9 +32,10 @@ def indicator_row(i: dict) -> dict:
 
 
 def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str,
-                   item_link: str | None = None) -> html.Div:
+                   item_link: str | None = None, total: int | None = None) -> html.Div:
     """Indicators with baseline, target, latest actual as of the date, attainment
-    and pace; ``item_link`` adds a column linking each to its work item."""
+    and pace; ``item_link`` adds a column linking each to its work item;
+    ``rows`` may be the head of ``total`` (components.grid.data_grid)."""
     item_col = [item_column(item_link)] if item_link else []
     columns = [
         *item_col,
@@ -48,4 +49,4 @@ def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str
         {"field": "pace_text", "headerName": "进度判断", "width": 115, "cellClassRules": PACE_CELL_CLASSES},
     ]
     return data_grid(name, [indicator_row(i) for i in rows], columns, title=title_text,
-                     filename=export_filename(stem, view.as_of), empty="没有关联的指标")
+                     filename=export_filename(stem, view.as_of), empty="没有关联的指标", total=total)

@@ -50,12 +50,13 @@ def layout(**query):
     rows = []
     for r in cities:
         rag = city_rag(r)
-        values = indicators[r["city"]]["attainments"] if r["city"] in indicators and r["city"] else []
+        kpi = indicators.get(r["city"]) if r["city"] else None
         rows.append({
             **r, "rag": rag, "rag_text": rag_text(rag),
             "progress": pct(r["done_due"], r["due_by"]), "on_time": pct(r["on_time_due"], r["due_by"]),
             "overall": pct(r["done"], r["total"]),
-            "indicators": f"{sum(values) / len(values):.0%}（{len(values)}项）" if values else "—",
+            "indicators": f"{kpi['attainment_sum'] / kpi['attained']:.0%}（{kpi['attained']}项）"
+            if kpi and kpi["attained"] else "—",
         })
     return html.Div([
         page_header("地市对比", view, "点击地市查看详情；点击表头排序"),

@@ -77,13 +77,14 @@ def layout(city: str | None = None, **query):
     overdue = shown_rows(worst_rows(view.as_of, view.filters, 1, ROW_CAP))  # most days overdue first, cut in SQL
     labels = {i["item_id"]: i["item_label"] for i in work_items}
     indicators = [{**i, "item_label": labels.get(i["item_id"])}
-                  for i in api.indicator_table(view.as_of, view.filters)]
+                  for i in api.indicator_table(view.as_of, view.filters, limit=ROW_CAP)]
+    kpis = api.indicator_totals(view.as_of, view.filters)
     item_link = "/item/{item_id}" + view.query(plan=None, year=None, city=None, department=None)
     label = f"{name}市"
     return html.Div([
         page_header(f"{label} · 地市详情", view),
         filter_bar(view, fields=("as_of", "year", "plan", "department")),
-        card_row(headline_cards(view, counts, work_items, indicators)),
+        card_row(headline_cards(view, counts, work_items, kpis)),
         section("工作事项", "city-items-title",
                 "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),
         html.Div(data_grid(
@@ -107,13 +108,12 @@ def layout(city: str | None = None, **query):
                 "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
         html.Div(indicator_grid(
             "city-indicators", indicators, view, f"{label}指标达成情况（截至{cn_date(view.as_of)}）",
-            f"{label}_指标", item_link=item_link), id="city-indicators"),
+            f"{label}_指标", item_link=item_link, total=kpis["indicators"]), id="city-indicators"),
     ])
 
 
-def headline_cards(view, c: dict, work_items: list[dict], indicators: list[dict]) -> list:
+def headline_cards(view, c: dict, work_items: list[dict], kpis: dict) -> list:
     href = view.href
-    judged = [i for i in indicators if i["pace"] != "no_data"]
     red = sum(i["rag"] == "red" for i in work_items)
     return [
         # the items are on this page: a plain anchor scrolls to them without a re-render
@@ -134,9 +134,9 @@ def headline_cards(view, c: dict, work_items: list[dict], indicators: list[dict]
                  card_id="city-kpi-due-soon", colour=AMBER if c["due_soon"] else None),
         kpi_card("总体完成率", pct(c["done"], c["total"]), href("/milestones"), card_id="city-kpi-overall",
                  note="全部节点中已完成的比例"),
-        kpi_card("指标进度正常", f"{sum(i['pace'] in ('met', 'on_pace') for i in judged)} / {len(judged)}",
+        kpi_card("指标进度正常", f"{kpis['on_track']} / {kpis['judged']}",
                  href("/indicators"), card_id="city-kpi-indicators",
-                 note=f"另有 {len(indicators) - len(judged)} 项暂无数据"),
+                 note=f"另有 {kpis['indicators'] - kpis['judged']} 项暂无数据"),
     ]
 
 

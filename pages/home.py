@@ -25,8 +25,8 @@ def layout(**query):
     row = api.summary(view.as_of, view.filters)
     if not row["total"]:
         return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint()])
-    indicators = api.indicator_summary(view.as_of, view.filters).values()
-    total, judged, on_track = (sum(c[k] for c in indicators) for k in ("indicators", "judged", "on_track"))
+    indicators = api.indicator_totals(view.as_of, view.filters)
+    total, judged, on_track = (indicators[k] for k in ("indicators", "judged", "on_track"))
     href = view.href
     cards = [
         kpi_card("工作事项", f"{row['items']:,}项", href("/cities"), card_id="kpi-items",

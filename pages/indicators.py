@@ -25,44 +25,43 @@ COMPARATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 def layout(**query):
     view = read_view(query)
-    rows = api.indicator_table(view.as_of, view.filters)
-    province = [i for i in rows if i["scope"] == "province"]
-    items = [i for i in rows if i["scope"] != "province"]  # work items' (and any city-wide) KPIs
+    province = api.indicator_table(view.as_of, view.filters, "province")
+    items = api.indicator_table(view.as_of, view.filters, "items", ROW_CAP)  # work items' (and city-wide) KPIs
+    counts = api.indicator_summary(view.as_of, view.filters, by="scope")
     return html.Div([
         page_header("指标监测", view, subtitle="实际值均为截至日已报送的数据"),
         filter_bar(view),
-        card_row(summary_cards(province, items)),
+        card_row(summary_cards(counts.get("province", NONE), counts.get("items", NONE))),
         html.H5("“十四五”规划主要指标", className="mt-2", id="province-title"),
         html.P("达成度 =（实际值 − 基期值）/（目标值 − 基期值），越低越好的指标反向计算；计分封顶100%，另列原始值。"
                "应达进度值：从基期末（无基期值的从规划印发日、按0起算）到目标时限的线性路径在截至日应达到的值。",
                className="small text-muted"),
         province_section(view, province),
         html.H5("工作事项指标", className="mt-4", id="item-kpis-title"),
-        data_grid("item-kpis", [kpi_row(i) for i in items[:ROW_CAP]], item_columns(view), total=len(items),
+        data_grid("item-kpis", [kpi_row(i) for i in items], item_columns(view),
+                  total=counts.get("items", NONE)["indicators"],
                   title=export_title("工作事项指标", view.as_of),
                   filename=export_filename("工作事项指标", view.as_of),
                   empty="筛选条件下没有工作事项指标"),
     ])
 
 
-def summary_cards(province: list[dict], items: list[dict]) -> list:
-    def on_track(rows):
-        judged = [i for i in rows if i["pace"] != "no_data"]
-        return sum(i["pace"] in ("met", "on_pace") for i in judged), len(judged)
+NONE = {"indicators": 0, "judged": 0, "on_track": 0, "behind": 0, "binding": 0, "cities": 0, "items": 0}
 
-    p_ok, p_judged = on_track(province)
-    i_ok, i_judged = on_track(items)
+
+def summary_cards(province: dict, items: dict) -> list:
+    """The counts of queries.indicators.indicator_summary, of the province's indicators and the others."""
     return [
-        kpi_card("“十四五”指标", f"{len(province):,}项", None, card_id="kpi-province-count",
-                 note=f"其中约束性 {sum(i['attribute'] == '约束性' for i in province)} 项"),
-        kpi_card("“十四五”指标已达标或进度正常", f"{p_ok} / {p_judged}", None, card_id="kpi-province-pace",
-                 note=f"落后于进度 {sum(i['pace'] == 'behind' for i in province)} 项，"
-                      f"暂无数据 {len(province) - p_judged} 项"),
-        kpi_card("工作事项指标", f"{len(items):,}项", None, card_id="kpi-item-count",
-                 note=f"涉及 {len({i['city'] for i in items})} 个地市、{len({i['item_id'] for i in items})} 个事项"),
-        kpi_card("工作事项指标已达标或进度正常", f"{i_ok} / {i_judged}", None, card_id="kpi-item-pace",
-                 note=f"落后于进度 {sum(i['pace'] == 'behind' for i in items)} 项，"
-                      f"暂无数据 {len(items) - i_judged} 项"),
+        kpi_card("“十四五”指标", f"{province['indicators']:,}项", None, card_id="kpi-province-count",
+                 note=f"其中约束性 {province['binding']} 项"),
+        kpi_card("“十四五”指标已达标或进度正常", f"{province['on_track']} / {province['judged']}", None,
+                 card_id="kpi-province-pace", note=f"落后于进度 {province['behind']} 项，"
+                                                   f"暂无数据 {province['indicators'] - province['judged']} 项"),
+        kpi_card("工作事项指标", f"{items['indicators']:,}项", None, card_id="kpi-item-count",
+                 note=f"涉及 {items['cities']} 个地市、{items['items']} 个事项"),
+        kpi_card("工作事项指标已达标或进度正常", f"{items['on_track']} / {items['judged']}", None,
+                 card_id="kpi-item-pace", note=f"落后于进度 {items['behind']} 项，"
+                                               f"暂无数据 {items['indicators'] - items['judged']} 项"),
     ]
 
 

@@ -60,15 +60,24 @@ def recent_completions(as_of: date, filters: Filters = Filters(), days: int = 30
 
 
 @cache.memoize()
-def indicator_table(as_of: date, filters: Filters = Filters()) -> list[dict]:
+def indicator_table(as_of: date, filters: Filters = Filters(), scope: str | None = None,
+                    limit: int | None = None) -> list[dict]:
+    """The indicators (of ``scope``: "province", or "items" for all others), the first ``limit``."""
+    where = None if scope is None else _indicators.SUMMARY_GROUPS["scope"] == scope
     with session_scope() as s:
-        return _indicators.indicator_rows(s, as_of, filters)
+        return _indicators.indicator_rows(s, as_of, filters, where, limit)
 
 
 @cache.memoize()
-def indicator_summary(as_of: date, filters: Filters = Filters()) -> dict[str | None, dict]:
+def indicator_summary(as_of: date, filters: Filters = Filters(), by: str = "city") -> dict[str | None, dict]:
     with session_scope() as s:
-        return _indicators.indicator_summary(s, as_of, filters)
+        return _indicators.indicator_summary(s, as_of, filters, by)
+
+
+def indicator_totals(as_of: date, filters: Filters = Filters()) -> dict:
+    """indicator_summary's counts for all the indicators matching the filters."""
+    groups = indicator_summary(as_of, filters).values()
+    return {k: sum(g[k] for g in groups) for k in ("indicators", "judged", "on_track")}
 
 
 @cache.memoize()

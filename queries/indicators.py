@@ -1,53 +1,35 @@
-"""Indicators with their latest actual as of a date, and attainment."""
+"""Indicators with their latest actual as of a date, attainment and pace, read
+from that date's indicator rollup (queries.indicator_status), and counted."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, cast, func, select
 
-from metrics.attainment import attainment, capped, pace, pace_start, required_value
-from queries.aliases import CITY, ITEM, ITEM_CITY, LATEST_OBSERVATION
+from metrics.attainment import pace_start, required_value
+from queries.aliases import CITY, ITEM, LATEST_OBSERVATION
+from queries.indicator_status import ensure_indicator_rollup
 from queries.status import Filters
-from store.models import Department, Indicator, IndicatorObservation, ItemDepartment, Plan
+from store.models import Department, Indicator, IndicatorRollup, ItemDepartment, Plan, Region
 
 INDICATOR_KEYS = ("plan", "scope", "city", "item", "name", "unit", "baseline", "baseline_year",
                   "target", "target_max", "comparator", "direction", "due", "attribute",
                   "source_text", "latest_actual", "attainment")
 
 
-def latest_observation_id(as_of: date):
-    """Correlated: the indicator's latest observation known by ``as_of``."""
-    return (select(IndicatorObservation.id)
-            .where(IndicatorObservation.indicator_id == Indicator.id,
-                   IndicatorObservation.reported_on <= as_of)
-            .order_by(IndicatorObservation.observed_on.desc(), IndicatorObservation.reported_on.desc(),
-                      IndicatorObservation.id.desc())
-            .limit(1)
-            .correlate(Indicator)
-            .scalar_subquery())
-
-
-def _matching(columns, as_of: date, filters: Filters, where=None):
-    """A select of ``columns`` over the indicators matching the filters (and
-    ``where`` on Indicator), joined to their plan, city, item and the latest
-    observation known on ``as_of`` (``LATEST_OBSERVATION``), in the table's order."""
-    obs, city, item_city, item = LATEST_OBSERVATION, CITY, ITEM_CITY, ITEM
-    stmt = (
-        select(*columns)
-        .select_from(Indicator)
-        .join(Plan, Plan.id == Indicator.plan_id)
-        .outerjoin(city, city.id == Indicator.city_id)
-        .outerjoin(item, item.id == Indicator.work_item_id)
-        .outerjoin(item_city, item_city.id == item.city_id)
-        .outerjoin(obs, obs.id == latest_observation_id(as_of))
-        .order_by(Plan.issue_date.desc(), Plan.id, item_city.id, item.sort_order, Indicator.id)
-    )
+def _filtered(session, columns, as_of: date, filters: Filters, where=None):
+    """A select of ``columns`` over the stored judgements of ``as_of`` (built
+    first if needed) joined to their indicators, restricted by the filters and
+    by ``where`` (a condition on Indicator)."""
+    ensure_indicator_rollup(session, as_of)
+    r = IndicatorRollup
+    stmt = select(*columns).select_from(r).join(Indicator, Indicator.id == r.indicator_id).where(r.as_of == as_of)
     if filters.plan:
-        stmt = stmt.where(Plan.key == filters.plan)
+        stmt = stmt.where(Indicator.plan_id == select(Plan.id).where(Plan.key == filters.plan).scalar_subquery())
     if filters.year:
-        stmt = stmt.where(Plan.plan_year == filters.year)
+        stmt = stmt.where(Indicator.plan_id.in_(select(Plan.id).where(Plan.plan_year == filters.year)))
     if filters.city:
-        stmt = stmt.where(func.coalesce(city.name, item_city.name) == filters.city)
+        stmt = stmt.where(r.city_id == select(Region.id).where(Region.name == filters.city).scalar_subquery())
     if filters.item_id is not None:
         stmt = stmt.where(Indicator.work_item_id == filters.item_id)
     if filters.department:
@@ -60,60 +42,68 @@ def _matching(columns, as_of: date, filters: Filters, where=None):
     return stmt
 
 
-# what attainment and pace are computed from
-_JUDGED = (LATEST_OBSERVATION.value, LATEST_OBSERVATION.met, LATEST_OBSERVATION.observed_on, Indicator.target,
-           Indicator.baseline, Indicator.baseline_year, Indicator.direction, Indicator.qualitative, Indicator.due,
-           Plan.issue_date)
-
-
-def _judge(r) -> tuple[float | None, date, str]:
-    """(raw attainment, where the required path starts, pace) of a row with the _JUDGED columns."""
-    raw = attainment(r["value"], r["target"], r["baseline"], r["direction"], r["met"], r["qualitative"])
-    start = pace_start(r["baseline_year"], r["issue_date"])
-    return raw, start, pace(raw, start, r["due"], r["observed_on"])
-
-
-def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None) -> list[dict]:
+def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=None,
+                   limit: int | None = None) -> list[dict]:
     """Indicators matching the filters (and the condition ``where`` on Indicator),
-    with the latest actual known on ``as_of``, attainment and pace."""
-    stmt = _matching((*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date, CITY.name.label("city"),
-                      ITEM_CITY.name.label("item_city"), ITEM.name.label("item"), *_JUDGED[:3]),
-                     as_of, filters, where)
+    in the table's order (the first ``limit``), with the latest actual known on
+    ``as_of``, attainment and pace."""
+    r, obs, city, item = IndicatorRollup, LATEST_OBSERVATION, CITY, ITEM
+    stmt = (_filtered(session, (*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date,
+                                CITY.name.label("city"), ITEM.name.label("item"), obs.value, obs.met,
+                                obs.observed_on, r.attainment_raw, r.attainment, r.pace), as_of, filters, where)
+            .join(Plan, Plan.id == Indicator.plan_id)
+            .outerjoin(city, city.id == r.city_id)  # (the indicator's city, else its work item's)
+            .outerjoin(item, item.id == Indicator.work_item_id)
+            .outerjoin(obs, obs.id == r.observation_id)
+            .order_by(r.position).limit(limit))
     rows = []
     for r in session.execute(stmt).mappings():  # plain columns: no ORM objects for thousands of rows
-        raw, start, judged = _judge(r)
         rows.append({
             "plan": r["doc_no"] or r["title"], "scope": r["scope"],
-            "city": r["city"] or r["item_city"], "item": r["item"], "name": r["name"],
+            "city": r["city"], "item": r["item"], "name": r["name"],
             "unit": r["unit"], "baseline": r["baseline"], "baseline_year": r["baseline_year"],
             "target": r["target"], "target_max": r["target_max"], "comparator": r["comparator"],
             "direction": r["direction"], "due": r["due"].isoformat() if r["due"] else None,
             "attribute": r["attribute"], "source_text": r["source_text"],
-            "latest_actual": r["value"], "attainment": capped(raw),
+            "latest_actual": r["value"], "attainment": r["attainment"],
             # beyond the export contract: for the pages
             "indicator_id": r["id"], "item_id": r["work_item_id"], "target_text": r["target_text"],
             "baseline_text": r["baseline_text"], "qualitative": r["qualitative"], "met": r["met"],
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
-            "attainment_raw": raw, "version": r["report_version"],
-            "required": required_value(r["baseline"], start, r["target"], r["due"], as_of),
-            "pace": judged,
+            "attainment_raw": r["attainment_raw"], "version": r["report_version"],
+            "required": required_value(r["baseline"], pace_start(r["baseline_year"], r["issue_date"]),
+                                       r["target"], r["due"], as_of),
+            "pace": r["pace"],
         })
     return rows
 
 
-def indicator_summary(session, as_of: date, filters: Filters = Filters()) -> dict[str | None, dict]:
-    """Per city (None: the province's own indicators): how many indicators,
-    how many have data (judged), how many are met or on pace, and their capped
-    attainments — what the overview and the city comparison count, without
-    building every indicator's row."""
-    out: dict[str | None, dict] = {}
-    stmt = _matching((*_JUDGED, func.coalesce(CITY.name, ITEM_CITY.name).label("city")), as_of, filters)
-    for r in session.execute(stmt.order_by(None)).mappings():
-        raw, _, judged = _judge(r)
-        city = out.setdefault(r["city"], {"indicators": 0, "judged": 0, "on_track": 0, "attainments": []})
-        city["indicators"] += 1
-        city["judged"] += judged != "no_data"
-        city["on_track"] += judged in ("met", "on_pace")
-        if raw is not None:
-            city["attainments"].append(capped(raw))
-    return out
+SUMMARY_GROUPS = {
+    "city": CITY.name,  # None: the province's own indicators
+    "scope": case((Indicator.scope == "province", "province"), else_="items"),
+}
+
+
+def indicator_summary(session, as_of: date, filters: Filters = Filters(),
+                      by: str = "city") -> dict[str | None, dict]:
+    """Per city (or per scope: the province's indicators and the others): how
+    many indicators, how many have data (judged), are met or on pace, behind,
+    binding (约束性); the cities and work items they cover; how many have an
+    attainment and the sum of the capped ones — what the pages count, in SQL."""
+    r = IndicatorRollup
+
+    def n(cond):
+        return cast(func.coalesce(func.sum(case((cond, 1), else_=0)), 0), Integer)
+
+    key = SUMMARY_GROUPS[by]
+    stmt = _filtered(session, (
+        key.label("key"), func.count().label("indicators"), n(r.pace != "no_data").label("judged"),
+        n(r.pace.in_(("met", "on_pace"))).label("on_track"), n(r.pace == "behind").label("behind"),
+        n(Indicator.attribute == "约束性").label("binding"), func.count(func.distinct(r.city_id)).label("cities"),
+        func.count(func.distinct(Indicator.work_item_id)).label("items"),
+        func.count(r.attainment).label("attained"),
+        func.coalesce(func.sum(r.attainment), 0.0).label("attainment_sum")), as_of, filters)
+    if by == "city":
+        stmt = stmt.outerjoin(CITY, CITY.id == r.city_id)
+    return {row["key"]: {k: v for k, v in row.items() if k != "key"}
+            for row in session.execute(stmt.group_by(key)).mappings()}

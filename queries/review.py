@@ -13,7 +13,8 @@ from sqlalchemy import func, or_, select
 from queries import api
 from queries.aliases import OBSERVATION_NOW, OBSERVATION_THEN, SUB_ITEM
 from queries.cache import cache
-from queries.indicators import indicator_rows, latest_observation_id
+from queries.indicator_status import latest_observation_id
+from queries.indicators import indicator_rows
 from queries.status import COUNTS, DONE, milestone_status, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope

@@ -26,7 +26,7 @@ from store.models import (
     StatusRollupDate,
 )
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 STORED = ("milestone_id", "work_item_id", "plan_id", "due", "update_id", "state", "completed_on",
           "last_reported_on", "status", "days_overdue", "active", "due_by")
 
@@ -50,7 +50,7 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
     of the same date insert nothing twice)."""
     if session.get(StatusRollupDate, (as_of, due_soon_days)) is not None:
         return
-    insert = _INSERT[session.get_bind().dialect.name]
+    insert = DIALECT_INSERT[session.get_bind().dialect.name]
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
     live = milestone_status(as_of, due_soon_days)
     place = table_position()
@@ -81,7 +81,7 @@ def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
                             .where(StatusRollupDate.as_of >= since)).all()
     if not dates or not milestone_ids:
         return
-    insert = _INSERT[session.get_bind().dialect.name]
+    insert = DIALECT_INSERT[session.get_bind().dialect.name]
     items = set(session.scalars(select(Milestone.work_item_id).where(Milestone.id.in_(milestone_ids))))
     m, i = MilestoneStatusRollup, StatusRollup
     for as_of, days in dates:

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from accounts.scope import Scope
-from queries.indicators import latest_observation_id
+from queries.indicator_status import latest_observation_id, refresh_indicator_rollup
 from queries.status import latest_update_id
 from queries.rollup import refresh_rollups
 from reporting.check import Checked
@@ -182,6 +182,7 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
             "节点": len(edited), "指标": len(actuals), "按时": "是" if today <= due else "否"})
     session.flush()  # statuses as of today and later change; earlier dates' rollups stay true
     refresh_rollups(session, today, {c.entry.milestone_id for c in found if c.kind == "milestone"})
+    refresh_indicator_rollup(session, today, {c.entry.indicator_id for c in found if c.kind == "indicator"})
     return outcome
 
 

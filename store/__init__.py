@@ -145,9 +145,15 @@ def has_statistics(connection, table: str) -> bool:
 
 
 def forget_derived(session: Session) -> None:
-    """Drop derived data (the per-date status rollups) after a write to plans or progress."""
-    from store.models import MilestoneStatusRollup, StatusRollup, StatusRollupDate
+    """Drop derived data (the per-date status and indicator rollups) after a write
+    to plans, progress or indicators."""
+    from store.models import (
+        IndicatorRollup,
+        IndicatorRollupDate,
+        MilestoneStatusRollup,
+        StatusRollup,
+        StatusRollupDate,
+    )
 
-    session.execute(delete(StatusRollupDate))
-    session.execute(delete(StatusRollup))
-    session.execute(delete(MilestoneStatusRollup))
+    for table in (StatusRollupDate, StatusRollup, MilestoneStatusRollup, IndicatorRollupDate, IndicatorRollup):
+        session.execute(delete(table))

@@ -327,6 +327,32 @@ class StatusRollupDate(Base):
     due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class IndicatorRollup(Base):
+    """Derived, not source data: each indicator as known on a date — its latest
+    observation, raw and capped attainment and pace (metrics.attainment), and
+    its place in the indicator table — judged once per date
+    (queries.indicator_status) so that pages and counts read indexed rows."""
+
+    __tablename__ = "indicator_rollup"
+    __table_args__ = (Index("ix_indicator_rollup_position", "as_of", "position"),
+                      Index("ix_indicator_rollup_city", "as_of", "city_id", "position"))
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True)
+    city_id: Mapped[int | None] = mapped_column(Integer)  # the indicator's city, else its work item's
+    observation_id: Mapped[int | None] = mapped_column(Integer)  # the latest observation known then
+    attainment_raw: Mapped[float | None] = mapped_column(Float)
+    attainment: Mapped[float | None] = mapped_column(Float)  # capped within 0..1, as scores count it
+    pace: Mapped[str] = mapped_column(String(8))  # met / on_pace / behind / no_data
+    position: Mapped[int] = mapped_column(Integer)  # in the indicator table's order
+
+
+class IndicatorRollupDate(Base):
+    """The dates whose indicator rollup is complete."""
+
+    __tablename__ = "indicator_rollup_date"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
 # Accounts (DESIGN §3): who may read and who may report for what.
 ROLES = {
     "admin": "管理员",  # the province office: everything, users and weights

@@ -184,6 +184,9 @@ def test_indicator_actuals_are_checked_for_unit_sign_and_date(reporting_app):
     assert "不能为负数" in negative.problems[0].message
     assert "必须填写数据截至日期" in no_date.problems[0].message
     assert ok.ok and counts(reporting_app)[1] == history[1] + 1
+    with reporting_app.app_context():  # today's stored judgements (the form read them) are judged again
+        shown = next(i for i in api.indicator_table(TODAY) if i["indicator_id"] == row["indicator_id"])
+    assert (shown["latest_actual"], shown["latest_on"]) == (3, TODAY.isoformat())
 
 
 def test_simultaneous_saves_of_one_milestone_write_exactly_one(reporting_app):
