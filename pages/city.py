@@ -71,7 +71,8 @@ def layout(city: str | None = None, **query):
     view = read_view({**query, "city": name})
     view = view.with_filters(statuses=())  # the page shows every status; cards link to the subsets
     counts = {k: v or 0 for k, v in api.summary(view.as_of, view.filters).items()}
-    work_items = item_rows(view)
+    work_items = item_rows(view)  # the first ROW_CAP, cut in SQL
+    item_total = items.item_count(view.filters)
     total = sum(status_counts(view.as_of, view.filters).values())
     milestones = shown_rows(capped_status_table(view.as_of, view.filters, total))
     overdue = shown_rows(worst_rows(view.as_of, view.filters, 1, ROW_CAP))  # most days overdue first, cut in SQL
@@ -84,14 +85,14 @@ def layout(city: str | None = None, **query):
     return html.Div([
         page_header(f"{label} · 地市详情", view),
         filter_bar(view, fields=("as_of", "year", "plan", "department")),
-        card_row(headline_cards(view, counts, work_items, kpis)),
+        card_row(headline_cards(view, counts, item_total, kpis)),
         section("工作事项", "city-items-title",
                 "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),
         html.Div(data_grid(
             "city-items", work_items, item_columns(item_link),
             title=f"{label}工作事项（截至{cn_date(view.as_of)}）",
             filename=export_filename(f"{label}_工作事项", view.as_of),
-            empty="筛选条件下本市没有工作事项"), id="city-items"),
+            empty="筛选条件下本市没有工作事项", total=item_total), id="city-items"),
         section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列（同天数按台账顺序）。"),
         html.Div(data_grid(
             "city-overdue", overdue, overdue_columns(item_link),
@@ -112,13 +113,12 @@ def layout(city: str | None = None, **query):
     ])
 
 
-def headline_cards(view, c: dict, work_items: list[dict], kpis: dict) -> list:
+def headline_cards(view, c: dict, item_total: int, kpis: dict) -> list:
     href = view.href
-    red = sum(i["rag"] == "red" for i in work_items)
     return [
         # the items are on this page: a plain anchor scrolls to them without a re-render
-        html.A(kpi_card("工作事项", f"{len(work_items):,}项", None, card_id="city-kpi-items",
-                        note=f"{red}项有逾期节点"),
+        html.A(kpi_card("工作事项", f"{item_total:,}项", None, card_id="city-kpi-items",
+                        note=f"{c['items_red']:,}项有逾期节点"),
                href="#city-items", className="text-reset text-decoration-none d-block h-100"),
         kpi_card("工作节点（已到期/总数）", f"{c['due_by']:,} / {c['total']:,}", href("/milestones"),
                  card_id="city-kpi-milestones"),
@@ -151,10 +151,11 @@ def section(text: str, anchor: str, hint: str = "") -> html.Div:
 
 
 def item_rows(view) -> list[dict]:
-    """The city's items (queries.items) with their milestone counts and RAG (api.rates)."""
-    rates = {r["item_id"]: r for r in api.rates(view.as_of, "item", view.filters)}
+    """The city's first ROW_CAP items (queries.items) with their milestone counts and RAG (api.item_rates)."""
+    listed = items.item_list(view.filters, ROW_CAP)
+    rates = api.item_rates(view.as_of, tuple(i["item_id"] for i in listed))
     rows = []
-    for i in items.item_list(view.filters):
+    for i in listed:
         r = rates.get(i["item_id"])
         rows.append({
             **i,

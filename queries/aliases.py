@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import aliased
 
-from store.models import IndicatorObservation, ItemDepartment, ProgressUpdate, Region, WorkItem
+from store.models import (
+    IndicatorObservation,
+    IndicatorRollup,
+    ItemDepartment,
+    ProgressUpdate,
+    Region,
+    WorkItem,
+)
 
 ITEM = aliased(WorkItem, name="item")
 SUB_ITEM = aliased(WorkItem, name="sub_item")  # the sub-scene a milestone is written under
@@ -21,4 +28,6 @@ LATEST_UPDATE = aliased(ProgressUpdate, name="latest")  # a milestone's latest p
 LATEST_OBSERVATION = aliased(IndicatorObservation, name="latest_obs")
 OBSERVATION_NOW = aliased(IndicatorObservation, name="now")  # an indicator's latest actual at two dates
 OBSERVATION_THEN = aliased(IndicatorObservation, name="then")
+ROLLUP_NOW = aliased(IndicatorRollup, name="judged_now")  # an indicator as judged at two dates
+ROLLUP_THEN = aliased(IndicatorRollup, name="judged_then")
 LEAD = aliased(ItemDepartment, name="lead")  # an item's lead department

@@ -19,7 +19,7 @@ from queries.cache import cache
 from queries.rollup import rollup_counts
 from queries.status import Filters
 from store import session_scope
-from store.models import Department, Plan, Region
+from store.models import Department, Plan, Region, StatusRollup
 
 
 def _due_soon_days() -> int:
@@ -39,6 +39,14 @@ def rates(as_of: date, by: str = "province", filters: Filters = Filters(),
     with session_scope() as s:
         counts = rollup_counts(s, as_of, _due_soon_days(), filters.statuses)
         return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts, worst=worst)
+
+
+@cache.memoize()
+def item_rates(as_of: date, item_ids: tuple[int, ...]) -> dict[int, dict]:
+    """item id -> its rates and RAG (rates by item), for the items a grid shows."""
+    with session_scope() as s:
+        counts = rollup_counts(s, as_of, _due_soon_days()).where(StatusRollup.work_item_id.in_(item_ids))
+        return {r["item_id"]: r for r in _status.rates(s, as_of, "item", Filters(), _due_soon_days(), counts=counts)}
 
 
 def summary(as_of: date, filters: Filters = Filters()) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from queries.aliases import CITY, COUNTY, RELATED_ITEM, SUB_ITEM
 from queries.cache import cache
@@ -155,19 +155,17 @@ def item_finding_rows(session, item_id: int) -> list[dict]:
             for f, seq in session.execute(stmt)]
 
 
-def item_rows(session, filters: Filters = Filters()) -> list[dict]:
-    """The assessed work items matching the plan / city / county / department
-    filters (statuses are ignored: an item has no single status), in document
-    order, with their plan, region, type, scope, deadline and departments."""
+def _assessed_items(columns, filters: Filters):
+    """A select of ``columns`` over the assessed work items matching the plan /
+    city / county / department filters (statuses are ignored: an item has no
+    single status), joined to their plan, city and county."""
     city, county = CITY, COUNTY
-    stmt = (select(WorkItem.id, WorkItem.kind, WorkItem.number, WorkItem.name, WorkItem.item_type,
-                   WorkItem.scope, WorkItem.deadline, WorkItem.deadline_text, Plan.key.label("plan_key"),
-                   Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"))
+    stmt = (select(*columns)
+            .select_from(WorkItem)
             .join(Plan, Plan.id == WorkItem.plan_id)
             .outerjoin(city, city.id == WorkItem.city_id)
             .outerjoin(county, county.id == WorkItem.county_id)
-            .where(WorkItem.kind.in_(ASSESSED_KINDS))
-            .order_by(Plan.issue_date.desc(), Plan.id, city.sort_order, WorkItem.sort_order, WorkItem.id))
+            .where(WorkItem.kind.in_(ASSESSED_KINDS)))
     if filters.plan:
         stmt = stmt.where(Plan.key == filters.plan)
     if filters.year:
@@ -183,6 +181,17 @@ def item_rows(session, filters: Filters = Filters()) -> list[dict]:
             .where(Department.name == filters.department)))
     if filters.item_id is not None:
         stmt = stmt.where(WorkItem.id == filters.item_id)
+    return stmt
+
+
+def item_rows(session, filters: Filters = Filters(), limit: int | None = None) -> list[dict]:
+    """The assessed work items matching the filters, in document order (the
+    first ``limit``), with their plan, region, type, scope, deadline and departments."""
+    stmt = (_assessed_items((WorkItem.id, WorkItem.kind, WorkItem.number, WorkItem.name, WorkItem.item_type,
+                             WorkItem.scope, WorkItem.deadline, WorkItem.deadline_text, Plan.key.label("plan_key"),
+                             Plan.doc_no, Plan.title, CITY.name.label("city"), COUNTY.name.label("county")), filters)
+            .order_by(Plan.issue_date.desc(), Plan.id, CITY.sort_order, WorkItem.sort_order, WorkItem.id)
+            .limit(limit))
     rows = session.execute(stmt).mappings().all()
     depts = departments_of(session, {r["id"] for r in rows})
     return [{"item_id": r["id"], "kind": r["kind"], "plan_key": r["plan_key"],
@@ -220,6 +229,12 @@ def item_findings(item_id: int) -> list[dict]:
 
 
 @cache.memoize()
-def item_list(filters: Filters = Filters()) -> list[dict]:
+def item_list(filters: Filters = Filters(), limit: int | None = None) -> list[dict]:
     with session_scope() as s:
-        return item_rows(s, filters)
+        return item_rows(s, filters, limit)
+
+
+@cache.memoize()
+def item_count(filters: Filters = Filters()) -> int:
+    with session_scope() as s:
+        return s.scalar(_assessed_items((func.count(),), filters))

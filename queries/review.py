@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from queries import api
-from queries.aliases import OBSERVATION_NOW, OBSERVATION_THEN, SUB_ITEM
+from queries.aliases import OBSERVATION_NOW, OBSERVATION_THEN, ROLLUP_NOW, ROLLUP_THEN
 from queries.cache import cache
-from queries.indicator_status import latest_observation_id
+from queries.indicator_status import ensure_indicator_rollup
 from queries.indicators import indicator_rows
-from queries.status import COUNTS, DONE, milestone_status, with_rates
+from queries.rollup import stored_status
+from queries.status import COUNTS, DONE, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
-from store.models import Indicator, IndicatorObservation, Milestone, Plan, ProgressUpdate, Region, WorkItem
+from store.models import Indicator, Milestone, Plan, ProgressUpdate, Region, WorkItem
 from store.periods import add_months, month_end, period_label, period_of
 
 
@@ -74,20 +75,17 @@ LIST_KINDS = ("completed", "overdue", "due_next")
 
 
 def _ordered_ids(session, st, order, *conditions) -> list[tuple[int, str | None]]:
-    """(milestone id, city) of the status rows ``st`` meeting ``conditions``, in
-    ``order`` then the status table's own order (queries.status_table), as
-    plain pairs: what a list is, without building its rows.  (The tables
-    themselves rather than aliases: no column proxies to build per query.)"""
+    """(milestone id, city) of the stored status rows ``st`` (queries.rollup)
+    meeting ``conditions``, in ``order`` then the status table's own order
+    (their stored position), as plain pairs: what a list is, without building
+    its rows.  (The tables themselves rather than aliases: no column proxies
+    to build per query.)"""
     stmt = (select(st.c.milestone_id, Region.name)
             .select_from(st)
-            .join(Milestone, Milestone.id == st.c.milestone_id)
             .join(WorkItem, WorkItem.id == st.c.work_item_id)
-            .outerjoin(SUB_ITEM, SUB_ITEM.id == Milestone.sub_item_id)
-            .join(Plan, Plan.id == st.c.plan_id)
             .outerjoin(Region, Region.id == WorkItem.city_id)
             .where(*conditions)
-            .order_by(*order, Plan.issue_date.desc(), Plan.id, Region.sort_order, WorkItem.sort_order,
-                      SUB_ITEM.sort_order, Milestone.seq, Milestone.id))
+            .order_by(*order, st.c.position))
     return [tuple(row) for row in session.execute(stmt)]
 
 
@@ -103,11 +101,11 @@ def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tu
     few rows they show (month_digest)."""
     days = current_app.config["DUE_SOON_DAYS"]
     with session_scope() as s:
-        st = milestone_status(end, days)
+        st = stored_status(s, end, days)
         recent = select(select(ProgressUpdate.milestone_id).where(  # an index range: few candidates
             ProgressUpdate.reported_on > previous_end, ProgressUpdate.reported_on <= end,
             ProgressUpdate.state == "done").cte("reported_done").c.milestone_id)  # (read once, used twice)
-        before = milestone_status(previous_end, days)
+        before = stored_status(s, previous_end, days)
         already = select(before.c.milestone_id).where(  # a corrected completion is no new one
             before.c.milestone_id.in_(recent), before.c.status.in_(DONE))
         completed = _ordered_ids(
@@ -200,21 +198,20 @@ def city_ranking(month: Month) -> list[dict]:
 def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
     """The indicators whose latest actual known at ``end`` (value, met, data
     date) differs from the one known at ``previous_end`` — a new actual came in
-    between — in the indicator table's order (queries.indicators)."""
-    now, then = OBSERVATION_NOW, OBSERVATION_THEN
-    stmt = (select(Indicator.id)
-            .join(Plan, Plan.id == Indicator.plan_id)
-            .outerjoin(WorkItem, WorkItem.id == Indicator.work_item_id)
-            .outerjoin(Region, Region.id == WorkItem.city_id)  # (the item's city: the table's order)
-            .join(now, now.id == latest_observation_id(end))
-            .outerjoin(then, then.id == latest_observation_id(previous_end))
-            .where(Indicator.id.in_(select(IndicatorObservation.indicator_id).where(  # a report between
-                       IndicatorObservation.reported_on > previous_end, IndicatorObservation.reported_on <= end)),
-                   now.observed_on.is_not(None),
-                   or_(then.id.is_(None), now.value.is_distinct_from(then.value),
-                       now.met.is_distinct_from(then.met), now.observed_on.is_distinct_from(then.observed_on)))
-            .order_by(Plan.issue_date.desc(), Plan.id, Region.id, WorkItem.sort_order, Indicator.id))
+    between — in the indicator table's order (their stored position)."""
+    now, then, judged_now, judged_then = OBSERVATION_NOW, OBSERVATION_THEN, ROLLUP_NOW, ROLLUP_THEN
     with session_scope() as s:
+        for day in (previous_end, end):
+            ensure_indicator_rollup(s, day)
+        stmt = (select(judged_now.indicator_id)
+                .join(judged_then, and_(judged_then.indicator_id == judged_now.indicator_id,
+                                        judged_then.as_of == previous_end))
+                .join(now, now.id == judged_now.observation_id)
+                .outerjoin(then, then.id == judged_then.observation_id)
+                .where(judged_now.as_of == end,
+                       or_(then.id.is_(None), now.value.is_distinct_from(then.value),
+                           now.met.is_distinct_from(then.met), now.observed_on.is_distinct_from(then.observed_on)))
+                .order_by(judged_now.position))
         return list(s.scalars(stmt))
 
 
