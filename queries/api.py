@@ -16,7 +16,7 @@ from queries import indicators as _indicators
 from queries import status as _status
 from queries import status_table as _table
 from queries.cache import cache
-from queries.rollup import rollup_counts
+from queries.rollup import rollup_counts, rollup_groups
 from queries.status import Filters
 from store import session_scope
 from store.models import Department, Plan, Region, StatusRollup
@@ -35,8 +35,10 @@ def default_as_of() -> date:
 @cache.memoize()
 def rates(as_of: date, by: str = "province", filters: Filters = Filters(),
           worst: int | None = None) -> list[dict]:
-    """Rates as of a date, summed from that date's per-item rollup."""
+    """Rates as of a date, summed from that date's group sums or per-item rollup."""
     with session_scope() as s:
+        if _status.summable(by, filters, worst):
+            return _status.group_rates(s, rollup_groups(s, as_of, _due_soon_days()), by, filters)
         counts = rollup_counts(s, as_of, _due_soon_days(), filters.statuses)
         return _status.rates(s, as_of, by, filters, _due_soon_days(), counts=counts, worst=worst)
 

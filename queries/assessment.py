@@ -14,19 +14,20 @@ from collections import defaultdict
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func, or_, select
 
 from metrics.scoring import Figures, Rules, ranked, score
 from queries.cache import cache
-from queries.indicators import indicator_rows
-from queries.rollup import rollup_counts
-from queries.status import Filters, rates
+from queries.indicators import indicator_summary
+from queries.rollup import rollup_groups
+from queries.status import Filters, group_rates
 from store import session_scope
 from store.clock import local_text
 from store.models import (
     AssessmentBonus,
     AssessmentResult,
     AssessmentRules,
+    Indicator,
     Milestone,
     Plan,
     Region,
@@ -50,19 +51,19 @@ def rules_in_force(session) -> tuple[Rules, dict | None]:
 
 
 def assessed(indicator: dict) -> bool:
-    """An indicator counts if it has something to attain: a target, or met / not met."""
+    """An indicator counts if it has something to attain: a target, or met / not
+    met (ASSESSED says the same of a stored indicator, in SQL)."""
     return indicator["qualitative"] or indicator["target"] is not None
+
+
+ASSESSED = or_(Indicator.qualitative, Indicator.target.is_not(None))
 
 
 def kpi_figures(session, year: int, as_of: date) -> dict[str, tuple[float, int]]:
     """city -> (sum of capped attainments, indicators assessed); one without an
     actual reported by the date attains 0."""
-    out: dict[str, list] = defaultdict(lambda: [0.0, 0])
-    for i in indicator_rows(session, as_of, Filters(year=year)):
-        if i["city"] and assessed(i):
-            out[i["city"]][0] += i["attainment"] or 0.0
-            out[i["city"]][1] += 1
-    return {city: (total, n) for city, (total, n) in out.items()}
+    return {city: (g["attainment_sum"], g["indicators"])
+            for city, g in indicator_summary(session, as_of, Filters(year=year), where=ASSESSED).items() if city}
 
 
 def reports_due(session, year: int, as_of: date, due_day: int) -> dict[str, list[str]]:
@@ -112,14 +113,14 @@ def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: i
                  bonus_items: list[dict]) -> list[Figures]:
     """Each assessed city's raw figures, in the province's order of cities
     (``bonus_items``: the year's bonus items in force)."""
-    counts = rollup_counts(session, as_of, due_soon_days)
+    groups = rollup_groups(session, as_of, due_soon_days)
     kpi = kpi_figures(session, year, as_of)
     reports = report_rows(session, year, as_of, due_day)
     bonus = defaultdict(float)
     for b in bonus_items:
         bonus[b["city"]] += b["points"]
     out = []
-    for r in rates(session, as_of, "city", Filters(year=year), due_soon_days, counts=counts):
+    for r in group_rates(session, groups, "city", Filters(year=year)):
         if not r["city"]:
             continue
         months = reports.get(r["city"], [])

@@ -85,11 +85,12 @@ SUMMARY_GROUPS = {
 
 
 def indicator_summary(session, as_of: date, filters: Filters = Filters(),
-                      by: str = "city") -> dict[str | None, dict]:
+                      by: str = "city", where=None) -> dict[str | None, dict]:
     """Per city (or per scope: the province's indicators and the others): how
     many indicators, how many have data (judged), are met or on pace, behind,
     binding (约束性); the cities and work items they cover; how many have an
-    attainment and the sum of the capped ones — what the pages count, in SQL."""
+    attainment and the sum of the capped ones — what the pages count, in SQL
+    (of the indicators meeting ``where`` too, a condition on Indicator)."""
     r = IndicatorRollup
 
     def n(cond):
@@ -102,7 +103,7 @@ def indicator_summary(session, as_of: date, filters: Filters = Filters(),
         n(Indicator.attribute == "约束性").label("binding"), func.count(func.distinct(r.city_id)).label("cities"),
         func.count(func.distinct(Indicator.work_item_id)).label("items"),
         func.count(r.attainment).label("attained"),
-        func.coalesce(func.sum(r.attainment), 0.0).label("attainment_sum")), as_of, filters)
+        func.coalesce(func.sum(r.attainment), 0.0).label("attainment_sum")), as_of, filters, where)
     if by == "city":
         stmt = stmt.outerjoin(CITY, CITY.id == r.city_id)
     return {row["key"]: {k: v for k, v in row.items() if k != "key"}

@@ -1,8 +1,9 @@
 """Per-date status rollups: each milestone's status as of a date, computed once
 in SQL by the one definition (queries.status.milestone_status, INSERT … SELECT)
-and stored; each work item's counts summed from those rows.  Lists, status
-counts and rates of any city, plan, department or item then read indexed rows
-instead of finding every milestone's latest report again.
+and stored; each work item's counts summed from those rows, and those summed
+per plan, city and county.  Lists, status counts and rates of any city, plan,
+department or item then read indexed rows instead of finding every
+milestone's latest report again.
 
 Writes keep them true: a report (dated today) recomputes the rows of the
 milestones it changed for the stored dates from today on (refresh_rollups); an
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, delete, func, literal, select, true, update
+from sqlalchemy import bindparam, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queries.aliases import CITY, ITEM, SUB_ITEM
@@ -24,6 +25,8 @@ from store.models import (
     Plan,
     StatusRollup,
     StatusRollupDate,
+    StatusRollupGroup,
+    WorkItem,
 )
 
 DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -45,31 +48,32 @@ def table_position():
 
 
 def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
-    """Store the milestone statuses and item counts of ``as_of`` unless they are
-    there (one transaction: a date is complete or absent; concurrent builders
-    of the same date insert nothing twice)."""
+    """Store the milestone statuses, item counts and group sums of ``as_of``
+    unless they are there (one transaction: a date is complete or absent; of
+    concurrent builders of the same date, the one that claims it first stores it)."""
     if session.get(StatusRollupDate, (as_of, due_soon_days)) is not None:
         return
     insert = DIALECT_INSERT[session.get_bind().dialect.name]
+    claimed = session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
+                              .on_conflict_do_nothing())
+    if claimed.rowcount != 1:  # another process stored it meanwhile (PostgreSQL waited for its commit)
+        session.rollback()
+        return
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
     live = milestone_status(as_of, due_soon_days)
     place = table_position()
-    # (the WHEREs resolve SQLite's INSERT … SELECT … ON CONFLICT parsing ambiguity)
     session.execute(insert(MilestoneStatusRollup).from_select(
         ["as_of", "due_soon_days", *STORED, "position"],
         select(*key, *[live.c[c] for c in STORED], place.c.position)
-        .join(place, place.c.milestone_id == live.c.milestone_id).where(true()))
-        .on_conflict_do_nothing())
+        .join(place, place.c.milestone_id == live.c.milestone_id)))
     counts = item_counts(_stored(as_of, due_soon_days)).subquery()
     session.execute(insert(StatusRollup).from_select(
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
-        select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS]).where(true()))
-        .on_conflict_do_nothing())
-    session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
-                    .on_conflict_do_nothing())
+        select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS])))
+    _store_groups(session, as_of, due_soon_days)
     session.commit()
     gather_statistics_after_insert(session.connection(), MilestoneStatusRollup.__tablename__,
-                                   StatusRollup.__tablename__)
+                                   StatusRollup.__tablename__, StatusRollupGroup.__tablename__)
     session.commit()
 
 
@@ -97,7 +101,29 @@ def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
         session.execute(delete(i).where(i.as_of == as_of, i.due_soon_days == days, i.work_item_id.in_(items)))
         counts = item_counts(_stored(as_of, days, items)).subquery()
         session.execute(insert(i).from_select(["as_of", "due_soon_days", "work_item_id", *COUNTS], select(
-            *key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS]).where(true())))
+            *key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS])))
+        plans = set(session.scalars(select(WorkItem.plan_id).where(WorkItem.id.in_(items))))
+        g = StatusRollupGroup
+        session.execute(delete(g).where(g.as_of == as_of, g.due_soon_days == days, g.plan_id.in_(plans)))
+        _store_groups(session, as_of, days, plans)
+
+
+GROUP_COLUMNS = ("plan_id", "city_id", "county_id", *COUNTS, "items", "items_red")
+
+
+def _store_groups(session, as_of: date, due_soon_days: int, plans: set[int] | None = None) -> None:
+    """Sum the stored item counts of ``as_of`` per plan, city and county (of
+    ``plans`` only, when given) into StatusRollupGroup."""
+    i, item = StatusRollup, WorkItem
+    stmt = (select(literal(as_of), literal(due_soon_days), item.plan_id, item.city_id, item.county_id,
+                   *[func.sum(getattr(i, name)) for name in COUNTS], func.count(),
+                   func.sum(case((i.overdue > 0, 1), else_=0)))
+            .join(item, item.id == i.work_item_id)
+            .where(i.as_of == as_of, i.due_soon_days == due_soon_days)
+            .group_by(item.plan_id, item.city_id, item.county_id))
+    if plans is not None:
+        stmt = stmt.where(item.plan_id.in_(plans))
+    session.execute(StatusRollupGroup.__table__.insert().from_select(["as_of", "due_soon_days", *GROUP_COLUMNS], stmt))
 
 
 def stored_status(session, as_of: date, due_soon_days: int):
@@ -115,6 +141,14 @@ def _stored(as_of: date, due_soon_days: int, items: set[int] | None = None):
     if items is not None:
         stmt = stmt.where(r.work_item_id.in_(items))
     return stmt.subquery("ms_status")
+
+
+def rollup_groups(session, as_of: date, due_soon_days: int):
+    """The group sums for ``as_of`` (a select of GROUP_COLUMNS); built first if needed."""
+    ensure_rollup(session, as_of, due_soon_days)
+    g = StatusRollupGroup
+    return select(*[getattr(g, name) for name in GROUP_COLUMNS]).where(
+        g.as_of == as_of, g.due_soon_days == due_soon_days)
 
 
 def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str, ...] = ()):

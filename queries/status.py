@@ -226,6 +226,39 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
     return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
 
 
+def summable(by: str, filters: Filters, worst: int | None = None) -> bool:
+    """Whether rates() can be summed from per-plan/city/county group rows
+    (group_rates): by province, city or plan, restricted by plan, year, city or
+    county only (a department, a status or an item needs the items' own counts)."""
+    return (by in ("province", "city", "plan") and not worst and not filters.department
+            and not filters.statuses and filters.item_id is None)
+
+
+def group_rates(session, groups, by: str, filters: Filters = Filters()) -> list[dict]:
+    """rates()'s rows summed from the stored group rows ``groups`` (a select of
+    plan_id, city_id, county_id, COUNTS, items, items_red: queries.rollup),
+    where summable() says they hold what the filters ask for."""
+    g, city = groups.subquery("group_counts"), CITY
+    keys = {"province": {}, "city": {"city": city.name}, "plan": {"plan": Plan.key, "title": Plan.title}}[by]
+    sums = [cast(func.coalesce(func.sum(g.c[name]), 0), Integer).label(name) for name in (*COUNTS, "items", "items_red")]
+    stmt = select(*[col.label(name) for name, col in keys.items()], *sums).select_from(g)
+    if by == "city":
+        stmt = stmt.outerjoin(city, city.id == g.c.city_id)
+    if by == "plan" or filters.plan or filters.year:
+        stmt = stmt.join(Plan, Plan.id == g.c.plan_id)
+    if filters.plan:
+        stmt = stmt.where(Plan.key == filters.plan)
+    if filters.year:
+        stmt = stmt.where(Plan.plan_year == filters.year)
+    for column, name in ((g.c.city_id, filters.city), (g.c.county_id, filters.county)):
+        if name:
+            stmt = stmt.where(column == select(Region.id).where(Region.name == name).scalar_subquery())
+    if keys:
+        group = [*([city.sort_order] if by == "city" else []), *keys.values()]  # the province's order of cities
+        stmt = stmt.group_by(*group).order_by(*group)
+    return [with_rates(dict(row), by) for row in session.execute(stmt).mappings()]
+
+
 def narrowed(filters: Filters) -> bool:
     """Whether the filters restrict the work items (the status filter restricts milestones)."""
     return any((filters.plan, filters.year, filters.city, filters.county, filters.department,

@@ -153,7 +153,9 @@ def forget_derived(session: Session) -> None:
         MilestoneStatusRollup,
         StatusRollup,
         StatusRollupDate,
+        StatusRollupGroup,
     )
 
-    for table in (StatusRollupDate, StatusRollup, MilestoneStatusRollup, IndicatorRollupDate, IndicatorRollup):
+    for table in (StatusRollupDate, StatusRollup, StatusRollupGroup, MilestoneStatusRollup, IndicatorRollupDate,
+                  IndicatorRollup):
         session.execute(delete(table))

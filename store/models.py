@@ -292,6 +292,34 @@ class StatusRollup(Base):
     reported: Mapped[int] = mapped_column(Integer)
 
 
+class StatusRollupGroup(Base):
+    """Derived, not source data: the item counts of a date summed per plan, city
+    and county, with how many items (and how many with an overdue milestone) —
+    the province's, a city's or a plan's rates sum a few hundred of these rows
+    instead of every item's (50,000 at tier L)."""
+
+    __tablename__ = "status_rollup_group"
+    __table_args__ = (Index("ix_status_rollup_group_date", "as_of", "due_soon_days", "plan_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    due_soon_days: Mapped[int] = mapped_column(Integer)
+    plan_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int | None] = mapped_column(Integer)
+    county_id: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    due_by: Mapped[int] = mapped_column(Integer)
+    done_due: Mapped[int] = mapped_column(Integer)
+    on_time_due: Mapped[int] = mapped_column(Integer)
+    done_late: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    overdue_days: Mapped[int] = mapped_column(Integer)
+    due_soon: Mapped[int] = mapped_column(Integer)
+    reported: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(Integer)
+    items_red: Mapped[int] = mapped_column(Integer)
+
+
 class MilestoneStatusRollup(Base):
     """Derived, not source data: each milestone's status as of a date, as
     queries.status.milestone_status defines it, stored once per date so that
