@@ -65,6 +65,7 @@ def urls(app, as_of: str) -> list[str]:
     return [f"/?{q}", f"/?{q}&city=杭州", f"/cities?{q}", f"/cities?{q}&year={as_of[:4]}",
             f"/milestones?{q}", f"/milestones?{q}&city=宁波&status=overdue", f"/overdue?{q}",
             f"/overdue?{q}&city=杭州", f"/departments?{q}", f"/indicators?{q}", f"/city/杭州?{q}",
+            *[f"/city/杭州?{q}&tab={tab}" for tab in ("overdue", "milestones", "indicators")],
             f"/item/{item}?{q}", f"/review?month={as_of[:7]}", f"/assessment?year={int(as_of[:4]) - 1}",
             "/report", "/audit", "/data-quality", "/users"]
 

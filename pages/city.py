@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import html
 from dash.exceptions import MissingCallbackContextException
 
@@ -62,7 +63,12 @@ def path_city(city: str | None) -> str | None:
     return pathname[len(prefix):].strip("/") if pathname.startswith(prefix) else city
 
 
-def layout(city: str | None = None, **query):
+# the page's four lists, one shown at a time (?tab=…): a city's lists run to
+# thousands of rows, and a page drawing all four sent 1.3 MB at tier M
+TABS = {"items": "工作事项", "overdue": "逾期未完成节点", "milestones": "工作节点状态", "indicators": "指标"}
+
+
+def layout(city: str | None = None, tab: str | None = None, **query):
     raw = path_city(city)
     name = resolve_city(raw)
     if name is None:
@@ -70,56 +76,78 @@ def layout(city: str | None = None, **query):
         return not_found(f"没有名为“{unquote(raw or '')}”的地市。可查看的地市：{cities}。")
     view = read_view({**query, "city": name})
     view = view.with_filters(statuses=())  # the page shows every status; cards link to the subsets
+    tab = tab if tab in TABS else "items"
     counts = {k: v or 0 for k, v in api.summary(view.as_of, view.filters).items()}
-    work_items = item_rows(view)  # the first ROW_CAP, cut in SQL
-    item_total = items.item_count(view.filters)
-    total = sum(status_counts(view.as_of, view.filters).values())
-    milestones = shown_rows(capped_status_table(view.as_of, view.filters, total))
-    overdue = shown_rows(worst_rows(view.as_of, view.filters, 1, ROW_CAP))  # most days overdue first, cut in SQL
-    labels = {i["item_id"]: i["item_label"] for i in work_items}
-    indicators = [{**i, "item_label": labels.get(i["item_id"])}
-                  for i in api.indicator_table(view.as_of, view.filters, limit=ROW_CAP)]
     kpis = api.indicator_totals(view.as_of, view.filters)
-    item_link = "/item/{item_id}" + view.query(plan=None, year=None, city=None, department=None)
-    label = f"{name}市"
+    sizes = {"items": items.item_count(view.filters), "overdue": counts["overdue"],  # each tab's rows
+             "milestones": sum(status_counts(view.as_of, view.filters).values()), "indicators": kpis["indicators"]}
+    tab_href = {key: f"/city/{name}" + view.query(city=None, tab=key) for key in TABS}
     return html.Div([
-        page_header(f"{label} · 地市详情", view),
+        page_header(f"{name}市 · 地市详情", view),
         filter_bar(view, fields=("as_of", "year", "plan", "department")),
-        card_row(headline_cards(view, counts, item_total, kpis)),
-        section("工作事项", "city-items-title",
-                "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),
-        html.Div(data_grid(
-            "city-items", work_items, item_columns(item_link),
-            title=f"{label}工作事项（截至{cn_date(view.as_of)}）",
-            filename=export_filename(f"{label}_工作事项", view.as_of),
-            empty="筛选条件下本市没有工作事项", total=item_total), id="city-items"),
-        section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列（同天数按台账顺序）。"),
-        html.Div(data_grid(
-            "city-overdue", overdue, overdue_columns(item_link),
-            title=f"{label}逾期未完成节点（截至{cn_date(view.as_of)}）",
-            filename=export_filename(f"{label}_逾期节点", view.as_of),
-            empty="截至该日没有逾期未完成的节点", official=True, total=counts["overdue"]), id="city-overdue"),
-        section("工作节点状态", "city-milestones-title", "每个工作节点截至该日的状态（按最近一次报送）。"),
-        html.Div(data_grid(
-            "city-milestones", milestones, milestone_columns(item_link, milestones),
-            title=ledger_title(view.filters, view.as_of),
-            filename=export_filename(ledger_stem(view.filters), view.as_of),
-            empty="筛选条件下本市没有工作节点", official=True, total=total), id="city-milestones"),
-        section("指标", "city-indicators-title", "达成度 =（实际值 − 基期值）/（目标值 − 基期值），"
-                "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
-        html.Div(indicator_grid(
-            "city-indicators", indicators, view, f"{label}指标达成情况（截至{cn_date(view.as_of)}）",
-            f"{label}_指标", item_link=item_link, total=kpis["indicators"]), id="city-indicators"),
+        card_row(headline_cards(view, counts, sizes["items"], kpis, tab_href["items"])),
+        dbc.Nav([dbc.NavItem(dbc.NavLink(f"{label}（{sizes[key]:,}）", href=tab_href[key],
+                                         active=key == tab, id=f"city-tab-{key}"))
+                 for key, label in TABS.items()], pills=True, className="city-tabs mt-2 mb-2"),
+        TAB_BUILDERS[tab](view, name, sizes),
     ])
 
 
-def headline_cards(view, c: dict, item_total: int, kpis: dict) -> list:
+def item_link_of(view) -> str:
+    return "/item/{item_id}" + view.query(plan=None, year=None, city=None, department=None)
+
+
+def items_tab(view, name: str, sizes: dict) -> html.Div:
+    return html.Div([
+        section("工作事项", "city-items-title",
+                "每个事项一行：节点完成数/节点总数、逾期节点数和红黄绿状态（红：有逾期；黄：临期或逾期完成；绿：正常）。"),
+        data_grid("city-items", item_rows(view), item_columns(item_link_of(view)),
+                  title=f"{name}市工作事项（截至{cn_date(view.as_of)}）",
+                  filename=export_filename(f"{name}市_工作事项", view.as_of),
+                  empty="筛选条件下本市没有工作事项", total=sizes["items"])], id="city-items")
+
+
+def overdue_tab(view, name: str, sizes: dict) -> html.Div:
+    overdue = shown_rows(worst_rows(view.as_of, view.filters, 1, ROW_CAP))  # most days overdue first, cut in SQL
+    return html.Div([
+        section("逾期未完成节点", "city-overdue-title", "按逾期天数从多到少排列（同天数按台账顺序）。"),
+        data_grid("city-overdue", overdue, overdue_columns(item_link_of(view)),
+                  title=f"{name}市逾期未完成节点（截至{cn_date(view.as_of)}）",
+                  filename=export_filename(f"{name}市_逾期节点", view.as_of),
+                  empty="截至该日没有逾期未完成的节点", official=True, total=sizes["overdue"])], id="city-overdue")
+
+
+def milestones_tab(view, name: str, sizes: dict) -> html.Div:
+    milestones = shown_rows(capped_status_table(view.as_of, view.filters, sizes["milestones"]))
+    return html.Div([
+        section("工作节点状态", "city-milestones-title", "每个工作节点截至该日的状态（按最近一次报送）。"),
+        data_grid("city-milestones", milestones, milestone_columns(item_link_of(view), milestones),
+                  title=ledger_title(view.filters, view.as_of),
+                  filename=export_filename(ledger_stem(view.filters), view.as_of),
+                  empty="筛选条件下本市没有工作节点", official=True, total=sizes["milestones"])],
+        id="city-milestones")
+
+
+def indicators_tab(view, name: str, sizes: dict) -> html.Div:
+    indicators = [{**i, "item_label": items.display_name(i["item"], i["item_county"]) if i["item"] else None}
+                  for i in api.indicator_table(view.as_of, view.filters, limit=ROW_CAP)]
+    return html.Div([
+        section("指标", "city-indicators-title", "达成度 =（实际值 − 基期值）/（目标值 − 基期值），"
+                "无基期值时为 实际值/目标值；计分封顶100%，另列原始值。"),
+        indicator_grid("city-indicators", indicators, view, f"{name}市指标达成情况（截至{cn_date(view.as_of)}）",
+                       f"{name}市_指标", item_link=item_link_of(view), total=sizes["indicators"])],
+        id="city-indicators")
+
+
+TAB_BUILDERS = {"items": items_tab, "overdue": overdue_tab, "milestones": milestones_tab,
+                "indicators": indicators_tab}
+
+
+def headline_cards(view, c: dict, item_total: int, kpis: dict, items_href: str) -> list:
     href = view.href
     return [
-        # the items are on this page: a plain anchor scrolls to them without a re-render
-        html.A(kpi_card("工作事项", f"{item_total:,}项", None, card_id="city-kpi-items",
-                        note=f"{c['items_red']:,}项有逾期节点"),
-               href="#city-items", className="text-reset text-decoration-none d-block h-100"),
+        kpi_card("工作事项", f"{item_total:,}项", items_href, card_id="city-kpi-items",
+                 note=f"{c['items_red']:,}项有逾期节点"),
         kpi_card("工作节点（已到期/总数）", f"{c['due_by']:,} / {c['total']:,}", href("/milestones"),
                  card_id="city-kpi-milestones"),
         kpi_card("进度完成率", pct(c["done_due"], c["due_by"]),

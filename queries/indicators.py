@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Integer, case, cast, func, select
 
 from metrics.attainment import pace_start, required_value
-from queries.aliases import CITY, ITEM, LATEST_OBSERVATION
+from queries.aliases import CITY, COUNTY, ITEM, LATEST_OBSERVATION
 from queries.indicator_status import ensure_indicator_rollup
 from queries.status import Filters
 from store.models import Department, Indicator, IndicatorRollup, ItemDepartment, Plan, Region
@@ -49,11 +49,13 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
     ``as_of``, attainment and pace."""
     r, obs, city, item = IndicatorRollup, LATEST_OBSERVATION, CITY, ITEM
     stmt = (_filtered(session, (*Indicator.__table__.c, Plan.doc_no, Plan.title, Plan.issue_date,
-                                CITY.name.label("city"), ITEM.name.label("item"), obs.value, obs.met,
+                                CITY.name.label("city"), ITEM.name.label("item"),
+                                COUNTY.name.label("item_county"), obs.value, obs.met,
                                 obs.observed_on, r.attainment_raw, r.attainment, r.pace), as_of, filters, where)
             .join(Plan, Plan.id == Indicator.plan_id)
             .outerjoin(city, city.id == r.city_id)  # (the indicator's city, else its work item's)
             .outerjoin(item, item.id == Indicator.work_item_id)
+            .outerjoin(COUNTY, COUNTY.id == item.county_id)
             .outerjoin(obs, obs.id == r.observation_id)
             .order_by(r.position).limit(limit))
     rows = []
@@ -67,7 +69,8 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
             "attribute": r["attribute"], "source_text": r["source_text"],
             "latest_actual": r["value"], "attainment": r["attainment"],
             # beyond the export contract: for the pages
-            "indicator_id": r["id"], "item_id": r["work_item_id"], "target_text": r["target_text"],
+            "indicator_id": r["id"], "item_id": r["work_item_id"], "item_county": r["item_county"],
+            "target_text": r["target_text"],
             "baseline_text": r["baseline_text"], "qualitative": r["qualitative"], "met": r["met"],
             "latest_on": r["observed_on"].isoformat() if r["observed_on"] else None,
             "attainment_raw": r["attainment_raw"], "version": r["report_version"],

@@ -192,11 +192,23 @@ def test_city_page_shows_the_query_layers_figures(loaded_app):
         assert link.get_attribute("href") == f"/overdue?as_of={as_of}&city=%E8%88%9F%E5%B1%B1&status=overdue"
         expect(grid_rows(page, "city-items").locator("[col-id='progress']")).to_have_text(
             [f"{rated[i['item_id']]['done']}/{rated[i['item_id']]['total']}" for i in listed])
+        expect(page.locator("#city-milestones")).to_have_count(0)  # one list at a time
+
+        page.click("#city-tab-milestones")  # the tabs are links: the list is in the URL
+        page.wait_for_url("**tab=milestones**")
+        assert page.inner_text("#city-tab-milestones") == f"工作节点状态（{len(milestones)}）"
         expect(grid_rows(page, "city-milestones")).to_have_count(len(milestones))
         expect(grid_rows(page, "city-milestones").locator("[col-id='status_text']")).to_have_text(
             [status_text(m["status"]) for m in milestones])
+        expect(page.locator("#city-items")).to_have_count(0)
         overdue = sum(m["status"] == "overdue" for m in milestones)
+        page.click("#city-tab-overdue")
         expect(grid_rows(page, "city-overdue")).to_have_count(overdue)
+        assert page.inner_text("#city-tab-overdue") == f"逾期未完成节点（{overdue}）"
+        page.go_back()  # browser back returns to the list before
+        expect(grid_rows(page, "city-milestones")).to_have_count(len(milestones))
+        page.click("#city-kpi-items")  # the items card opens the items list
+        expect(grid_rows(page, "city-items")).to_have_count(len(listed))
 
         page.goto(f"{url}/city/杭州市")  # the long name works too
         expect(page.locator(".page-title")).to_have_text("杭州市 · 地市详情")
@@ -279,7 +291,7 @@ def test_milestone_grid_downloads_as_xlsx(loaded_app, tmp_path):
         as_of = api.default_as_of()
         milestones = api.status_table(as_of, Filters(city="舟山"))
     with serve(loaded_app) as url, browser_page() as page:
-        page.goto(f"{url}/city/舟山?as_of={as_of}")
+        page.goto(f"{url}/city/舟山?as_of={as_of}&tab=milestones")
         expect(grid_rows(page, "city-milestones")).to_have_count(len(milestones))
         headers = page.locator("#city-milestones .ag-header-cell-text").all_inner_texts()
         shown = grid_rows(page, "city-milestones").locator("[col-id='milestone']").all_inner_texts()
