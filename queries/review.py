@@ -19,7 +19,7 @@ from queries.rollup import stored_status
 from queries.status import COUNTS, DONE, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
-from store.models import Indicator, Milestone, Plan, ProgressUpdate, Region, WorkItem
+from store.models import Indicator, Plan, ProgressUpdate, Region, WorkItem
 from store.periods import add_months, month_end, period_label, period_of
 
 
@@ -124,8 +124,7 @@ def _rows_of(end: date, ids: set[int]) -> dict[int, dict]:
     if not ids:
         return {}
     with session_scope() as s:
-        rows = status_rows(s, end, due_soon_days=current_app.config["DUE_SOON_DAYS"],
-                           where=lambda _item: Milestone.id.in_(ids))
+        rows = status_rows(s, end, due_soon_days=current_app.config["DUE_SOON_DAYS"], milestones=ids)
     return {r["milestone_id"]: r for r in rows}
 
 

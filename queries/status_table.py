@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from queries.aliases import CITY, COUNTY, ITEM, LATEST_UPDATE, SUB_ITEM
 from queries.rollup import stored_status
 from queries.sqlfuncs import iso_date
-from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters
+from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, narrowed
 from store.models import Department, ItemDepartment, Milestone, Plan
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
@@ -21,53 +21,65 @@ STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_ty
 
 def status_rows(session, as_of: date, filters: Filters = Filters(),
                 due_soon_days: int = DUE_SOON_DAYS, done_reported_after: date | None = None,
-                limit: int | None = None, where=None,
-                due_within: tuple[date, date] | None = None, chased=None) -> list[dict]:
+                limit: int | None = None, where=None, due_within: tuple[date, date] | None = None,
+                chased=None, milestones: set[int] | None = None) -> list[dict]:
     """The status table; ``done_reported_after`` keeps the milestones whose
     completion was reported after that day (newest first), ``limit`` cuts the
-    list, ``where(item)`` (a condition on the work item) and ``due_within``
-    (first, last: due dates, both included) narrow it, all in SQL.
+    list, ``where(item)`` (a condition on the work item), ``due_within``
+    (first, last: due dates, both included) and ``milestones`` (ids) narrow
+    it, all in SQL.
     ``chased(st)`` (a condition on the statuses, queries.overdue) keeps the
     milestones to chase, worst first: most days overdue, then due soon by the
     nearest due date, ties in the table's order."""
-    st = stored_status(session, as_of, due_soon_days)
     item, sub, city, county, latest = ITEM, SUB_ITEM, CITY, COUNTY, LATEST_UPDATE
+    st = stored_status(session, as_of, due_soon_days)
+
+    def order(rows):  # the list's order, of the status rows ``rows``
+        if done_reported_after:
+            return (rows.c.last_reported_on.desc(), rows.c.completed_on.desc(), rows.c.milestone_id)
+        if chased is not None:
+            return (case((rows.c.status == "overdue", 0), else_=1), rows.c.days_overdue.desc(),
+                    case((rows.c.status == "due_soon", rows.c.due)), rows.c.position)
+        return (rows.c.position,)  # the table's order (queries.rollup.table_position)
+
+    # the rows of the list, chosen (and cut) on the narrow status rows; only
+    # those are then joined to what the table shows
+    pick = select(st)
+    if narrowed(filters) or where is not None:
+        pick = pick.join(item, item.id == st.c.work_item_id)
+    pick = apply_filters(pick, st, item, filters)
+    if where is not None:
+        pick = pick.where(where(item))
+    if due_within:
+        pick = pick.where(st.c.due.between(*due_within))
+    if milestones is not None:
+        pick = pick.where(st.c.milestone_id.in_(milestones))
+    if chased is not None:
+        pick = pick.where(chased(st))
+    if done_reported_after:  # (an index range on the stored report dates)
+        pick = pick.where(st.c.last_reported_on > done_reported_after, st.c.status.in_(DONE))
+    chosen = pick.order_by(*order(st)).limit(limit).subquery("chosen")
     stmt = (
         select(
             Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),
             item.id.label("item_id"), item.number, item.name.label("item"),
             sub.name.label("sub_item"), item.item_type, item.scope, iso_date(item.deadline).label("deadline"),
             Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, iso_date(Milestone.due).label("due"),
-            Milestone.due_text, st.c.status, iso_date(st.c.completed_on).label("completed_on"), st.c.days_overdue,
-            st.c.state, iso_date(st.c.last_reported_on).label("last_reported_on"), latest.note.label("last_note"), Plan.key.label("plan_key"), Milestone.report_version,
+            Milestone.due_text, chosen.c.status, iso_date(chosen.c.completed_on).label("completed_on"),
+            chosen.c.days_overdue, chosen.c.state, iso_date(chosen.c.last_reported_on).label("last_reported_on"),
+            latest.note.label("last_note"), Plan.key.label("plan_key"), Milestone.report_version,
             Plan.kind.label("plan_kind"), item.deadline_text,
         )
-        .select_from(st)
-        .join(Milestone, Milestone.id == st.c.milestone_id)
-        .outerjoin(latest, latest.id == st.c.update_id)
-        .join(item, item.id == st.c.work_item_id)
+        .select_from(chosen)
+        .join(Milestone, Milestone.id == chosen.c.milestone_id)
+        .outerjoin(latest, latest.id == chosen.c.update_id)
+        .join(item, item.id == chosen.c.work_item_id)
         .outerjoin(sub, sub.id == Milestone.sub_item_id)
-        .join(Plan, Plan.id == st.c.plan_id)
+        .join(Plan, Plan.id == chosen.c.plan_id)
         .outerjoin(city, city.id == item.city_id)
         .outerjoin(county, county.id == item.county_id)
+        .order_by(*order(chosen))
     )
-    order = (st.c.position,)  # the table's order (queries.rollup.table_position)
-    stmt = stmt.order_by(*order)
-    stmt = apply_filters(stmt, st, item, filters)
-    if where is not None:
-        stmt = stmt.where(where(item))
-    if due_within:
-        stmt = stmt.where(st.c.due.between(*due_within))
-    if chased is not None:
-        stmt = stmt.where(chased(st)).order_by(None).order_by(
-            case((st.c.status == "overdue", 0), else_=1), st.c.days_overdue.desc(),
-            case((st.c.status == "due_soon", st.c.due)), *order)
-    if done_reported_after:  # (an index range on the stored report dates)
-        stmt = stmt.where(st.c.last_reported_on > done_reported_after, st.c.status.in_(DONE))
-        stmt = stmt.order_by(None).order_by(st.c.last_reported_on.desc(), st.c.completed_on.desc(),
-                                            Milestone.id)
-    if limit:
-        stmt = stmt.limit(limit)
     rows = session.execute(stmt).mappings().all()
     depts = departments_of(session, {r["item_id"] for r in rows})
     return [
