@@ -30,6 +30,7 @@ EXTRA = (
     ("review-slide2-light", "/review?month=2020-09&theme=light#2", (1280, 720)),
     ("review-slide4", "/review?month=2020-09#4", (1280, 720)),
     ("assessment-breakdown", "/assessment?city=杭州#breakdown", (1280, 900)),
+    ("city-overdue-tab", "/city/舟山?tab=overdue", (1280, 900)),
 )
 
 
