@@ -45,8 +45,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -408,6 +407,9 @@ def stale_views(base_url, database_url, redis_url, prefix, timeout) -> dict:
     """Each check view as served now vs. after dropping the cache and the rollups
     (what a write does): a difference is a view served stale after the run."""
     import redis
+    from sqlalchemy.orm import Session
+
+    from store import forget_derived
 
     checker = User(base_url, CHECKER, {}, "", lambda r: r, time.monotonic, threading.Event(), timeout, 0, 0)
     if not checker.login():
@@ -423,9 +425,8 @@ def stale_views(base_url, database_url, redis_url, prefix, timeout) -> dict:
 
     served = snapshot()
     engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("DELETE FROM status_rollup_date"))
-        conn.execute(text("DELETE FROM status_rollup"))
+    with Session(engine) as session, session.begin():
+        forget_derived(session)  # the rollups, as an import drops them
     engine.dispose()
     client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
