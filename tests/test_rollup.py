@@ -83,3 +83,36 @@ def test_the_first_stored_date_gives_the_planner_statistics(app):
             assert has_statistics(connection, MilestoneStatusRollup.__tablename__)
             assert has_statistics(connection, StatusRollup.__tablename__)
             assert not has_statistics(connection, "no_such_table")
+
+
+def test_concurrent_builders_store_a_date_once(reporting_app):
+    """Two workers asking about the same new date at once: one claims and stores
+    it, the other uses it; no group is summed twice."""
+    import threading
+
+    from queries.rollup import rollup_groups
+    from store.models import StatusRollupGroup
+
+    day, days = date(2020, 8, 31), reporting_app.config["DUE_SOON_DAYS"]
+    start = threading.Barrier(2)
+    errors = []
+
+    def build():
+        try:
+            with reporting_app.app_context(), session_scope() as s:
+                start.wait()
+                s.execute(rollup_groups(s, day, days)).all()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=build) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    with reporting_app.app_context(), session_scope() as s:
+        groups = s.execute(select(StatusRollupGroup.plan_id, StatusRollupGroup.city_id, StatusRollupGroup.county_id)
+                           .where(StatusRollupGroup.as_of == day)).all()
+        assert groups and len(groups) == len(set(groups))
+        assert api.rates(day, "city") == rates(s, day, "city", Filters(), days)
