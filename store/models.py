@@ -271,15 +271,9 @@ def _history_is_append_only(mapper, connection, target):
     raise ValueError(f"{type(target).__name__} rows are append-only history")
 
 
-class StatusRollup(Base):
-    """Derived, not source data: each work item's status counts as of a date
-    (queries.rollup computes them once per date; every write clears them)."""
+class RollupCounts:
+    """The DESIGN §5 counts of some milestones (queries.status.COUNTS): what every rate is a sum of."""
 
-    __tablename__ = "status_rollup"
-    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
-    due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
-    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"),
-                                              primary_key=True)
     total: Mapped[int] = mapped_column(Integer)
     done: Mapped[int] = mapped_column(Integer)
     due_by: Mapped[int] = mapped_column(Integer)
@@ -292,7 +286,18 @@ class StatusRollup(Base):
     reported: Mapped[int] = mapped_column(Integer)
 
 
-class StatusRollupGroup(Base):
+class StatusRollup(RollupCounts, Base):
+    """Derived, not source data: each work item's status counts as of a date
+    (queries.rollup computes them once per date; every write clears them)."""
+
+    __tablename__ = "status_rollup"
+    as_of: Mapped[date] = mapped_column(Date, primary_key=True)
+    due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"),
+                                              primary_key=True)
+
+
+class StatusRollupGroup(RollupCounts, Base):
     """Derived, not source data: the item counts of a date summed per plan, city
     and county, with how many items (and how many with an overdue milestone) —
     the province's, a city's or a plan's rates sum a few hundred of these rows
@@ -306,16 +311,6 @@ class StatusRollupGroup(Base):
     plan_id: Mapped[int] = mapped_column(Integer)
     city_id: Mapped[int | None] = mapped_column(Integer)
     county_id: Mapped[int | None] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(Integer)
-    done: Mapped[int] = mapped_column(Integer)
-    due_by: Mapped[int] = mapped_column(Integer)
-    done_due: Mapped[int] = mapped_column(Integer)
-    on_time_due: Mapped[int] = mapped_column(Integer)
-    done_late: Mapped[int] = mapped_column(Integer)
-    overdue: Mapped[int] = mapped_column(Integer)
-    overdue_days: Mapped[int] = mapped_column(Integer)
-    due_soon: Mapped[int] = mapped_column(Integer)
-    reported: Mapped[int] = mapped_column(Integer)
     items: Mapped[int] = mapped_column(Integer)
     items_red: Mapped[int] = mapped_column(Integer)
 
