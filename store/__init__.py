@@ -147,15 +147,7 @@ def has_statistics(connection, table: str) -> bool:
 def forget_derived(session: Session) -> None:
     """Drop derived data (the per-date status and indicator rollups) after a write
     to plans, progress or indicators."""
-    from store.models import (
-        IndicatorRollup,
-        IndicatorRollupDate,
-        MilestoneStatusRollup,
-        StatusRollup,
-        StatusRollupDate,
-        StatusRollupGroup,
-    )
+    from store.models import DERIVED
 
-    for table in (StatusRollupDate, StatusRollup, StatusRollupGroup, MilestoneStatusRollup, IndicatorRollupDate,
-                  IndicatorRollup):
+    for table in DERIVED:
         session.execute(delete(table))

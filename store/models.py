@@ -376,6 +376,12 @@ class IndicatorRollupDate(Base):
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
+# What the store derives from the rest (per-date rollups): dropped on imports and
+# restores, built again on demand (store.forget_derived); never backed-up truth.
+DERIVED = (StatusRollupDate, StatusRollup, StatusRollupGroup, MilestoneStatusRollup, IndicatorRollupDate,
+           IndicatorRollup)
+
+
 # Accounts (DESIGN §3): who may read and who may report for what.
 ROLES = {
     "admin": "管理员",  # the province office: everything, users and weights

@@ -23,10 +23,19 @@ from queries import api
 from queries.cache import invalidate
 from store import ROOT, Store, backup as backups
 from store.audit import record
-from store.models import AssessmentRules, AuditEntry, Base, Milestone, Plan, ProgressUpdate, StatusRollup
+from store.models import (
+    DERIVED,
+    AssessmentRules,
+    AuditEntry,
+    Base,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    StatusRollup,
+)
 from tests.conftest import fresh_database
 
-DERIVED = {"status_rollup", "status_rollup_date", "milestone_status_rollup"}
+DERIVED_TABLES = {model.__tablename__ for model in DERIVED}
 
 
 def store_of(app) -> Store:
@@ -41,7 +50,7 @@ def fingerprint(store: Store) -> dict:
     """Row counts of every table (but the derived rollups) and a checksum of the progress reports."""
     with store.session() as s:
         counts = {t.name: s.scalar(select(func.count()).select_from(t))
-                  for t in Base.metadata.sorted_tables if t.name not in DERIVED}
+                  for t in Base.metadata.sorted_tables if t.name not in DERIVED_TABLES}
         rows = s.execute(select(ProgressUpdate.__table__).order_by(ProgressUpdate.id)).all()
     return {**counts, "progress_update_sha256": hashlib.sha256(repr(rows).encode()).hexdigest()}
 
