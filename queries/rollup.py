@@ -55,8 +55,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
         return
     insert = DIALECT_INSERT[session.get_bind().dialect.name]
     claimed = session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
-                              .on_conflict_do_nothing())
-    if claimed.rowcount != 1:  # another process stored it meanwhile (PostgreSQL waited for its commit)
+                              .on_conflict_do_nothing().returning(StatusRollupDate.as_of)).first()
+    if claimed is None:  # another process stored it meanwhile (PostgreSQL waited for its commit)
         session.rollback()
         return
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
