@@ -25,7 +25,7 @@ import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
 from components.cards import SITE
-from queries.cache import cache
+from queries.cache import cache, generation
 
 APP_TITLE = SITE
 
@@ -81,8 +81,8 @@ def create_app(config: dict | None = None) -> Flask:
 def cache_page_layouts() -> None:
     """Memoize every page's layout (the components it renders) per URL and per
     kind of viewer, in the query cache: a page seen before is served without
-    rebuilding it, and every write empties the cache (queries.cache.invalidate),
-    so no worker serves a stale page.  Pages that register ``cache_layout=False``
+    rebuilding it, keyed by the data generation that every write moves on
+    (queries.cache), so no worker serves a page cached before a write.  Pages that register ``cache_layout=False``
     (forms, account lists) are built on every request."""
     for module, page in dash.page_registry.items():
         build = page["layout"]
@@ -94,7 +94,8 @@ def _cached(module: str, build):
     def layout(**query):
         account = current_account()
         viewer = (account.role, account.city_id, account.department_id) if account else None
-        key = "layout:" + hashlib.sha256(repr((module, viewer, sorted(query.items()))).encode()).hexdigest()
+        key = f"layout:{generation()}:" + hashlib.sha256(
+            repr((module, viewer, sorted(query.items()))).encode()).hexdigest()
         page = cache.get(key)
         if page is None:  # kept as the JSON Dash sends: unpickling figure objects would re-validate them
             page = plain_json(build(**query))
