@@ -207,14 +207,19 @@ def test_demo_progress_is_deterministic_and_removable(imported):
 
 
 def test_writes_invalidate_the_query_cache(imported):
-    """Every write clears the cache (in Redis when CACHE_REDIS_URL is set, so
-    all workers see it)."""
-    from queries.cache import cache
+    """Every write moves the data generation on, so nothing cached before it is
+    read again (in Redis when CACHE_REDIS_URL is set, so all workers see it)."""
+    from queries import api
+    from queries.cache import generation
+    from queries.status import default_as_of
+    from store import session_scope
 
     for command in (["load-demo"], ["clear-demo"], ["import", str(SCENE)]):
         with imported.app_context():
-            cache.set("probe", 1)
-            assert cache.get("probe") == 1
+            before, cached = generation(), api.default_as_of()
         assert run(imported, *command).exit_code == 0
-        with imported.app_context():
-            assert cache.get("probe") is None, command
+        with imported.app_context(), session_scope() as s:
+            assert generation() > before, command
+            assert api.default_as_of() == default_as_of(s), command  # computed again, not the cached value
+            if command == ["load-demo"]:
+                assert default_as_of(s) != cached  # (the demo's latest report, not today)
