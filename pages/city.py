@@ -1,9 +1,9 @@
 """地市详情: one city as of the chosen date — headline figures (each linking to
-the rows behind it), the city's work items with their RAG status, its overdue
-milestones, its full milestone status table and its indicators.
+the rows behind it), then one of its lists, chosen by a tab kept in the URL
+(?tab=…): the work items with their RAG status, the overdue milestones, the
+full milestone status table, the indicators.
 
 The city comes from the path: /city/杭州, /city/杭州市 or percent-encoded.
-Also the home of the indicator-table helpers the item page shares.
 """
 from __future__ import annotations
 
