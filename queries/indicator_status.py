@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from metrics.attainment import attainment, capped, pace, pace_start
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
-from queries.rollup import DIALECT_INSERT
+from queries.rollup import claim_date
 from store import gather_statistics_after_insert
 from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
@@ -75,15 +75,15 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
 
 def ensure_indicator_rollup(session, as_of: date) -> None:
     """Store every indicator as judged on ``as_of`` unless that date is there
-    (one transaction: a date is complete or absent; concurrent builders of the
-    same date insert nothing twice)."""
+    (one transaction: a date is complete or absent; claimed first, as the
+    status rollup's dates are)."""
     if session.get(IndicatorRollupDate, as_of) is not None:
         return
-    insert = DIALECT_INSERT[session.get_bind().dialect.name]
+    if not claim_date(session, IndicatorRollupDate, as_of=as_of):
+        return
     rows = judged_rows(session, as_of)
     if rows:
-        session.execute(insert(IndicatorRollup).on_conflict_do_nothing(), rows)
-    session.execute(insert(IndicatorRollupDate).values(as_of=as_of).on_conflict_do_nothing())
+        session.execute(IndicatorRollup.__table__.insert(), rows)
     session.commit()
     gather_statistics_after_insert(session.connection(), IndicatorRollup.__tablename__)
     session.commit()

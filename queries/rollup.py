@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, update
+from sqlalchemy import bindparam, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from queries.aliases import CITY, ITEM, SUB_ITEM
-from queries.status import COUNTS, item_counts, milestone_status
+from queries.status import COUNTS, item_counts, milestone_status, red
 from store import gather_statistics_after_insert
 from store.models import (
     Milestone,
@@ -29,7 +29,7 @@ from store.models import (
     WorkItem,
 )
 
-DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 STORED = ("milestone_id", "work_item_id", "plan_id", "due", "update_id", "state", "completed_on",
           "last_reported_on", "status", "days_overdue", "active", "due_by")
 
@@ -47,18 +47,29 @@ def table_position():
         .subquery("table_position"))
 
 
+def claim_date(session, marker, **key) -> bool:
+    """Insert the marker row of a rollup date (``marker``: the model, ``key``: its
+    columns) before building the date, in the builder's transaction.  False when
+    another process has it (PostgreSQL waits for that one's commit): the session
+    is rolled back and the caller builds nothing.  Of concurrent builders of one
+    date, the first stores it, once."""
+    insert = _INSERT[session.get_bind().dialect.name]
+    claimed = session.execute(insert(marker).values(**key).on_conflict_do_nothing()
+                              .returning(*marker.__table__.primary_key.columns)).first()
+    if claimed is None:
+        session.rollback()
+    return claimed is not None
+
+
 def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
     """Store the milestone statuses, item counts and group sums of ``as_of``
     unless they are there (one transaction: a date is complete or absent; of
     concurrent builders of the same date, the one that claims it first stores it)."""
     if session.get(StatusRollupDate, (as_of, due_soon_days)) is not None:
         return
-    insert = DIALECT_INSERT[session.get_bind().dialect.name]
-    claimed = session.execute(insert(StatusRollupDate).values(as_of=as_of, due_soon_days=due_soon_days)
-                              .on_conflict_do_nothing().returning(StatusRollupDate.as_of)).first()
-    if claimed is None:  # another process stored it meanwhile (PostgreSQL waited for its commit)
-        session.rollback()
+    if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days):
         return
+    insert = _INSERT[session.get_bind().dialect.name]
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
     live = milestone_status(as_of, due_soon_days)
     place = table_position()
@@ -85,7 +96,7 @@ def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
                             .where(StatusRollupDate.as_of >= since)).all()
     if not dates or not milestone_ids:
         return
-    insert = DIALECT_INSERT[session.get_bind().dialect.name]
+    insert = _INSERT[session.get_bind().dialect.name]
     items = set(session.scalars(select(Milestone.work_item_id).where(Milestone.id.in_(milestone_ids))))
     m, i = MilestoneStatusRollup, StatusRollup
     for as_of, days in dates:
@@ -117,7 +128,7 @@ def _store_groups(session, as_of: date, due_soon_days: int, plans: set[int] | No
     i, item = StatusRollup, WorkItem
     stmt = (select(literal(as_of), literal(due_soon_days), item.plan_id, item.city_id, item.county_id,
                    *[func.sum(getattr(i, name)) for name in COUNTS], func.count(),
-                   func.sum(case((i.overdue > 0, 1), else_=0)))
+                   func.sum(red(i.overdue)))
             .join(item, item.id == i.work_item_id)
             .where(i.as_of == as_of, i.due_soon_days == due_soon_days)
             .group_by(item.plan_id, item.city_id, item.county_id))

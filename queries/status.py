@@ -170,6 +170,23 @@ def item_counts(st, statuses: tuple[str, ...] = ()):
     return stmt
 
 
+def group_keys(by: str) -> dict:
+    """The columns the rows of a grouping are named by (GROUPS)."""
+    item, city = ITEM, CITY
+    return {
+        "province": {},
+        "city": {"city": city.name},
+        "plan": {"plan": Plan.key, "title": Plan.title},
+        "department": {"city": city.name, "department": Department.name},
+        "item": {"item_id": item.id, "item_key": item.key, "item": item.name, "city": city.name},
+    }[by]
+
+
+def red(overdue):
+    """1 for a work item with any overdue milestone (its ``overdue`` count), else 0."""
+    return case((overdue > 0, 1), else_=0)
+
+
 def rates(session, as_of: date, by: str = "province", filters: Filters = Filters(),
           due_soon_days: int = DUE_SOON_DAYS, counts=None, worst: int | None = None) -> list[dict]:
     """Counts and rates per province / city / plan / department / item as of ``as_of``.
@@ -186,21 +203,15 @@ def rates(session, as_of: date, by: str = "province", filters: Filters = Filters
         counts = item_counts(milestone_status(as_of, due_soon_days), filters.statuses)
     ic = counts.subquery("item_counts")
     item, city = ITEM, CITY
-    keys = {
-        "province": {},
-        "city": {"city": city.name},
-        "plan": {"plan": Plan.key, "title": Plan.title},
-        "department": {"city": city.name, "department": Department.name},
-        "item": {"item_id": item.id, "item_key": item.key, "item": item.name, "city": city.name},
-    }[by]
+    keys = group_keys(by)
     per_item = by == "item"  # the counts are per item already: nothing to sum, group or join twice
     if per_item:
         sums = [cast(ic.c[name], Integer).label(name) for name in COUNTS]
-        sums += [literal(1).label("items"), case((ic.c.overdue > 0, 1), else_=0).label("items_red")]
+        sums += [literal(1).label("items"), red(ic.c.overdue).label("items_red")]
     else:  # (PostgreSQL sums integers as NUMERIC: cast back so every backend returns ints)
         sums = [cast(func.coalesce(func.sum(ic.c[name]), 0), Integer).label(name) for name in COUNTS]
         sums += [func.count().label("items"),  # work items with milestones, and those with any overdue
-                 cast(func.coalesce(func.sum(case((ic.c.overdue > 0, 1), else_=0)), 0), Integer).label("items_red")]
+                 cast(func.coalesce(func.sum(red(ic.c.overdue)), 0), Integer).label("items_red")]
     stmt = select(*[col.label(name) for name, col in keys.items()], *sums).select_from(ic)
     if by != "province" or narrowed(filters):  # (the province's sums need no other table)
         stmt = stmt.join(item, item.id == ic.c.work_item_id)
@@ -239,7 +250,7 @@ def group_rates(session, groups, by: str, filters: Filters = Filters()) -> list[
     plan_id, city_id, county_id, COUNTS, items, items_red: queries.rollup),
     where summable() says they hold what the filters ask for."""
     g, city = groups.subquery("group_counts"), CITY
-    keys = {"province": {}, "city": {"city": city.name}, "plan": {"plan": Plan.key, "title": Plan.title}}[by]
+    keys = group_keys(by)
     sums = [cast(func.coalesce(func.sum(g.c[name]), 0), Integer).label(name) for name in (*COUNTS, "items", "items_red")]
     stmt = select(*[col.label(name) for name, col in keys.items()], *sums).select_from(g)
     if by == "city":
