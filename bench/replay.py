@@ -108,10 +108,13 @@ def callback_name(body: dict) -> str:
 
 
 def replay(client, timer: SqlTimer, page: str, body: dict, repeats: int) -> Timing:
-    """``repeats`` cold calls, then as many warm ones, after one untimed call: it
-    stores any rollup date the page needs (``rollup_build_ms`` times that on its
-    own), as the first visit of that date does in a running app."""
+    """``repeats`` cold calls, then as many warm ones, after one untimed cold call:
+    it stores any rollup date the page needs (``rollup_build_ms`` times that on
+    its own), as the first visit of that date does in a running app.  (Cold: a
+    page cached while the browser recorded it would build nothing, and the
+    first timed call would build the dates instead.)"""
     timing = Timing(page, callback_name(body))
+    invalidate()
     client.post("/_dash-update-component", json=body)
     for _ in range(repeats):
         invalidate()

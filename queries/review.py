@@ -19,7 +19,7 @@ from queries.rollup import stored_status
 from queries.status import COUNTS, DONE, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
-from store.models import Indicator, Plan, ProgressUpdate, Region, WorkItem
+from store.models import Indicator, Plan, Region, WorkItem
 from store.periods import add_months, month_end, period_label, period_of
 
 
@@ -96,22 +96,20 @@ def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tu
     ``previous_end`` and not already done then; latest report first),
     ``overdue`` (overdue, due on or after ``previous_end``, so not overdue then;
     most days first) and ``due_next`` (not done, due after ``end`` up to
-    ``horizon``; soonest first).  A completion already done at ``previous_end``
-    (a correction reported in the month) is no new completion.  Only ids leave SQL: the slides fetch the
-    few rows they show (month_digest)."""
+    ``horizon``; soonest first).  Done as of ``end`` with the latest report
+    after ``previous_end`` is a completion reported in the month (the status is
+    the latest report's); one already done at ``previous_end`` (a correction
+    reported in the month) is no new completion.  Only ids leave SQL: the
+    slides fetch the few rows they show (month_digest)."""
     days = current_app.config["DUE_SOON_DAYS"]
     with session_scope() as s:
         st = stored_status(s, end, days)
-        recent = select(select(ProgressUpdate.milestone_id).where(  # an index range: few candidates
-            ProgressUpdate.reported_on > previous_end, ProgressUpdate.reported_on <= end,
-            ProgressUpdate.state == "done").cte("reported_done").c.milestone_id)  # (read once, used twice)
-        before = stored_status(s, previous_end, days)
-        already = select(before.c.milestone_id).where(  # a corrected completion is no new one
-            before.c.milestone_id.in_(recent), before.c.status.in_(DONE))
-        completed = _ordered_ids(
+        before = stored_status(s, previous_end, days).alias("ms_status_before")
+        done_before = select(before.c.milestone_id).where(  # one primary-key look-up per candidate
+            before.c.milestone_id == st.c.milestone_id, before.c.status.in_(DONE)).exists()
+        completed = _ordered_ids(  # candidates: an index range on the latest report's date
             s, st, (st.c.last_reported_on.desc(), st.c.completed_on.desc()),
-            st.c.milestone_id.in_(recent), st.c.status.in_(DONE), st.c.last_reported_on > previous_end,
-            st.c.milestone_id.not_in(already))
+            st.c.last_reported_on > previous_end, st.c.status.in_(DONE), ~done_before)
         overdue = _ordered_ids(s, st, (st.c.days_overdue.desc(),), st.c.status == "overdue",
                                st.c.due.between(previous_end, end))
         due_next = _ordered_ids(s, st, (st.c.due,), st.c.status.in_(("due_soon", "not_due")),
@@ -207,7 +205,8 @@ def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
                                         judged_then.as_of == previous_end))
                 .join(now, now.id == judged_now.observation_id)
                 .outerjoin(then, then.id == judged_then.observation_id)
-                .where(judged_now.as_of == end,
+                .where(judged_now.as_of == end,  # the same observation: unmoved, without reading it
+                       judged_now.observation_id.is_distinct_from(judged_then.observation_id),
                        or_(then.id.is_(None), now.value.is_distinct_from(then.value),
                            now.met.is_distinct_from(then.met), now.observed_on.is_distinct_from(then.observed_on)))
                 .order_by(judged_now.position))
