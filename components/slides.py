@@ -50,20 +50,23 @@ def count_change(now: dict, before: dict | None, count: str, unit: str = "个") 
 def rate_value(num: int, den: int, value_id: str | None = None) -> html.Div:
     """pct()'s text, the rate large and the counts behind it small."""
     rate, _, counts = pct(num, den).partition("（")
-    spans = [html.Span(rate, className="review-rate"), html.Span("（" + counts, className="review-counts")]
-    return html.Div(spans, className="review-value", **({"id": value_id} if value_id else {}))
+    return html.Div([rate, html.Span("（" + counts, className="review-counts")], className="review-value",
+                    **({"id": value_id} if value_id else {}))
 
 
 def count_value(text: str, value_id: str) -> html.Div:
-    return html.Div(html.Span(text, className="review-rate"), className="review-value", id=value_id)
+    return html.Div(text, className="review-value", id=value_id)
 
 
-def tile(label: str, value, note, delta=None, href: str | None = None, tone: str = "") -> html.Div:
-    """A headline figure: label, value, a note, the change since last month; a link to its rows."""
+def tile(label: str, value, note, delta=None, href: str | None = None, tone: str = ""):
+    """A headline figure: label, value, a note, the change since last month; the
+    tile links to its rows.  (Each element costs: the deck has 17 slides of them.)"""
     body = [html.Div(label, className="review-label"), value,
             html.Div(note, className="review-tile-note") if note else None, delta]
-    inner = dcc.Link(body, href=href, className="review-tile-link") if href else html.Div(body)
-    return html.Div(inner, className=f"review-tile {tone}".strip())
+    tile_class = f"review-tile {tone}".strip()
+    if href:
+        return dcc.Link(body, href=href, className=f"{tile_class} review-tile-link")
+    return html.Div(body, className=tile_class)
 
 
 def headline_tiles(now: dict, before: dict | None, links: dict[str, str], soon_days: int,
@@ -173,9 +176,7 @@ def city_list(title: str, kind: str, rows: list[dict], more_href: str, empty: st
     """A city slide's column: the title with its count (``total``, by default
     ``len(rows)``), the first CITY_ROWS milestones."""
     total = len(rows) if total is None else total
-    entries = [html.Li([html.Div([html.Span(item_label(r), className="review-entry-item"),
-                                  entry_fact(kind, r)],
-                                 className="review-entry-top"),
+    entries = [html.Li([html.Span(item_label(r), className="review-entry-item"), entry_fact(kind, r),
                         clamp(r["milestone"])]) for r in rows[:CITY_ROWS]]
     return html.Div([
         html.H3([title, html.Span(f"{total:,}项", className="review-list-count")],

@@ -133,8 +133,9 @@ def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: i
 
 def assessment_years(session) -> list[int]:
     """Plan years with milestones, newest first."""
-    return sorted(set(session.scalars(select(Plan.plan_year).join(Milestone, Milestone.plan_id == Plan.id))),
-                  reverse=True)
+    with_milestones = select(Milestone.id).where(Milestone.plan_id == Plan.id).exists()
+    return list(session.scalars(select(Plan.plan_year).where(with_milestones).distinct()
+                                .order_by(Plan.plan_year.desc())))
 
 
 def result_rows(session) -> list[dict]:
