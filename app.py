@@ -86,12 +86,21 @@ def cache_page_layouts() -> None:
     """Memoize every page's layout (the components it renders) per URL and per
     kind of viewer, in the query cache: a page seen before is served without
     rebuilding it, keyed by the data generation that every write moves on
-    (queries.cache), so no worker serves a page cached before a write.  Pages that register ``cache_layout=False``
-    (forms, account lists) are built on every request."""
+    (queries.cache), so no worker serves a page cached before a write.  Pages
+    that register ``cache_layout=False`` (forms, account lists) are built on
+    every request.  Either way the layout goes out as plain_json's JSON."""
     for module, page in dash.page_registry.items():
         build = page["layout"]
-        if callable(build) and page.get("cache_layout", True) and not hasattr(build, "uncached"):
-            page["layout"] = _cached(module, build)
+        if callable(build) and not hasattr(build, "uncached"):
+            page["layout"] = _cached(module, build) if page.get("cache_layout", True) else _plain(build)
+
+
+def _plain(build):
+    def layout(**query):
+        return plain_json(build(**query))
+
+    layout.uncached = build
+    return layout
 
 
 def _cached(module: str, build):
