@@ -9,14 +9,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from datetime import date
-from decimal import Decimal
 
 import dash
 import dash_bootstrap_components as dbc
-import orjson
 from dash import html
-from dash.development.base_component import Component
 from flask import Flask
 
 import accounts
@@ -25,6 +21,7 @@ import health
 import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
+from components.jsonify import plain_json
 from components.cards import SITE
 from queries.cache import cache, generation
 
@@ -117,44 +114,6 @@ def _cached(module: str, build):
 
     layout.uncached = build
     return layout
-
-
-def plain_json(tree):
-    """A component tree as plain JSON values (what Dash sends).  orjson walks it
-    natively and asks ``_jsonable`` only about components and figures: ten to
-    twenty times faster than plotly's encoder, which visits every value in
-    Python (40 ms for a city page of 1 MB at tier M)."""
-    return orjson.loads(orjson.dumps(tree, default=_jsonable,
-                                     option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS))
-
-
-def _jsonable(value):
-    if isinstance(value, Component):
-        return component_json(value)
-    if hasattr(value, "to_plotly_json"):  # plotly figures
-        return value.to_plotly_json()
-    if isinstance(value, Decimal):  # PostgreSQL NUMERIC
-        return float(value)
-    if isinstance(value, date):  # date and datetime subclasses (pandas Timestamp)
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def component_json(component: Component) -> dict:
-    """``Component.to_plotly_json()``, read from the props the instance holds
-    instead of asking it for each prop its class has: 2–3× faster, which is a
-    quarter of the review deck's time (2,000 components).  Equal to Dash's for
-    every page (tests/test_app.py)."""
-    kind = type(component)
-    props = _PROPS.get(kind)
-    if props is None:
-        props = _PROPS[kind] = (frozenset(component._prop_names), tuple(component._valid_wildcard_attributes))
-    names, wildcards = props
-    return {"props": {k: v for k, v in vars(component).items() if k in names or k.startswith(wildcards)},
-            "type": component._type, "namespace": component._namespace}
-
-
-_PROPS: dict[type, tuple[frozenset, tuple]] = {}  # component class -> its prop names and data-/aria- prefixes
 
 
 def navbar() -> dbc.Navbar:

@@ -7,6 +7,7 @@ the store, kept up to date by every write (queries.rollup), and built once per
 review date; ``rollup_build_ms`` times that first build on its own."""
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from contextlib import contextmanager
@@ -102,6 +103,9 @@ def callback_name(body: dict) -> str:
     """A short name for a callback: its first output, e.g. ``_pages_content.children +1``."""
     outputs = body["output"].strip(".").split("...")
     first = outputs[0].split("@")[0]
+    if first.startswith("{"):  # a pattern-matching id: its type
+        pattern, _, prop = first.rpartition(".")
+        first = f"{json.loads(pattern)['type']}.{prop}"
     return {"_pages_content.children": "page layout", "_pages_location.search": "filters → URL",
             "_pages_location.pathname": "chart click → page"}.get(first, first) + (
         f" +{len(outputs) - 1}" if len(outputs) > 1 else "")

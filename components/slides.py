@@ -14,14 +14,17 @@ PROVINCE_ROWS = 8  # list rows that fit a slide at 16:9 (two lines of text each)
 CITY_ROWS = 4  # per list, three lists side by side
 
 
-def slide(key: str, kicker: str, title: str, body: list, *, aside=None, note: str = "") -> html.Section:
-    """One slide: a header (kicker line, title, ``aside`` on the right), the body."""
+def slide(key: str, kicker: str, title: str, body: list, *, aside=None, note: str = "",
+          body_id: dict | None = None) -> html.Section:
+    """One slide: a header (kicker line, title, ``aside`` on the right), the body
+    (``body_id``: for a callback that fills it in)."""
     header = html.Header([
         html.Div([html.Div(kicker, className="review-kicker"), html.H2(title, className="review-title"),
                   html.Div(note, className="review-note") if note else None]),
         html.Div(aside, className="review-aside") if aside is not None else None,
     ], className="review-header")
-    return html.Section([header, html.Div(body, className="review-body")], className="review-slide",
+    body = html.Div(body, className="review-body", **({"id": body_id} if body_id else {}))
+    return html.Section([header, body], className="review-slide",
                         id=f"review-slide-{key}", **{"aria-label": title})
 
 

@@ -6,23 +6,31 @@ indicator movement, then one slide per city.
 
 Every slide is rendered here; assets/review.js shows one at a time (keys,
 #n in the URL, auto-advance ?auto=seconds) and assets/review.css sizes them to
-the screen (?theme=dark|light) and prints one per page."""
+the screen (?theme=dark|light) and prints one per page.  The deck comes with
+the province's slides whole and each city's slide as its title and rank; the
+city slides' bodies follow in a second callback (fill_city_slides), so that
+the first slide is drawn without waiting for eleven more."""
 from __future__ import annotations
 
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 import dash
-from dash import dcc, html
+from dash import ALL, Input, Output, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 from flask import current_app
 
 from components import slides
 from components.filters import View
 from components.format import cn_date
 from components.indicators import actual_text
+from components.jsonify import plain_json
 from queries import api
+from queries.cache import cache
 from queries.review import (
+    LIST_KINDS,
     Month,
+    city_digest,
     city_ranking,
     default_month,
     first_month,
@@ -95,7 +103,7 @@ def layout(**query):
     # the province's figures are the sum of the cities' (one query per date, not two)
     now, before = (province_total(api.rates(day, "city")) for day in (month.end, month.previous_end))
     # only what the slides show: each list's count and first rows, per city too
-    lists = month_digest(month.previous_end, month.end, month.horizon, slides.PROVINCE_ROWS, slides.CITY_ROWS)
+    lists = month_digest(month.previous_end, month.end, month.horizon, slides.PROVINCE_ROWS)
     ranking = city_ranking(month)
     moved = len(moved_indicator_ids(month.previous_end, month.end))
     kicker = f"{month.label}月度推进会"
@@ -109,7 +117,7 @@ def layout(**query):
                      slides.indicator_table(indicator_moves(month, slides.PROVINCE_ROWS), actual_text,
                                             links(month)["indicators"], moved),
                      aside=as_of_line(month), note="实际值（数据日期）与达成度：上月末已知的 → 本月末已知的"),
-        *[city_slide(month, r, lists, len(ranking)) for r in ranking],
+        *[city_slide(month, r, len(ranking)) for r in ranking],
     ]
     return deck(params, deck_slides)
 
@@ -150,6 +158,7 @@ LISTS = (  # kind, title, what an empty list says
 )
 
 
+
 def list_slides(month: Month, kicker: str, lists: dict) -> list:
     hrefs = links(month)
     notes = {"completed": f"{cn_date(month.first)}至{cn_date(month.end)}报送完成的节点（最新报送在前）",
@@ -162,20 +171,44 @@ def list_slides(month: Month, kicker: str, lists: dict) -> list:
             for kind, title, empty in LISTS]
 
 
-def city_slide(month: Month, r: dict, lists: dict, cities: int) -> html.Section:
-    """A city (a row of city_ranking): its figures with their change, its rank,
-    and its share of the month's three lists."""
+def city_slide(month: Month, r: dict, cities: int) -> html.Section:
+    """A city's slide as the deck first sends it (a row of city_ranking): its
+    title and rank, its body to come (fill_city_slides)."""
     city = r["city"]
-    hrefs = links(month, city)
     rank = [html.Div(["第", html.B(str(r["rank"]), className="review-rank-big"), f"名 / {cities}"]),
             html.Div(["较上月 ", slides.rank_move(r["move"])], className="review-aside-muted")]
-    shares = {kind: lists[kind]["cities"].get(city, {"count": 0, "rows": []}) for kind, _, _ in LISTS}
+    return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}", f"{city}市",
+                        [html.Div("正在载入……", className="review-empty review-pending")], aside=rank,
+                        body_id={"type": "review-city", "city": city})
+
+
+def city_body(month: Month, r: dict, shares: dict) -> list:
+    """A city's figures with their change, and its share of the month's three lists."""
+    city = r["city"]
+    hrefs = links(month, city)
     columns = [slides.city_list(title, kind, shares[kind]["rows"], hrefs[kind], empty, shares[kind]["count"])
                for kind, title, empty in LISTS]
     tiles = html.Div(slides.headline_tiles(r["now"], r["before"], hrefs, soon_days(), f"review-{city}"),
                      className="review-tiles review-tiles-row")
-    return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}", f"{city}市",
-                        [tiles, html.Div(columns, className="review-lists")], aside=rank)
+    return [tiles, html.Div(columns, className="review-lists")]
+
+
+@cache.memoize()
+def city_bodies(month: Month) -> dict[str, list]:
+    """Every city's slide body, as the JSON Dash sends (by city)."""
+    digest = city_digest(month.previous_end, month.end, month.horizon, slides.CITY_ROWS)
+    none = {kind: {"count": 0, "rows": []} for kind in LIST_KINDS}
+    return {r["city"]: plain_json(city_body(month, r, digest.get(r["city"], none))) for r in city_ranking(month)}
+
+
+@callback(Output({"type": "review-city", "city": ALL}, "children"), Input("review-period", "data"))
+def fill_city_slides(period):
+    """The city slides' bodies for the deck's month (checked as the URL's is)."""
+    first, today = parse_period(period), clock.today()
+    if first is None or not first_month() <= first <= today:
+        raise PreventUpdate
+    bodies = city_bodies(Month.of(first, today))
+    return [bodies.get(o["id"]["city"], []) for o in ctx.outputs_list]
 
 
 def deck(params: ReviewParams, deck_slides: list) -> html.Div:
@@ -211,6 +244,6 @@ def deck(params: ReviewParams, deck_slides: list) -> html.Div:
         dcc.Link("退出演示", href="/", className="review-btn review-btn-text", id="review-exit"),
     ], className="review-controls")
     return html.Div([problems if params.problems else None, html.Div(deck_slides, className="review-slides"),
-                     controls],
+                     controls, dcc.Store(id="review-period", data=month.period)],
                     className=f"review-deck review-{params.theme}", id="review-deck",
                     **{"data-auto": str(params.auto), "data-month": month.period})

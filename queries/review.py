@@ -100,7 +100,7 @@ def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tu
     after ``previous_end`` is a completion reported in the month (the status is
     the latest report's); one already done at ``previous_end`` (a correction
     reported in the month) is no new completion.  Only ids leave SQL: the
-    slides fetch the few rows they show (month_digest)."""
+    slides fetch the few rows they show (month_digest, city_digest)."""
     days = current_app.config["DUE_SOON_DAYS"]
     with session_scope() as s:
         st = stored_status(s, end, days)
@@ -135,26 +135,29 @@ def month_lists(previous_end: date, end: date, horizon: date) -> dict[str, list[
 
 
 @cache.memoize()
-def month_digest(previous_end: date, end: date, horizon: date, shown: int, city_shown: int) -> dict[str, dict]:
-    """What the slides show of each list: ``count`` and the first ``shown`` rows,
-    and per city (``cities``) its ``count`` and first ``city_shown`` rows, in
-    list order; status rows are built for those rows only."""
+def month_digest(previous_end: date, end: date, horizon: date, shown: int) -> dict[str, dict]:
+    """What the province's slides show of each list: its ``count`` and its
+    first ``shown`` rows, in list order (status rows are built for those only)."""
     ids = month_ids(previous_end, end, horizon)
-    picked: dict[str, dict] = {}
-    for kind, pairs in ids.items():
-        cities: dict[str | None, dict] = {}
+    rows = _rows_of(end, {i for pairs in ids.values() for i, _ in pairs[:shown]})
+    return {kind: {"count": len(pairs), "rows": [rows[i] for i, _ in pairs[:shown]]} for kind, pairs in ids.items()}
+
+
+@cache.memoize()
+def city_digest(previous_end: date, end: date, horizon: date, shown: int) -> dict[str | None, dict[str, dict]]:
+    """What a city's slide shows of each list: per city, per list, its share's
+    ``count`` and first ``shown`` rows, in list order."""
+    picked: dict[str | None, dict[str, dict]] = {}
+    for kind, pairs in month_ids(previous_end, end, horizon).items():
         for i, city in pairs:
-            c = cities.setdefault(city, {"count": 0, "ids": []})
-            c["count"] += 1
-            if len(c["ids"]) < city_shown:
-                c["ids"].append(i)
-        picked[kind] = {"count": len(pairs), "ids": [i for i, _ in pairs[:shown]], "cities": cities}
-    rows = _rows_of(end, {i for p in picked.values() for i in [*p["ids"], *(i for c in p["cities"].values()
-                                                                              for i in c["ids"])]})
-    return {kind: {"count": p["count"], "rows": [rows[i] for i in p["ids"]],
-                   "cities": {city: {"count": c["count"], "rows": [rows[i] for i in c["ids"]]}
-                              for city, c in p["cities"].items()}}
-            for kind, p in picked.items()}
+            share = picked.setdefault(city, {k: {"count": 0, "ids": []} for k in LIST_KINDS})[kind]
+            share["count"] += 1
+            if len(share["ids"]) < shown:
+                share["ids"].append(i)
+    rows = _rows_of(end, {i for kinds in picked.values() for share in kinds.values() for i in share["ids"]})
+    return {city: {kind: {"count": share["count"], "rows": [rows[i] for i in share["ids"]]}
+                   for kind, share in kinds.items()}
+            for city, kinds in picked.items()}
 
 
 def rank_cities(rows: list[dict]) -> dict[str, int]:

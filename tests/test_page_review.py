@@ -4,6 +4,7 @@ the URL's bad values fall back with a note; in Chromium every slide pages by
 keyboard and fits 1920×1080 and 1280×720 without scrolling, themes and
 auto-advance work, a report made today leaves a past month as it was, and the
 deck prints one slide per A4 page."""
+import json
 import subprocess
 from datetime import date, timedelta
 
@@ -58,6 +59,35 @@ def text(component) -> str:
     return children if isinstance(children, str) else text(children) if hasattr(children, "children") else ""
 
 
+def city_slide_bodies(app, period: str, cities: list[str]) -> dict[str, list]:
+    """The city slides' bodies as the deck's second callback sends them (JSON), by city."""
+    ids = [{"city": city, "type": "review-city"} for city in cities]
+    response = app.test_client().post("/_dash-update-component", json={
+        "output": '{"city":["ALL"],"type":"review-city"}.children',
+        "outputs": [{"id": i, "property": "children"} for i in ids],
+        "inputs": [{"id": "review-period", "property": "data", "value": period}], "changedPropIds": [], "state": []})
+    assert response.status_code == 200, response.data[:300]
+    sent = response.get_json()["response"]
+    return {i["city"]: sent[json.dumps(i, sort_keys=True, separators=(",", ":"))]["children"] for i in ids}
+
+
+def json_find(node, wanted: str):
+    """The component with id ``wanted`` in a layout as JSON."""
+    if isinstance(node, list):
+        return next((hit for child in node if (hit := json_find(child, wanted)) is not None), None)
+    if not isinstance(node, dict):
+        return None
+    return node if node["props"].get("id") == wanted else json_find(node["props"].get("children"), wanted)
+
+
+def json_text(node) -> str:
+    if isinstance(node, list):
+        return "".join(json_text(child) for child in node)
+    if isinstance(node, dict):
+        return json_text(node["props"].get("children"))
+    return node if isinstance(node, str) else ""
+
+
 def test_default_month_and_month_bounds():
     assert default_month(date(2021, 3, 14)) == date(2021, 2, 1)
     assert default_month(date(2020, 9, 30)) == date(2020, 9, 1)
@@ -104,9 +134,19 @@ def test_headline_figures_are_the_status_engines_at_the_month_ends(loaded_app):
     assert text(find(deck, "review-due-soon")) == f"{now['due_soon']:,}个"
     change = round((now["progress_rate"] - before["progress_rate"]) * 100, 1)
     assert f"{change:+.1f}个百分点".replace("-", "−") in text(find(deck, "review-slide-summary"))
-    hz = next(r for r in ranking if r["city"] == "杭州")["now"]
-    assert text(find(deck, "review-杭州-progress")) == pct(hz["done_due"], hz["due_by"])
     assert len(ranking) == 11 and [r["rank"] for r in ranking] == sorted(r["rank"] for r in ranking)
+    # a city's figures come with its slide's body, from the second callback
+    assert "正在载入" in text(find(deck, "review-slide-city-杭州"))
+    bodies = city_slide_bodies(loaded_app, "2020-09", [r["city"] for r in ranking])
+    hz = next(r for r in ranking if r["city"] == "杭州")["now"]
+    assert json_text(json_find(bodies["杭州"], "review-杭州-progress")) == pct(hz["done_due"], hz["due_by"])
+    assert all(json_find(bodies[r["city"]], f"review-{r['city']}-overall") for r in ranking)
+
+
+def test_the_city_slides_callback_checks_the_month(loaded_app):
+    for bad in ("2020-13", "2999-01", "2001-01", None):
+        with pytest.raises(AssertionError, match="204"):  # nothing sent: PreventUpdate
+            city_slide_bodies(loaded_app, bad, ["杭州"])
 
 
 @pytest.mark.parametrize("month", [SEPTEMBER, Month(date(2020, 6, 1), date(2020, 6, 30))])
@@ -152,6 +192,12 @@ def test_indicator_movement_is_a_new_actual_in_the_month(loaded_app):
     assert all(i["latest_on"] == before[i["indicator_id"]]["latest_on"] for i in unmoved)
 
 
+def deck_ready(page) -> None:
+    """Set up by assets/review.js, and the city slides' bodies arrived (the second callback)."""
+    page.wait_for_selector(".review-deck[data-ready]")
+    page.wait_for_function("!document.querySelector('.review-pending')")
+
+
 def counter(page) -> str:
     return page.inner_text("#review-counter")
 
@@ -168,7 +214,7 @@ def test_every_slide_pages_by_keyboard_and_fits_the_screen(loaded_app, tmp_path,
         now = api.summary(SEPTEMBER.end)
     with serve(loaded_app) as url, browser_page(width, height) as page:
         page.goto(url + "/review?month=2020-09")
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         assert page.inner_text("#review-progress") == pct(now["done_due"], now["due_by"])
         assert not page.locator(".navbar").is_visible()
         total = page.locator(".review-slide").count()
@@ -190,7 +236,7 @@ def test_every_slide_pages_by_keyboard_and_fits_the_screen(loaded_app, tmp_path,
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         page.reload()  # the hash keeps the place
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         assert counter(page) == f"3 / {total}"
         assert page.locator(".review-slide.is-current").get_attribute("id") == "review-slide-completed"
         page.focus("#review-auto")  # keys typed into a control are the control's
@@ -198,6 +244,10 @@ def test_every_slide_pages_by_keyboard_and_fits_the_screen(loaded_app, tmp_path,
         assert counter(page) == f"3 / {total}"
         page.click("[data-review-go=next]")
         assert counter(page) == f"4 / {total}"
+        page.goto(url + "/review?month=2020-09&theme=light#9")  # a city slide: shown as the deck comes, filled after
+        deck_ready(page)
+        assert counter(page) == f"9 / {total}"
+        expect(page.locator(".review-slide.is-current .review-tile")).to_have_count(5)
         assert page.errors == []
 
 
@@ -211,7 +261,7 @@ def test_theme_auto_advance_warnings_and_exit(loaded_app):
         expect(deck).to_have_class("review-deck review-dark")
         assert "theme=dark" in page.url
         page.goto(url + "/review?month=2020-09&auto=2")
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         total = page.locator(".review-slide").count()
         expect(page.locator("#review-counter")).to_have_text(f"2 / {total}", timeout=5_000)
         expect(page.locator("#review-counter")).to_have_text(f"3 / {total}", timeout=5_000)
@@ -228,7 +278,7 @@ def test_theme_auto_advance_warnings_and_exit(loaded_app):
         page.wait_for_function("location.pathname == '/'")
         expect(page.locator(".navbar")).to_be_visible()
         page.click(".navbar >> text=月度推进会")  # rendered by the router: set up all the same
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         page.keyboard.press("ArrowRight")
         assert counter(page).startswith("2 / ")
         assert page.errors == []
@@ -248,7 +298,7 @@ def test_a_past_month_stays_as_it_was_known(reporting_app):
     with serve(reporting_app) as url, browser_page(1920, 1080) as page:
         def figures(path):
             page.goto(url + path)
-            page.wait_for_selector(".review-deck[data-ready]")
+            deck_ready(page)
             return [page.inner_text(i) for i in ids]
 
         past, current = figures("/review?month=2020-09"), figures(month)
@@ -271,7 +321,7 @@ def test_a_past_month_stays_as_it_was_known(reporting_app):
 def test_the_deck_prints_one_slide_per_a4_page(loaded_app, tmp_path):
     with serve(loaded_app) as url, browser_page(1920, 1080) as page:
         page.goto(url + "/review?month=2020-09")
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         titles = [t.split("（")[0] for t in page.eval_on_selector_all(
             ".review-slide", "slides => slides.map(s => s.getAttribute('aria-label'))")]
         page.emulate_media(media="print")
@@ -295,7 +345,7 @@ def test_the_deck_prints_one_slide_per_a4_page(loaded_app, tmp_path):
 def test_f_toggles_full_screen(loaded_app):
     with serve(loaded_app) as url, browser_page(1280, 720) as page:
         page.goto(url + "/review?month=2020-09")
-        page.wait_for_selector(".review-deck[data-ready]")
+        deck_ready(page)
         page.keyboard.press("f")
         page.wait_for_function("document.fullscreenElement === document.documentElement")
         page.keyboard.press("F")

@@ -1,8 +1,8 @@
-"""app.py: the page JSON it builds and caches is what Dash itself would send."""
+"""components.jsonify: the page JSON the app builds and caches is what Dash itself would send."""
 import dash
 from dash.development.base_component import Component
 
-from app import component_json
+from components.jsonify import component_json
 
 ARGUMENTS = {"pages.city": {"city": "杭州"}, "pages.item": {"item_id": "1"}}
 
