@@ -7,6 +7,7 @@ the store, kept up to date by every write (queries.rollup), and built once per
 review date; ``rollup_build_ms`` times that first build on its own."""
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
@@ -58,6 +59,34 @@ class SqlTimer:
             return (time.perf_counter() - t0) * 1000
         finally:
             conn.close()
+
+
+class GcPauses:
+    """The garbage collector's pauses while callbacks are replayed.  A full
+    collection (generation 2) scans every object the process made since
+    ``gc.freeze()``, tens of milliseconds here: the call it lands in is an
+    outlier, and with few runs it is that callback's p95."""
+
+    def __init__(self):
+        self.pauses: list[tuple[int, float]] = []
+        self._started = 0.0
+
+    def __enter__(self):
+        gc.callbacks.append(self._note)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self._note)
+
+    def _note(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((info["generation"], (time.perf_counter() - self._started) * 1000))
+
+    def summary(self) -> dict:
+        full = sorted(ms for generation, ms in self.pauses if generation == 2)
+        return {"collections": len(self.pauses), "full": len(full), "full_ms": [round(ms, 1) for ms in full]}
 
 
 @dataclass

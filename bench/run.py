@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from accounts.users import create_user
 from app import create_app
 from bench.capture import capture
-from bench.replay import SqlTimer, replay, rollup_build_ms
+from bench.replay import GcPauses, SqlTimer, replay, rollup_build_ms
 from queries.cache import invalidate
 from store.models import Milestone, ProgressUpdate, User, WorkItem
 from store.synthetic import GeneratorError, generate
@@ -95,13 +95,15 @@ def run(tier: str, db: str | None, repeats: int, only: list[str] | None, fractio
     timer = SqlTimer(store.engine)
     client = app.test_client()
     client.post("/login", data={"username": USER, "password": PASSWORD})
-    timings = [replay(client, timer, c.url, body, repeats).summary()
-               for c in captured for body in c.callbacks]
+    with GcPauses() as gc_pauses:
+        timings = [replay(client, timer, c.url, body, repeats).summary()
+                   for c in captured for body in c.callbacks]
     loads = [{"page": c.url, "cold_ms": round(c.load_ms), "warm_ms": round(warm_loads[c.url])}
              for c in captured if c.url in warm_loads]
     return {"tier": name, "database": store.engine.dialect.name, "cache": app.config["CACHE_TYPE"],
             "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",
-            "counts": counts, "repeats": repeats, "rollup_build_ms": rollup_ms, "callbacks": timings, "page_loads": loads, **rss_mb()}
+            "counts": counts, "repeats": repeats, "rollup_build_ms": rollup_ms, "callbacks": timings, "page_loads": loads,
+            "garbage_collector": gc_pauses.summary(), **rss_mb()}
 
 
 def print_table(result: dict) -> None:
@@ -117,6 +119,9 @@ def print_table(result: dict) -> None:
     print("\npage fully drawn in Chromium (ms):", ", ".join(
         f"{p['page']} cold {p['cold_ms']} / warm {p['warm_ms']}" for p in result["page_loads"]))
     print(f"status rollup for a new review date built in {result['rollup_build_ms']} ms")
+    gc_pauses = result["garbage_collector"]
+    print(f"garbage collector during the replay: {gc_pauses['collections']} collections, {gc_pauses['full']} full "
+          f"({', '.join(f'{ms:g}' for ms in gc_pauses['full_ms']) or '—'} ms)")
     print(f"RSS {result['rss_mb']} MB (peak {result['peak_rss_mb']} MB)")
 
 
