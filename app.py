@@ -21,7 +21,7 @@ import health
 import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
-from components.jsonify import plain_json
+from components.jsonify import as_sent, encoded
 from components.cards import SITE
 from queries.cache import cache, generation
 
@@ -85,7 +85,7 @@ def cache_page_layouts() -> None:
     rebuilding it, keyed by the data generation that every write moves on
     (queries.cache), so no worker serves a page cached before a write.  Pages
     that register ``cache_layout=False`` (forms, account lists) are built on
-    every request.  Either way the layout goes out as plain_json's JSON."""
+    every request.  Either way the layout goes out as components.jsonify encodes it."""
     for module, page in dash.page_registry.items():
         build = page["layout"]
         if callable(build) and not hasattr(build, "uncached"):
@@ -94,7 +94,7 @@ def cache_page_layouts() -> None:
 
 def _plain(build):
     def layout(**query):
-        return plain_json(build(**query))
+        return as_sent(encoded(build(**query)))
 
     layout.uncached = build
     return layout
@@ -108,9 +108,9 @@ def _cached(module: str, build):
             repr((module, viewer, sorted(query.items()))).encode()).hexdigest()
         page = cache.get(key)
         if page is None:  # kept as the JSON Dash sends: unpickling figure objects would re-validate them
-            page = plain_json(build(**query))
+            page = encoded(build(**query))
             cache.set(key, page)
-        return page
+        return as_sent(page)
 
     layout.uncached = build
     return layout

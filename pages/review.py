@@ -24,7 +24,7 @@ from components import slides
 from components.filters import View
 from components.format import cn_date
 from components.indicators import actual_text
-from components.jsonify import plain_json
+from components.jsonify import as_sent, encoded
 from queries import api
 from queries.cache import cache
 from queries.review import (
@@ -194,11 +194,11 @@ def city_body(month: Month, r: dict, shares: dict) -> list:
 
 
 @cache.memoize()
-def city_bodies(month: Month) -> dict[str, list]:
+def city_bodies(month: Month) -> dict[str, bytes]:
     """Every city's slide body, as the JSON Dash sends (by city)."""
     digest = city_digest(month.previous_end, month.end, month.horizon, slides.CITY_ROWS)
     none = {kind: {"count": 0, "rows": []} for kind in LIST_KINDS}
-    return {r["city"]: plain_json(city_body(month, r, digest.get(r["city"], none))) for r in city_ranking(month)}
+    return {r["city"]: encoded(city_body(month, r, digest.get(r["city"], none))) for r in city_ranking(month)}
 
 
 @callback(Output({"type": "review-city", "city": ALL}, "children"), Input("review-period", "data"))
@@ -208,7 +208,7 @@ def fill_city_slides(period):
     if first is None or not first_month() <= first <= today:
         raise PreventUpdate
     bodies = city_bodies(Month.of(first, today))
-    return [bodies.get(o["id"]["city"], []) for o in ctx.outputs_list]
+    return [as_sent(bodies.get(o["id"]["city"], b"[]")) for o in ctx.outputs_list]
 
 
 def deck(params: ReviewParams, deck_slides: list) -> html.Div:

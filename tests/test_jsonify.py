@@ -1,6 +1,9 @@
 """components.jsonify: the page JSON the app builds and caches is what Dash itself would send."""
+import json
+
 import dash
 from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from components.jsonify import component_json
 
@@ -31,3 +34,21 @@ def test_component_json_is_dashs_own_for_every_component_of_every_page(loaded_ap
     # the kinds the pages are made of, wildcard (data-*, aria-*) props included
     assert {"Div", "Section", "Link", "AgGrid", "Graph", "Card", "Dropdown"} <= seen
     assert wildcard_props > 10
+
+
+def test_a_page_sent_from_the_cache_is_what_dash_would_send(loaded_app):
+    """The layout callback's response (cached JSON, sent as it is) equals Dash's own encoding of the page."""
+    client = loaded_app.test_client()
+    for path, search, module, arguments in (("/review", "?month=2020-09", "pages.review", {"month": "2020-09"}),
+                                            ("/city/杭州", "?tab=overdue", "pages.city",
+                                             {"city": "杭州", "tab": "overdue"})):
+        body = {"output": "..\u005fpages_content.children...\u005fpages_store.data..",
+                "outputs": [{"id": "_pages_content", "property": "children"},
+                            {"id": "_pages_store", "property": "data"}],
+                "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                           {"id": "_pages_location", "property": "search", "value": search}],
+                "changedPropIds": ["_pages_location.pathname"], "state": []}
+        sent = [client.post("/_dash-update-component", json=body).get_json() for _ in range(2)]  # built, cached
+        with loaded_app.test_request_context("/"):
+            own = json.loads(to_json_plotly(dash.page_registry[module]["layout"].uncached(**arguments)))
+        assert sent[0] == sent[1] and sent[0]["response"]["_pages_content"]["children"] == own, path
