@@ -21,9 +21,10 @@ import health
 import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
-from components.jsonify import as_sent, encoded
 from components.cards import SITE
+from components.jsonify import as_sent, encoded
 from queries.cache import cache, generation
+from store import clock
 
 APP_TITLE = SITE
 
@@ -83,9 +84,11 @@ def cache_page_layouts() -> None:
     """Memoize every page's layout (the components it renders) per URL and per
     kind of viewer, in the query cache: a page seen before is served without
     rebuilding it, keyed by the data generation that every write moves on
-    (queries.cache), so no worker serves a page cached before a write.  Pages
-    that register ``cache_layout=False`` (forms, account lists) are built on
-    every request.  Either way the layout goes out as components.jsonify encodes it."""
+    (queries.cache), so no worker serves a page cached before a write: the
+    report form too, whose records carry the version they were read at.  Pages
+    that register ``cache_layout=False`` (the account list and the audit log,
+    for admins only) are built on every request.  Either way the layout goes
+    out as components.jsonify encodes it."""
     for module, page in dash.page_registry.items():
         build = page["layout"]
         if callable(build) and not hasattr(build, "uncached"):
@@ -104,8 +107,8 @@ def _cached(module: str, build):
     def layout(**query):
         account = current_account()
         viewer = (account.role, account.city_id, account.department_id) if account else None
-        key = f"layout:{generation()}:" + hashlib.sha256(
-            repr((module, viewer, sorted(query.items()))).encode()).hexdigest()
+        key = f"layout:{generation()}:" + hashlib.sha256(  # (today: what is due or overdue moves at midnight)
+            repr((module, viewer, clock.today(), sorted(query.items()))).encode()).hexdigest()
         page = cache.get(key)
         if page is None:  # kept as the JSON Dash sends: unpickling figure objects would re-validate them
             page = encoded(build(**query))

@@ -38,7 +38,7 @@ from store.clock import local_text
 from store.models import PROGRESS_STATES, Plan, Region
 from store.periods import add_months, parse_period, period_label, period_of, recent_periods, report_due
 
-dash.register_page(__name__, path="/report", name="进度填报", order=80, cache_layout=False, roles=("admin", "city", "department"),
+dash.register_page(__name__, path="/report", name="进度填报", order=80, roles=("admin", "city", "department"),
                    title="进度填报 · 信用应用场景推进监测平台")
 
 def layout(**query):
