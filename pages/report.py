@@ -19,6 +19,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from accounts import current_account
 from accounts.scope import Scope
@@ -354,8 +355,8 @@ def save(_clicks, ms_rows, ind_rows, context):
     result = Result(problems=problems) if problems else submit(report, account, context["city_id"])
     if result.problems:
         return problems_alert(result.problems), no_update, no_update
-    ms_fresh, ind_fresh = fresh_rows(account, context)
     if result.conflicts:  # keep what this editor entered, on top of the newer versions
+        ms_fresh, ind_fresh = fresh_rows(account, context)
         entered = {r.get("milestone_id"): r for r in _dicts(ms_rows)}
         ms_fresh = [{**r, **{k: entered[r["milestone_id"]][k] for k in ("state", "completed_on", "note")}}
                     if r["milestone_id"] in entered else r for r in ms_fresh]
@@ -363,7 +364,20 @@ def save(_clicks, ms_rows, ind_rows, context):
         ind_fresh = [{**r, **{k: entered_ind[r["indicator_id"]].get(k) for k in ("value", "observed_on", "note")}}
                      if r["indicator_id"] in entered_ind else r for r in ind_fresh]
         return conflicts_alert(result.conflicts), ms_fresh, ind_fresh
-    return success_alert(result), ms_fresh, ind_fresh
+    return saved(result, account, context)
+
+
+def saved(result: Result, account, context) -> tuple:
+    """A committed report's answer: the note and the grids read again.  The
+    write is in, so if the store cannot be read right after it (it went away in
+    between), the note says the grid is not refreshed rather than the request
+    failing: a failure would tell the editor that nothing was saved."""
+    try:
+        ms, ind = fresh_rows(account, context)
+    except SQLAlchemyError:
+        current_app.logger.warning("report saved; its form could not be read again", exc_info=True)
+        return success_alert(result, refreshed=False), no_update, no_update
+    return success_alert(result), ms, ind
 
 
 def fresh_rows(account, context, paged: bool = True) -> tuple[list[dict], list[dict]]:
@@ -438,8 +452,8 @@ def confirm_upload(clicks, stored, context):
         return conflicts_alert(result.conflicts, upload=True), None, no_update, no_update
     if not result.ok:
         return problems_alert(result.problems, stored.get("filename")), None, no_update, no_update
-    ms, ind = fresh_rows(account, context)
-    return success_alert(result), None, ms, ind
+    alert, ms, ind = saved(result, account, context)
+    return alert, None, ms, ind
 
 
 def uploaded_report(contents, filename, account, context, dry_run=False) -> tuple[Report | None, Result]:
@@ -507,11 +521,13 @@ def preview_alert(report: Report, result: Result, filename: str | None) -> dbc.A
     ], color="info", id="report-preview")
 
 
-def success_alert(result: Result) -> dbc.Alert:
+def success_alert(result: Result, refreshed: bool = True) -> dbc.Alert:
     outcome = result.outcome
     return dbc.Alert([
         html.Strong(outcome.summary(), id="report-saved"),
         html.Ul([html.Li(label) for label in outcome.changed[:50]], className="mb-1 mt-2 small") if outcome.changed else None,
+        None if refreshed else html.Div("已写入，但随后数据库暂时无法读取，下方表格未刷新：请稍后刷新页面再继续填报。",
+                                        className="small fw-bold", id="report-not-refreshed"),
         html.Div([dcc.Link("在全省总览查看", href="/"), " · ", dcc.Link("查看节点台账", href="/milestones")],
                  className="small"),
     ], color="success", id="report-success")

@@ -3,6 +3,9 @@ real payload, crafted.  The server decides who is writing (the session, never
 the page) and what they may write (the scope), and a refused write leaves
 every table as it was."""
 import json
+import sys
+
+from sqlalchemy.exc import OperationalError
 
 from accounts.scope import Scope
 from reporting.form import milestone_rows
@@ -111,3 +114,22 @@ def test_the_form_shows_only_the_editors_scope(reporting_app):
     with reporting_app.test_request_context():
         rows = milestone_rows(Scope.of(account(reporting_app, "hz")), TODAY, include_done=True)
     assert rows and {r["city"] for r in rows} == {"杭州"}
+
+
+def test_a_saved_report_says_so_when_the_store_fails_right_after(reporting_app, monkeypatch):
+    """Written and committed, then the store cannot be read (PostgreSQL restarting):
+    the answer says it was saved and the grid was not refreshed, never an error
+    that would tell the editor nothing was saved."""
+    client = reporting_app.test_client()
+    login(client, "hz")
+    row = form(reporting_app, "hz")[0][0]
+    history = counts(reporting_app)
+    report_page = sys.modules["pages.report"]
+
+    def store_gone(*_args, **_kwargs):
+        raise OperationalError("SELECT …", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(report_page, "form_rows", store_gone)
+    status, body = post(client, save_payload(client, [{**row, "note": "写入后数据库重启"}]))
+    assert status == 200 and "report-saved" in body and "下方表格未刷新" in body, body[:600]
+    assert counts(reporting_app)[0] == history[0] + 1
