@@ -102,7 +102,7 @@ def layout(**query):
     month = params.month
     # the province's figures are the sum of the cities' (one query per date, not two)
     now, before = (province_total(api.rates(day, "city")) for day in (month.end, month.previous_end))
-    # only what the slides show: each list's count and first rows, per city too
+    # only what the province's slides show: each list's count and first rows (the cities': city_bodies)
     lists = month_digest(month.previous_end, month.end, month.horizon, slides.PROVINCE_ROWS)
     ranking = city_ranking(month)
     moved = len(moved_indicator_ids(month.previous_end, month.end))
@@ -156,7 +156,6 @@ LISTS = (  # kind, title, what an empty list says
     ("overdue", "本月新增逾期", "本月没有新增逾期的节点"),
     ("due_next", "下月到期", "下月没有到期的未完成节点"),
 )
-
 
 
 def list_slides(month: Month, kicker: str, lists: dict) -> list:

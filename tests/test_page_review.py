@@ -144,7 +144,7 @@ def test_headline_figures_are_the_status_engines_at_the_month_ends(loaded_app):
 
 
 def test_the_city_slides_callback_checks_the_month(loaded_app):
-    for bad in ("2020-13", "2999-01", "2001-01", None):
+    for bad in ("2020-13", "2999-01", "2001-01", None, 202009, {"month": "2020-09"}):
         with pytest.raises(AssertionError, match="204"):  # nothing sent: PreventUpdate
             city_slide_bodies(loaded_app, bad, ["杭州"])
 
