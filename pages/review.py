@@ -73,7 +73,7 @@ def read_params(query: dict) -> ReviewParams:
         asked = parse_period(raw)
         if asked is None:
             problems.append(f"月份“{raw}”无法识别（格式：YYYY-MM），已显示{month_label(first)}")
-        elif not first_month() <= asked <= today:
+        elif not reviewable(asked, today):
             problems.append(f"{month_label(asked)}不在可查看的范围（{month_label(first_month())}至"
                             f"{month_label(today)}），已显示{month_label(first)}")
         else:
@@ -87,6 +87,11 @@ def read_params(query: dict) -> ReviewParams:
         problems.append(f"自动翻页间隔“{auto}”无法识别（0–{MAX_AUTO} 秒），已关闭自动翻页")
         auto = "0"
     return ReviewParams(Month.of(first, today), theme, int(auto), tuple(problems))
+
+
+def reviewable(first, today) -> bool:
+    """A month from the first plan's to this one (``first``: its first day)."""
+    return first_month() <= first <= today
 
 
 def month_label(d) -> str:
@@ -204,7 +209,7 @@ def city_bodies(month: Month) -> dict[str, bytes]:
 def fill_city_slides(period):
     """The city slides' bodies for the deck's month (checked as the URL's is)."""
     first, today = parse_period(period), clock.today()
-    if first is None or not first_month() <= first <= today:
+    if first is None or not reviewable(first, today):
         raise PreventUpdate
     bodies = city_bodies(Month.of(first, today))
     return [as_sent(bodies.get(o["id"]["city"], b"[]")) for o in ctx.outputs_list]

@@ -127,14 +127,6 @@ def _rows_of(end: date, ids: set[int]) -> dict[int, dict]:
 
 
 @cache.memoize()
-def month_lists(previous_end: date, end: date, horizon: date) -> dict[str, list[dict]]:
-    """month_ids' lists as whole status rows (queries.status_table), in list order."""
-    ids = month_ids(previous_end, end, horizon)
-    rows = _rows_of(end, {i for pairs in ids.values() for i, _ in pairs})
-    return {kind: [rows[i] for i, _ in pairs] for kind, pairs in ids.items()}
-
-
-@cache.memoize()
 def month_digest(previous_end: date, end: date, horizon: date, shown: int) -> dict[str, dict]:
     """What the province's slides show of each list: its ``count`` and its
     first ``shown`` rows, in list order (status rows are built for those only)."""

@@ -22,7 +22,7 @@ from queries.review import (
     default_month,
     first_month,
     indicator_moves,
-    month_lists,
+    month_ids,
     rank_cities,
 )
 from queries.status import DONE, Filters
@@ -152,10 +152,10 @@ def test_the_city_slides_callback_checks_the_month(loaded_app):
 @pytest.mark.parametrize("month", [SEPTEMBER, Month(date(2020, 6, 1), date(2020, 6, 30))])
 def test_the_months_lists_match_the_status_tables(loaded_app, month):
     with loaded_app.test_request_context():
-        lists = month_lists(month.previous_end, month.end, month.horizon)
+        listed = month_ids(month.previous_end, month.end, month.horizon)
         at_end = {r["milestone_id"]: r for r in api.status_table(month.end)}
         before = {r["milestone_id"]: r for r in api.status_table(month.previous_end)}
-    ids = {kind: [r["milestone_id"] for r in rows] for kind, rows in lists.items()}
+    ids = {kind: [i for i, _ in pairs] for kind, pairs in listed.items()}
     assert all(ids.values())
     assert set(ids["completed"]) == {i for i, r in at_end.items()
                                      if r["status"] in DONE and before[i]["status"] not in DONE}
@@ -167,7 +167,7 @@ def test_the_months_lists_match_the_status_tables(loaded_app, month):
                for i, r in at_end.items() if r["status"] == "overdue")
     assert set(ids["due_next"]) == {i for i, r in at_end.items() if r["status"] in ("due_soon", "not_due")
                                     and month.end.isoformat() < r["due"] <= month.horizon.isoformat()}
-    days = [r["days_overdue"] for r in lists["overdue"]]
+    days = [at_end[i]["days_overdue"] for i in ids["overdue"]]
     assert days == sorted(days, reverse=True)
 
 
