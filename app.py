@@ -18,6 +18,7 @@ from flask import Flask
 import accounts
 import cli
 import health
+import security
 import store
 from accounts import DEV_SECRET, current_account
 from components import filters, grid
@@ -32,18 +33,27 @@ APP_TITLE = SITE
 def default_config() -> dict:
     """Settings from the environment (see README, Configuration)."""
     env = os.environ
+    production = env.get("APP_ENV", "development") == "production"
     return {
         "DATABASE_URL": env.get("DATABASE_URL", store.DEFAULT_URL),
         "CACHE_TYPE": env.get("CACHE_TYPE", "RedisCache" if env.get("CACHE_REDIS_URL") else "SimpleCache"),
         "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "credit-monitor:"),
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "600")),
+        "CACHE_THRESHOLD": int(env.get("CACHE_THRESHOLD", "500")),
+        "CACHE_MAX_BYTES": int(env.get("CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "APP_ENV": env.get("APP_ENV", "development"),
         "ANONYMOUS_READ": env.get("ANONYMOUS_READ", "false").lower() in ("1", "true", "yes"),
         "DUE_SOON_DAYS": int(env.get("DUE_SOON_DAYS", "30")),
         "REPORT_DUE_DAY": int(env.get("REPORT_DUE_DAY", "5")),
         "SITE_NAME": SITE,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", str(production)).lower() in ("1", "true", "yes"),
+        "LOGIN_SESSION_HOURS": int(env.get("LOGIN_SESSION_HOURS", "12")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        "CALLBACK_MAX_BYTES": int(env.get("CALLBACK_MAX_BYTES", str(4 * 1024 * 1024))),
     }
 
 
@@ -56,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     accounts.init_app(server)
     cli.init_app(server)
     health.init_app(server)
+    security.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -105,13 +116,16 @@ def _plain(build):
 
 def _cached(module: str, build):
     def layout(**query):
+        params = filters.cache_params(query)
+        if params is None:  # a value no page accepts: drawn (with its warning), never cached
+            return as_sent(encoded(build(**query)))
         account = current_account()
         viewer = (account.role, account.city_id, account.department_id) if account else None
         key = f"layout:{generation()}:" + hashlib.sha256(  # (today: what is due or overdue moves at midnight)
-            repr((module, viewer, clock.today(), sorted(query.items()))).encode()).hexdigest()
+            repr((module, viewer, clock.today(), sorted(params.items()))).encode()).hexdigest()
         page = cache.get(key)
         if page is None:  # kept as the JSON Dash sends: unpickling figure objects would re-validate them
-            page = encoded(build(**query))
+            page = encoded(build(**params))  # (what the key says, and nothing else)
             cache.set(key, page)
         return as_sent(page)
 

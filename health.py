@@ -5,7 +5,7 @@ while the database is unreachable.
 
 - ``GET /healthz`` (no login): ``SELECT 1`` through the store's engine and a
   set/get of a short-lived cache key; 200 ``{"status": "ok", "database": "ok",
-  "cache": "ok", "worker": <pid>}``, or 503 with ``"error"`` for the part that
+  "cache": "ok", "ms": …}`` (no process id: nothing about the host), or 503 with ``"error"`` for the part that
   failed and a short reason in ``"reasons"`` (never a traceback, a URL or a
   host name: the full error goes to the log);
 - a handler that turns a lost or refused database connection in any request
@@ -30,7 +30,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
-_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                sa_exc.TimeoutError)  # (the last: every pooled connection busy for 30 s)
 log = logging.getLogger("health")
 
 
@@ -89,7 +90,7 @@ def healthz():
         checks["cache"], reasons["cache"] = "error", reason(exc)
         log.warning("healthz: cache check failed: %s", one_line(exc))
     ok = all(v == "ok" for v in checks.values())
-    body = {"status": "ok" if ok else "error", **checks, "worker": os.getpid(),
+    body = {"status": "ok" if ok else "error", **checks,
             "ms": round((time.perf_counter() - started) * 1000, 1)}
     if reasons:
         body["reasons"] = reasons

@@ -5,19 +5,27 @@ a guard in front of every request: unless ANONYMOUS_READ is on, nothing but the
 login page and its stylesheet is served to a visitor who has not logged in
 (Dash's own endpoints answer 401).  What a user may *write* is checked again by
 every write (accounts.scope), never inferred from what the page showed.
+
+A login is a row in the store (LoginSession) named in the session cookie with
+the account's token: 退出 deletes it, a new password or a deactivation renews
+the token (every login of the account ends), and a login older than
+LOGIN_SESSION_HOURS ends too.  The cookie is HttpOnly, SameSite=Lax, and
+Secure in production (app.default_config).
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, redirect, render_template_string, request
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from accounts.users import Throttle, authenticate, throttled
+from accounts.users import Throttle, authenticate, forget_failures, record_attempt, report_guessing, throttled
 from store import session_scope
-from store.models import ROLES, Department, Region, User
+from store.models import ROLES, Department, LoginSession, Region, User, utcnow
 
 DEV_SECRET = "dev-only-secret"
 OPEN_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
@@ -37,9 +45,10 @@ class Account(UserMixin):
     department_id: int | None
     department: str | None
     token: str
+    login_id: str
 
-    def get_id(self) -> str:  # the cookie carries the token: a new password ends old sessions
-        return f"{self.user_id}:{self.token}"
+    def get_id(self) -> str:  # the cookie names the login and the account's token
+        return f"{self.user_id}:{self.token}:{self.login_id}"
 
     @property
     def role_label(self) -> str:
@@ -56,23 +65,36 @@ class Account(UserMixin):
         return self.role in ("admin", "city", "department")
 
 
-def account_of(session, user: User) -> Account:
+def account_of(session, user: User, login_id: str = "") -> Account:
     city = session.get(Region, user.city_id) if user.city_id else None
     dept = session.get(Department, user.department_id) if user.department_id else None
     return Account(user.id, user.username, user.display_name, user.role, user.city_id,
                    city.name if city else None, user.department_id, dept.name if dept else None,
-                   user.session_token)
+                   user.session_token, login_id)
 
 
 @login_manager.user_loader
 def load_account(cookie_id: str) -> Account | None:
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit():
+    user_id, token, login_id = (cookie_id.split(":") + ["", ""])[:3]
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) < 10 and token and login_id):
         return None
     with session_scope() as s:
-        user = s.scalar(select(User).where(User.id == int(user_id), User.session_token == token,
-                                           User.active.is_(True)))
-        return account_of(s, user) if user else None
+        user = s.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+            User.id == int(user_id), User.session_token == token, User.active.is_(True),
+            LoginSession.id == login_id, LoginSession.created_at >= utcnow() - session_lifetime()))
+        return account_of(s, user, login_id) if user else None
+
+
+def session_lifetime() -> timedelta:
+    return timedelta(hours=config_int("LOGIN_SESSION_HOURS", 12))
+
+
+def start_login(session, user: User) -> str:
+    """A new login of ``user`` (its id goes into the cookie); expired ones go."""
+    session.execute(delete(LoginSession).where(LoginSession.created_at < utcnow() - session_lifetime()))
+    login_id = secrets.token_urlsafe(24)
+    session.add(LoginSession(id=login_id, user_id=user.id))
+    return login_id
 
 
 def current_account() -> Account | None:
@@ -85,9 +107,6 @@ def init_app(server: Flask) -> None:
     if config.get("APP_ENV") == "production" and config.get("SECRET_KEY") in (None, "", DEV_SECRET):
         raise RuntimeError("APP_ENV=production needs SECRET_KEY set to a long random value "
                            "(python -c 'import secrets; print(secrets.token_hex(32))')")
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     login_manager.init_app(server)
     server.before_request(_guard)
     server.add_url_rule("/login", "login", login_view, methods=["GET", "POST"])
@@ -125,12 +144,21 @@ def login_view():
     password = request.form.get("password", "")[:200]
     address = request.remote_addr or "?"
     limits = Throttle(config_int("LOGIN_MAX_FAILURES", 5), config_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
-                      config_int("LOGIN_LOCK_MINUTES", 15))
+                      config_int("LOGIN_LOCK_MINUTES", 15), config_int("LOGIN_NOTICE_FAILURES", 20))
+    with session_scope() as s:  # committed before it is counted: concurrent guesses all count
+        record_attempt(s, username, address, limits)
+    account, refused = None, False
     with session_scope() as s:
-        if throttled(s, username, address, limits):
-            return _login_page(target, f"登录失败次数过多，请 {limits.minutes} 分钟后再试。", username), 429
-        user = authenticate(s, username, password, address, limits)
-        account = account_of(s, user) if user else None
+        refused = throttled(s, username, address, limits)
+        user = None if refused else authenticate(s, username, password)
+        if user is None:
+            report_guessing(s, username, limits)
+        else:
+            forget_failures(s, username, address)
+            account = account_of(s, user, start_login(s, user))
+    # (the pages are drawn after the session is closed: one connection per request, never two)
+    if refused:
+        return _login_page(target, f"登录失败次数过多，请 {limits.minutes} 分钟后再试。", username), 429
     if account is None:
         return _login_page(target, "用户名或密码错误。", username), 401
     login_user(account)
@@ -138,6 +166,11 @@ def login_view():
 
 
 def logout_view():
+    """End the login on the server too: the cookie, copied or not, opens nothing after it."""
+    account = current_account()
+    if account is not None:
+        with session_scope() as s:
+            s.execute(delete(LoginSession).where(LoginSession.id == account.login_id))
     logout_user()
     return redirect("/login")
 

@@ -1,9 +1,16 @@
 """Accounts: create them, change them, check a password — every change audited.
 
 Passwords are stored as werkzeug hashes (scrypt).  A wrong password and an
-unknown name give the same answer and take the same time; failures are
-recorded by the name typed and by the address, and past a limit further
-attempts are refused for a while (``throttled``), known name or not.
+unknown name give the same answer and take the same time.
+
+Guessing is slowed without handing anyone a lock-out (README, Security):
+every attempt is recorded (name typed, address) and committed *before* its
+password is checked, then counted, so concurrent guesses cannot slip past the
+count; past ``per_name`` failures of one name from one address, or
+``per_address`` failures from one address, that address waits ``minutes``.
+A name guessed from many addresses is not locked — that would let anyone
+lock out the admin — but once it gathers ``notice`` failures the audit log
+says so (login.suspicious), once per window.
 """
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from store.audit import record
 from store.clock import local_text
-from store.models import ROLES, Department, LoginFailure, Region, User, utcnow
+from store.models import ROLES, AuditEntry, Department, LoginFailure, Region, User, utcnow
 
 MIN_PASSWORD = 8
 # a hash to check against when the name is unknown, so both answers take as long
@@ -30,11 +37,13 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class Throttle:
-    """How many failures (per name typed, per address) within ``minutes`` lock logins."""
+    """Failures within ``minutes`` past which an address waits (per name typed from
+    it, and in all), and past which a name is reported to the admin."""
 
     per_name: int = 5
     per_address: int = 20
     minutes: int = 15
+    notice: int = 20
 
 
 def check_password_rules(password: str) -> None:
@@ -147,27 +156,58 @@ def update_user(session: Session, actor: str, username: str, *, role: str | None
     return user
 
 
+def name_key(username: str) -> str:
+    return username.strip().lower()[:80]
+
+
+def record_attempt(session: Session, username: str, address: str, limits: Throttle) -> None:
+    """Record an attempt as a failure (forgotten if it succeeds); commit it before
+    counting (``throttled``).  Failures older than the window go."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - timedelta(minutes=limits.minutes)))
+    session.add(LoginFailure(username=name_key(username), address=address[:64]))
+
+
 def throttled(session: Session, username: str, address: str, limits: Throttle) -> bool:
-    """Too many recent failures for this name or from this address."""
+    """Too many recent attempts (this one included) of this name from this
+    address, or from this address."""
     since = utcnow() - timedelta(minutes=limits.minutes)
-    by_name = session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username.strip().lower(), LoginFailure.at >= since))
-    by_address = session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.address == address, LoginFailure.at >= since))
-    return by_name >= limits.per_name or by_address >= limits.per_address
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address[:64],
+                                                                   LoginFailure.at >= since)
+    by_pair = session.scalar(recent.where(LoginFailure.username == name_key(username)))
+    return by_pair > limits.per_name or session.scalar(recent) > limits.per_address
 
 
-def authenticate(session: Session, username: str, password: str, address: str,
-                 limits: Throttle = Throttle()) -> User | None:
-    """The active account with this name and password, else None (a failure is
-    recorded).  Callers check ``throttled`` first."""
-    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active account with this name and password, else None."""
+    user = session.scalar(select(User).where(func.lower(User.username) == name_key(username)))
+    session.commit()  # (the connection goes back to the pool while the hash takes its ~50 ms)
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is not None and valid and user.active:
-        session.execute(delete(LoginFailure).where(LoginFailure.username == user.username.lower()))
-        return user
-    session.add(LoginFailure(username=username.strip().lower()[:80], address=address[:64]))
-    return None
+    return user if user is not None and valid and user.active else None
+
+
+def forget_failures(session: Session, username: str, address: str) -> None:
+    """After a successful login: this name's failures from this address (this attempt's too)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.username == name_key(username),
+                                               LoginFailure.address == address[:64]))
+
+
+def report_guessing(session: Session, username: str, limits: Throttle) -> None:
+    """Tell the admin (audit log) of a name failing ``limits.notice`` times within
+    the window, from any addresses: once per window."""
+    since = utcnow() - timedelta(minutes=limits.minutes)
+    key = name_key(username)
+    failures = session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.username == key, LoginFailure.at >= since))
+    if failures < limits.notice:
+        return
+    target = f"账号 {key}"
+    told = session.scalar(select(AuditEntry.id).where(AuditEntry.action == "login.suspicious",
+                                                      AuditEntry.target == target, AuditEntry.at >= since).limit(1))
+    if told is None:
+        addresses = session.scalar(select(func.count(func.distinct(LoginFailure.address))).where(
+            LoginFailure.username == key, LoginFailure.at >= since))
+        record(session, "system", "login.suspicious", target,
+               after={"失败次数": failures, "来源地址数": addresses, "时间窗口（分钟）": limits.minutes})
 
 
 def department_names(session: Session, city: str) -> list[str]:

@@ -646,7 +646,9 @@ def postgres_database(server_url: str):
 def app_env(database_url: str, redis_url: str, prefix: str, **extra) -> dict:
     return {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": database_url, "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix,
-            "LOG_LEVEL": "WARNING", "ANONYMOUS_READ": "false", **extra}
+            "LOG_LEVEL": "WARNING", "ANONYMOUS_READ": "false",
+            "SESSION_COOKIE_SECURE": "false",  # served over plain HTTP on this machine (production: behind TLS)
+            **extra}
 
 
 def flask(env: dict, *args: str) -> None:

@@ -3,6 +3,7 @@ shown as a bar on every page, written back to the URL when changed (so a link
 reproduces the view and browser back/forward work)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
@@ -40,16 +41,27 @@ class View:
         return replace(self, filters=replace(self.filters, **changes))
 
 
+def read_as_of(value, default: date, problems: list[str]) -> date:
+    """The as-of date in a URL: a date within api.as_of_window(), else ``default`` with a note."""
+    if not value:
+        return default
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"日期“{str(value)[:30]}”无法识别（格式：YYYY-MM-DD），已使用默认日期")
+        return default
+    if not api.in_window(day):
+        first, last = api.as_of_window()
+        problems.append(f"日期“{day}”超出可查看的范围（{first}至{last}），已使用默认日期")
+        return default
+    return day
+
+
 def read_view(query: dict) -> View:
     """Parse the page's query parameters; unknown values are dropped with a note."""
     problems = []
     options = api.choices()
-    as_of = api.default_as_of()
-    if query.get("as_of"):
-        try:
-            as_of = date.fromisoformat(str(query["as_of"]))
-        except ValueError:
-            problems.append(f"日期“{query['as_of']}”无法识别（格式：YYYY-MM-DD），已使用默认日期")
+    as_of = read_as_of(query.get("as_of"), api.default_as_of(), problems)
 
     def known(name: str, allowed, label: str):
         value = query.get(name) or None
@@ -71,6 +83,48 @@ def read_view(query: dict) -> View:
         statuses=statuses,
     )
     return View(as_of, filters, tuple(problems))
+
+
+# The URL parameters the pages read; a cached page is keyed by these alone.
+PARAMS = FIELDS + ("status", "min_days", "kind", "result", "month", "period", "theme", "auto", "all", "page",
+                   "tab", "item_id")
+_DIGITS = {"min_days": 4, "result": 9, "auto": 4, "page": 5, "item_id": 10}
+_WORD = re.compile(r"^[\w-]{1,20}$")
+
+
+def cache_params(query: dict) -> dict | None:
+    """The parameters a cached page is keyed by: the recognised ones (unknown
+    ones are ignored), each checked; None when a value is one no page accepts
+    (the page is then drawn for this request, with its warning, and not
+    cached: junk in URLs cannot grow the cache)."""
+    options = api.choices()
+    allowed = {"plan": {p["value"] for p in options["plans"]}, "city": set(options["cities"]),
+               "department": set(options["departments"])}
+    out = {}
+    for name in PARAMS:
+        value = query.get(name)
+        if value in (None, ""):
+            continue
+        value = str(value)
+        if name == "as_of":
+            try:
+                ok = api.in_window(date.fromisoformat(value))
+            except ValueError:
+                ok = False
+        elif name == "year":
+            ok = value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100
+        elif name == "status":
+            ok = all(s in STATUSES for s in value.split(","))
+        elif name in allowed:
+            ok = value in allowed[name]
+        elif name in _DIGITS:
+            ok = value.isascii() and value.isdigit() and len(value) <= _DIGITS[name]
+        else:
+            ok = bool(_WORD.match(value))
+        if not ok:
+            return None
+        out[name] = value
+    return out
 
 
 def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:

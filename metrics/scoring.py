@@ -50,8 +50,10 @@ def check_rules(values: dict) -> tuple[Rules | None, list[str]]:
 
     def number(label: str, raw) -> float | None:
         try:
-            value = float(raw)
-        except (TypeError, ValueError):
+            value = float(raw) if not isinstance(raw, bool) else None
+        except (TypeError, ValueError, OverflowError):
+            value = None
+        if value is None:
             problems.append(f"{label}须为数字")
             return None
         if value != value or value in (float("inf"), float("-inf")) or value < 0 or value > 100:

@@ -17,8 +17,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from accounts import current_account
+from components.actions import clicked
 from components.cards import card_row, kpi_card
-from components.filters import View, control_bar
+from components.filters import View, control_bar, read_as_of
 from components.format import cn_date
 from components.grid import data_grid, export_filename, link_column
 from components.indicators import indicator_grid
@@ -37,7 +38,7 @@ from queries import assessment as data
 from queries.cache import invalidate
 from queries.status import DONE, Filters
 from store import clock, session_scope
-from store.assessment import AssessmentError, add_bonus, publish, save_rules, withdraw_bonus
+from store.assessment import AssessmentError, add_bonus, publish, require_admin, save_rules, withdraw_bonus
 
 dash.register_page(__name__, path="/assessment", name="年度考核", order=20,
                    title="年度考核 · 信用应用场景推进监测平台")
@@ -58,11 +59,8 @@ def read_context(query: dict) -> dict:
     as_of = data.default_date(year, api.default_as_of())
     if result:
         as_of = date.fromisoformat(result["as_of"])
-    elif query.get("as_of"):
-        try:
-            as_of = date.fromisoformat(str(query["as_of"]))
-        except ValueError:
-            problems.append(f"日期“{query['as_of']}”无法识别（格式：YYYY-MM-DD），已使用默认日期")
+    else:
+        as_of = read_as_of(query.get("as_of"), as_of, problems)
     city = query.get("city") if query.get("city") in api.choices()["cities"] else None
     return {"year": year, "as_of": as_of.isoformat(), "result_id": result["result_id"] if result else None,
             "city": city, "problems": problems}
@@ -82,7 +80,19 @@ def layout(**query):
         dcc.Store(id="assessment-context", data={k: v for k, v in ctx.items() if k != "problems"}),
         html.Div(id="assessment-message"),
         dcc.Loading(html.Div(body(ctx), id="assessment-body"), type="dot"),
+        admin_section(ctx),
     ])
+
+
+def admin_section(ctx: dict):
+    """The admin's actions (rules, bonus items, publishing): outside the parts
+    that a write redraws, so that a redraw never recreates a button (and never
+    fires its action again: components.actions)."""
+    if not is_admin() or ctx["result_id"]:
+        return None
+    with session_scope() as s:
+        rules = data.rules_in_force(s)[0].as_dict()
+    return html.Div([rules_form(rules), bonus_card(ctx), publish_card(ctx)], id="assessment-admin")
 
 
 def controls(ctx: dict) -> html.Div:
@@ -113,7 +123,6 @@ def body(ctx: dict) -> list:
     cities = card["cities"]
     if not cities:
         return [dbc.Alert(f"{ctx['year']}年度没有可考核的工作节点。", color="light", className="border")]
-    admin = is_admin()
     return [
         status_banner(card),
         card_row(headline_cards(ctx, cities)),
@@ -129,9 +138,7 @@ def body(ctx: dict) -> list:
                   title=f"{ctx['year']}年度考核得分（截至{cn_date(ctx['as_of'])}）",
                   filename=export_filename(f"{ctx['year']}年度考核得分", date.fromisoformat(ctx["as_of"]))),
         breakdown(ctx, card) if ctx["city"] else None,
-        rules_card(card, editable=admin and not card["result"]),
-        bonus_card(ctx) if admin and not card["result"] else None,
-        publish_card(ctx) if admin and not card["result"] else None,
+        rules_card(card),
         published_section(),
     ]
 
@@ -259,46 +266,57 @@ REPORT_COLUMNS = [
 ]
 
 
-def rules_card(card: dict, editable: bool) -> dbc.Card:
-    rules = card["rules"]
+def rules_card(card: dict) -> dbc.Card:
     table = dbc.Table([html.Tbody([html.Tr([html.Td(r["rule"]), html.Td(r["value"], className="text-end")])
-                                   for r in rules_rows(rules)])], size="sm", className="mb-2", id="rules-table")
+                                   for r in rules_rows(card["rules"])])], size="sm", className="mb-2",
+                      id="rules-table")
     text = html.Div("总分 = Σ 权重 × 比率 − 逾期扣分 + 加分（0–100分）。某项无考核内容（如无指标）时不计分，其权重按比例"
                     "分配给其他各项；指标达成度为各指标达成度（封顶100%，未报送按0）的平均值；报送及时率 = 按时报送的月份 / "
                     "应报送的月份。同分时逾期天数少者在前。", className="small text-muted")
-    children = [html.H5("考核规则与权重"), dbc.Row([dbc.Col(table, md=4), dbc.Col(text, md=8)])]
-    if editable:
-        inputs = [(f"weight-{k}", f"{label}权重", rules["weights"][k]) for k, label in COMPONENTS.items()]
-        inputs += [(f"rule-{k}", label, rules[k]) for k, label in RULE_LABELS.items()]
-        children += [html.Hr(), html.H6("修改规则（管理员）"), dbc.Row([
-            dbc.Col([dbc.Label(label, className="small text-muted mb-1"),
-                     dbc.Input(id=i, type="number", value=value, min=0, max=100, step="any")], md=True)
-            for i, label, value in inputs], className="g-2"),
-            dbc.Button("保存规则", id="rules-save", color="primary", className="mt-2")]
-    return dbc.Card(dbc.CardBody(children), className="mt-4", id="rules-card")
+    return dbc.Card(dbc.CardBody([html.H5("考核规则与权重"), dbc.Row([dbc.Col(table, md=4), dbc.Col(text, md=8)])]),
+                    className="mt-4", id="rules-card")
+
+
+def rules_form(rules: dict) -> dbc.Card:
+    inputs = [(f"weight-{k}", f"{label}权重", rules["weights"][k]) for k, label in COMPONENTS.items()]
+    inputs += [(f"rule-{k}", label, rules[k]) for k, label in RULE_LABELS.items()]
+    return dbc.Card(dbc.CardBody([
+        html.H5("修改规则（管理员）"),
+        dbc.Row([dbc.Col([dbc.Label(label, className="small text-muted mb-1", html_for=i),
+                          dbc.Input(id=i, type="number", value=value, min=0, max=100, step="any")], md=True)
+                 for i, label, value in inputs], className="g-2"),
+        dbc.Button("保存规则", id="rules-save", color="primary", className="mt-2")]), className="mt-3",
+        id="rules-form")
 
 
 def bonus_card(ctx: dict) -> dbc.Card:
-    items = data.bonuses(ctx["year"])
-    live = [i for i in items if not i["withdrawn"]]
     return dbc.Card(dbc.CardBody([
         html.H5(f"{ctx['year']}年度加分项（管理员）"),
         dbc.Row([
             dbc.Col([dbc.Label("地市", className="small text-muted mb-1"),
                      dcc.Dropdown(api.choices()["cities"], id="bonus-city", placeholder="选择地市")], md=2),
-            dbc.Col([dbc.Label("加分", className="small text-muted mb-1"),
+            dbc.Col([dbc.Label("加分", className="small text-muted mb-1", html_for="bonus-points"),
                      dbc.Input(id="bonus-points", type="number", min=0, max=100, step="any")], md=2),
-            dbc.Col([dbc.Label("加分理由", className="small text-muted mb-1"),
+            dbc.Col([dbc.Label("加分理由", className="small text-muted mb-1", html_for="bonus-reason"),
                      dbc.Input(id="bonus-reason", maxLength=500, placeholder="如：获评国家社会信用体系建设示范区")], md=6),
             dbc.Col(dbc.Button("记录加分", id="bonus-add", color="primary"), md=2),
         ], className="g-2 align-items-end mb-3"),
-        data_grid("bonus", items, BONUS_COLUMNS, title=f"{ctx['year']}年度考核加分项",
-                  filename=export_filename(f"{ctx['year']}年度考核加分项", clock.today()), empty="尚未记录加分项"),
-        dbc.Row([dbc.Col(dcc.Dropdown([{"value": i["bonus_id"], "label": f"{i['city']} +{i['points']:g} {i['reason']}"}
-                                       for i in live], id="bonus-withdraw-id", placeholder="选择要撤销的加分项"), md=6),
+        html.Div(bonus_list(ctx["year"]), id="bonus-list"),
+        dbc.Row([dbc.Col(dcc.Dropdown(withdraw_options(ctx["year"]), id="bonus-withdraw-id",
+                                      placeholder="选择要撤销的加分项"), md=6),
                  dbc.Col(dbc.Button("撤销加分项", id="bonus-withdraw", color="danger", outline=True), md=2)],
-                className="g-2") if live else None,
+                className="g-2"),
     ]), className="mt-3", id="bonus-card")
+
+
+def bonus_list(year: int):
+    return data_grid("bonus", data.bonuses(year), BONUS_COLUMNS, title=f"{year}年度考核加分项",
+                     filename=export_filename(f"{year}年度考核加分项", clock.today()), empty="尚未记录加分项")
+
+
+def withdraw_options(year: int) -> list[dict]:
+    return [{"value": i["bonus_id"], "label": f"{i['city']} +{i['points']:g} {i['reason']}"}
+            for i in data.bonuses(year) if not i["withdrawn"]]
 
 
 BONUS_COLUMNS = [
@@ -312,14 +330,25 @@ BONUS_COLUMNS = [
 
 
 def publish_card(ctx: dict) -> dbc.Card:
+    """Publishing asks first, naming the year and the date it will be frozen at."""
+    what = f"{ctx['year']}年度（考核截至{cn_date(ctx['as_of'])}）"
     return dbc.Card(dbc.CardBody([
         html.H5("发布考核结果（管理员）"),
         html.P(f"将按当前规则、截至{cn_date(ctx['as_of'])}计算的{ctx['year']}年度结果发布为正式考核结果。发布后的结果连同规则一并冻结，"
                "此后修改规则或数据不会改变它；再次发布将形成新的版本并替代前一版本（前一版本仍可查看）。",
                className="small text-muted"),
-        dbc.Row([dbc.Col(dbc.Input(id="publish-note", maxLength=500, placeholder="说明（可选），如：经主任办公会审定"),
+        dbc.Row([dbc.Col([dbc.Label("发布说明", html_for="publish-note", className="visually-hidden"),
+                          dbc.Input(id="publish-note", maxLength=500, placeholder="说明（可选），如：经主任办公会审定")],
                          md=8),
-                 dbc.Col(dbc.Button("发布为正式考核结果", id="publish", color="danger"), md=4)], className="g-2"),
+                 dbc.Col(dbc.Button("发布为正式考核结果", id="publish-ask", color="danger"), md=4)], className="g-2"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle("确认发布考核结果")),
+            dbc.ModalBody([html.P(["确定将 ", html.Strong(what), " 的考核结果发布为正式结果吗？"], id="publish-what"),
+                           html.P("发布后结果连同当前规则一并冻结；如已有该年度的发布结果，将被本次发布替代。",
+                                  className="small text-muted mb-0")]),
+            dbc.ModalFooter([dbc.Button("取消", id="publish-cancel", color="secondary", outline=True),
+                             dbc.Button("确认发布", id="publish", color="danger")]),
+        ], id="publish-confirm", is_open=False),
     ]), className="mt-3", id="publish-card")
 
 
@@ -372,23 +401,33 @@ def _checked(ctx_data) -> dict:
                          "city": ctx_data.get("city"), "result": str(ctx_data.get("result_id") or "")})
 
 
+ADMIN_OUTPUTS = (("assessment-message", "children"), ("assessment-body", "children"),
+                 ("bonus-list", "children"), ("bonus-withdraw-id", "options"))
+
+
+def _outputs(first: bool = False) -> list[Output]:
+    """What every admin action redraws (the first callback owns the outputs)."""
+    return [Output(i, prop, allow_duplicate=not first) for i, prop in ADMIN_OUTPUTS]
+
+
 def _write(action, ctx_data, done: str):
-    """Run ``action(session, account, ctx)``; the message and the re-rendered page."""
+    """Run ``action(session, account, ctx)``; the message and the redrawn parts."""
     ctx = _checked(ctx_data)
     try:
         with session_scope() as s:
             action(s, current_account(), ctx)
     except AssessmentError as exc:
-        return dbc.Alert(str(exc), color="danger", id="assessment-result"), no_update
+        return dbc.Alert(str(exc), color="danger", id="assessment-result"), no_update, no_update, no_update
     invalidate()
-    return dbc.Alert(done, color="success", id="assessment-result"), body(ctx)
+    return (dbc.Alert(done, color="success", id="assessment-result"), body(ctx), bonus_list(ctx["year"]),
+            withdraw_options(ctx["year"]))
 
 
-@callback(Output("assessment-message", "children"), Output("assessment-body", "children"),
-          Input("rules-save", "n_clicks"),
+@callback(*_outputs(first=True), Input("rules-save", "n_clicks"),
           *[State(f"weight-{k}", "value") for k in COMPONENTS], *[State(f"rule-{k}", "value") for k in RULE_LABELS],
           State("assessment-context", "data"), prevent_initial_call=True)
 def on_save_rules(_clicks, *values):
+    clicked("rules-save")
     *numbers, ctx_data = values
     weights = dict(zip(COMPONENTS, numbers[:len(COMPONENTS)]))
     rules = {"weights": weights, **dict(zip(RULE_LABELS, numbers[len(COMPONENTS):]))}
@@ -396,29 +435,35 @@ def on_save_rules(_clicks, *values):
                   "已保存新的考核规则，得分已按新规则重新计算；已发布的结果不受影响。")
 
 
-@callback(Output("assessment-message", "children", allow_duplicate=True),
-          Output("assessment-body", "children", allow_duplicate=True),
-          Input("bonus-add", "n_clicks"), State("bonus-city", "value"), State("bonus-points", "value"),
+@callback(*_outputs(), Input("bonus-add", "n_clicks"), State("bonus-city", "value"), State("bonus-points", "value"),
           State("bonus-reason", "value"), State("assessment-context", "data"), prevent_initial_call=True)
 def on_add_bonus(_clicks, city, points, reason, ctx_data):
+    clicked("bonus-add")
     return _write(lambda s, account, ctx: add_bonus(s, account, ctx["year"], city, points, reason), ctx_data,
                   f"已为{city}市记录加分项。")
 
 
-@callback(Output("assessment-message", "children", allow_duplicate=True),
-          Output("assessment-body", "children", allow_duplicate=True),
-          Input("bonus-withdraw", "n_clicks"), State("bonus-withdraw-id", "value"),
+@callback(*_outputs(), Input("bonus-withdraw", "n_clicks"), State("bonus-withdraw-id", "value"),
           State("assessment-context", "data"), prevent_initial_call=True)
 def on_withdraw_bonus(_clicks, bonus_id, ctx_data):
+    clicked("bonus-withdraw")
     return _write(lambda s, account, ctx: withdraw_bonus(s, account, bonus_id), ctx_data, "已撤销该加分项。")
 
 
-@callback(Output("assessment-message", "children", allow_duplicate=True),
-          Output("assessment-body", "children", allow_duplicate=True),
-          Input("publish", "n_clicks"), State("publish-note", "value"), State("assessment-context", "data"),
+@callback(Output("publish-confirm", "is_open"), Input("publish-ask", "n_clicks"), Input("publish-cancel", "n_clicks"),
+          Input("publish", "n_clicks"), prevent_initial_call=True)
+def ask_to_publish(*_clicks):
+    """The confirmation opens on 发布, closes on 取消 or once 确认发布 is pressed."""
+    return clicked("publish-ask", "publish-cancel", "publish") == "publish-ask"
+
+
+@callback(*_outputs(), Input("publish", "n_clicks"), State("publish-note", "value"), State("assessment-context", "data"),
           prevent_initial_call=True)
 def on_publish(_clicks, note, ctx_data):
+    clicked("publish")
+
     def action(s, account, ctx):
+        require_admin(account)  # before computing anything
         as_of = date.fromisoformat(ctx["as_of"])
         publish(s, account, ctx["year"], as_of, data.scorecard(ctx["year"], as_of), note)
     return _write(action, ctx_data, "已发布为正式考核结果（见页面下方“已发布的考核结果”）。")

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
+from components.actions import clicked
 from components.filters import control_bar
 from components.format import cn_date
 from components.grid import export_filename
@@ -113,6 +114,7 @@ def read_context(account, query: dict) -> dict:
 # the province's own records (of no city: the 十四五 indicators).  Longer lists
 # are paged: no grid is sent more rows than a person fills in at one sitting.
 PAGE_ROWS = 1000
+MAX_INDICATOR_ROWS = 5000
 
 
 def province_view(account, context: dict) -> bool:
@@ -313,13 +315,26 @@ def _account_and_context(context):
     return account, context
 
 
-def grid_report(period: str, ms_rows, ind_rows) -> tuple[Report, list[Problem]]:
-    """The grids' rows as a report (the row numbers are the grid's 行 column)."""
+def period_problem(sent, context) -> Problem | None:
+    """A write is for the month the page said: one the server does not accept
+    (not a month, not yet begun) is refused, never replaced by the default."""
+    period = sent.get("period") if isinstance(sent, dict) else None
+    if period == context["period"]:
+        return None
+    return Problem("报送月份", None, None, f"“{str(period)[:20]}”不是可报送的月份（只能报送已开始的月份），未写入任何数据")
+
+
+def grid_report(period: str, ms_rows, ind_rows) -> Report:
+    """The grids' rows as a report (the row numbers are the grid's 行 column);
+    no more rows than the form holds."""
     ms_reader, ind_reader = Reader("工作节点"), Reader("指标")
+    if len(_dicts(ms_rows)) > PAGE_ROWS or len(_dicts(ind_rows)) > MAX_INDICATOR_ROWS:
+        ms_reader.problem(None, None, f"一次最多提交 {PAGE_ROWS:,} 个节点、{MAX_INDICATOR_ROWS:,} 项指标")
+        return Report(period, problems=tuple(ms_reader.problems))
     ms = [read_milestone(ms_reader, r, _row(r)) for r in _dicts(ms_rows, ms_reader)]
     ind = [read_indicator(ind_reader, r, _row(r)) for r in _dicts(ind_rows, ind_reader)]
-    report = Report(period, tuple(e for e in ms if e), tuple(e for e in ind if e), "web")
-    return report, ms_reader.problems + ind_reader.problems
+    return Report(period, tuple(e for e in ms if e), tuple(e for e in ind if e), "web",
+                  problems=tuple(ms_reader.problems + ind_reader.problems))
 
 
 def _dicts(rows, reader: Reader | None = None) -> list[dict]:
@@ -347,17 +362,19 @@ def _row(r: dict) -> int | None:
     State("report-context", "data"),
     prevent_initial_call=True,
 )
-def save(_clicks, ms_rows, ind_rows, context):
-    account, context = _account_and_context(context)
+def save(_clicks, ms_rows, ind_rows, sent):
+    clicked("report-save")
+    account, context = _account_and_context(sent)
     if account is None:
         return refusal(), no_update, no_update
-    report, problems = grid_report(context["period"], ms_rows, ind_rows)
-    result = Result(problems=problems) if problems else submit(report, account, context["city_id"])
+    problem = period_problem(sent, context)
+    result = Result(problems=[problem]) if problem else submit(grid_report(context["period"], ms_rows, ind_rows),
+                                                                account, context["city_id"])
     if result.problems:
         return problems_alert(result.problems), no_update, no_update
-    if result.conflicts:  # keep what this editor entered, on top of the newer versions
+    if result.conflicts:  # keep what this editor changed, on top of the newer versions
         ms_fresh, ind_fresh = fresh_rows(account, context)
-        entered = {r.get("milestone_id"): r for r in _dicts(ms_rows)}
+        entered = {r.get("milestone_id"): r for r in _dicts(ms_rows) if changed_in_grid(r)}
         ms_fresh = [{**r, **{k: entered[r["milestone_id"]][k] for k in ("state", "completed_on", "note")}}
                     if r["milestone_id"] in entered else r for r in ms_fresh]
         entered_ind = {r.get("indicator_id"): r for r in _dicts(ind_rows)}
@@ -365,6 +382,12 @@ def save(_clicks, ms_rows, ind_rows, context):
                      if r["indicator_id"] in entered_ind else r for r in ind_fresh]
         return conflicts_alert(result.conflicts), ms_fresh, ind_fresh
     return saved(result, account, context)
+
+
+def changed_in_grid(row: dict) -> bool:
+    """Whether the editor changed this row in the grid (the grid's own record of
+    what it showed: used only to keep those changes on screen, never to judge)."""
+    return any(row.get(k) != row.get(f"base_{k}") for k in ("state", "completed_on", "note"))
 
 
 def saved(result: Result, account, context) -> tuple:
@@ -396,6 +419,7 @@ def fresh_rows(account, context, paged: bool = True) -> tuple[list[dict], list[d
     prevent_initial_call=True,
 )
 def download_template(_clicks, context):
+    clicked("report-template")
     account, context = _account_and_context(context)
     if account is None:
         return no_update
@@ -442,10 +466,11 @@ def upload(contents, filename, context):
 )
 def confirm_upload(clicks, stored, context):
     """Write the previewed file: read and checked once more, in one transaction."""
+    clicked("report-upload-confirm")
     account, context = _account_and_context(context)
     if account is None:
         return refusal(), None, no_update, no_update
-    if not clicks or not isinstance(stored, dict):
+    if not isinstance(stored, dict):
         return no_update, no_update, no_update, no_update
     _report, result = uploaded_report(stored.get("contents"), stored.get("filename"), account, context)
     if result.conflicts:

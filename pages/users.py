@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html
 
 from accounts import current_account
 from accounts.users import AccountError, create_user, department_names, set_password, update_user, user_rows
 from components.access import login_needed, not_allowed
+from components.actions import clicked
 from components.grid import data_grid, export_filename
 from queries import api
 from store import clock, session_scope
@@ -102,6 +103,11 @@ def _departments(city) -> list[str]:
         return department_names(s, city)
 
 
+def _text(value) -> str | None:
+    """A form field as the browser should send it: text, or nothing (anything else is nothing)."""
+    return value if isinstance(value, str) and value else None
+
+
 def _admin():
     account = current_account()
     return account if account is not None and account.role == "admin" else None
@@ -122,14 +128,16 @@ def _done(message: str, ok: bool = True):
     State("new-city", "value"), State("new-department", "value"), State("new-password", "value"),
     prevent_initial_call=True,
 )
-def create(_clicks, username, name, role, city, department, password):
+def create(_clicks, *values):
+    clicked("create-account")
+    username, name, role, city, department, password = map(_text, values)
     admin = _admin()
     if admin is None:
         return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
     try:
         with session_scope() as s:
-            create_user(s, admin.username, str(username or ""), str(password or ""), str(role or ""),
-                        display_name=name or None, city=city or None, department=department or None)
+            create_user(s, admin.username, username or "", password or "", role or "",
+                        display_name=name, city=city, department=department)
     except AccountError as exc:
         return _done(f"未创建：{exc}", ok=False)
     return _done(f"已创建账号 {username}（{ROLES[role]}）。")
@@ -145,25 +153,23 @@ def create(_clicks, username, name, role, city, department, password):
     State("edit-city", "value"), State("edit-department", "value"),
     prevent_initial_call=True,
 )
-def change(_reset, _role, _off, _on, username, password, role, city, department):
+def change(_reset, _role, _off, _on, *values):
+    action = clicked("reset-password", "change-role", "deactivate", "activate")
+    username, password, role, city, department = map(_text, values)
     admin = _admin()
     if admin is None:
         return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
-    action = dash.ctx.triggered_id
-    if not action:
-        return no_update, no_update, no_update
-    if not isinstance(username, str) or not username:
+    if username is None:
         return _done("请先选择账号。", ok=False)
     try:
         with session_scope() as s:
             if action == "reset-password":
-                set_password(s, admin.username, username, str(password or ""))
+                set_password(s, admin.username, username, password or "")
                 message = f"已重设 {username} 的密码；该账号的其他登录已失效。"
             elif action == "change-role":
                 if role not in ROLES:
                     raise AccountError("请选择新角色")
-                update_user(s, admin.username, username, role=role, city=city or None,
-                            department=department or None)
+                update_user(s, admin.username, username, role=role, city=city, department=department)
                 message = f"已将 {username} 调整为{ROLES[role]}。"
             else:
                 update_user(s, admin.username, username, active=action == "activate")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from queries import findings as _findings
 from queries import indicators as _indicators
@@ -18,7 +18,7 @@ from queries import status_table as _table
 from queries.cache import cache
 from queries.rollup import rollup_counts, rollup_groups
 from queries.status import Filters
-from store import session_scope
+from store import clock, session_scope
 from store.models import Department, Plan, Region, StatusRollup
 
 
@@ -30,6 +30,26 @@ def _due_soon_days() -> int:
 def default_as_of() -> date:
     with session_scope() as s:
         return _status.default_as_of(s)
+
+
+YEARS_AHEAD = 5  # how far past this year a view may look (what would be overdue by then)
+
+
+@cache.memoize()
+def as_of_window() -> tuple[date, date]:
+    """The dates a view may be as of: from 1 January of the earliest plan's year
+    to 31 December five years from now.  Another date in a URL is ignored with
+    the page's usual warning (each date is a computation; no plan speaks of
+    0001 or 9999, whose arithmetic would overflow besides)."""
+    today = clock.today()
+    with session_scope() as s:
+        first = s.scalar(select(func.min(Plan.plan_year))) or today.year
+    return date(min(first, today.year), 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def in_window(day: date) -> bool:
+    first, last = as_of_window()
+    return first <= day <= last
 
 
 @cache.memoize()

@@ -104,7 +104,7 @@ class Change:
 def changes(session, report: Report, checked: Checked, as_of: date) -> list[Change]:
     """What the report changes, each with the latest report known on ``as_of``
     (the status engine's own definition of 'latest')."""
-    edited = [e for e in report.milestones if e.edited]
+    edited = [e for e in report.milestones if e.milestone_id in checked.edited]
     updates = dict(session.execute(
         select(Milestone.id, ProgressUpdate).join(ProgressUpdate, ProgressUpdate.id == latest_update_id(as_of))
         .where(Milestone.id.in_({e.milestone_id for e in edited}))).all()) if edited else {}
@@ -145,7 +145,7 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     ConflictError, with nothing written, if any record moved on meanwhile."""
     if checked.problems:
         raise ValueError("a report with problems cannot be applied")
-    edited: list[MilestoneEntry] = [e for e in report.milestones if e.edited]
+    edited: list[MilestoneEntry] = [e for e in report.milestones if e.milestone_id in checked.edited]
     actuals: list[IndicatorEntry] = list(report.indicators)
     lost = {"milestone": _swap_versions(session, Milestone, edited, "milestone_id"),
             "indicator": _swap_versions(session, Indicator, actuals, "indicator_id")}
@@ -168,7 +168,7 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
             session.add(ProgressUpdate(
                 milestone_id=e.milestone_id, reported_on=today, period=report.period, state=e.state,
                 completed_on=e.completed_on, note=e.note or None, reported_by=who, origin="report",
-                submission_id=submission.id))
+                submission_id=submission.id, version=e.version + 1))
         else:
             session.add(IndicatorObservation(
                 indicator_id=e.indicator_id, value=e.value, met=e.met, observed_on=e.observed_on,

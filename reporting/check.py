@@ -7,6 +7,12 @@ the plan was issued, and only 已完成 takes one; an indicator's actual is a
 number in the indicator's unit (or met / not met for a qualitative one), not
 negative where that is meaningless, a percentage within 0–100, with an as-of
 date that is not in the future nor before the indicator's path starts.
+
+Which milestone rows are edits is decided here, against the store: a row is
+an edit when it differs from what the milestone's report held at the version
+the editor loaded (``loaded``).  Only edits are judged, and a completion date
+already on record is not judged again; what the browser or a template says
+the row held before is never read.
 """
 from __future__ import annotations
 
@@ -19,8 +25,9 @@ from sqlalchemy.orm import aliased
 
 from accounts.scope import Scope, writable_ids
 from metrics.attainment import pace_start
-from reporting.entries import IndicatorEntry, MilestoneEntry, Problem, Report
-from store.models import Indicator, Milestone, Plan, Region, WorkItem
+from queries.status import latest_update_id
+from reporting.entries import MAX_NOTE, IndicatorEntry, MilestoneEntry, Problem, Report, normalised
+from store.models import Indicator, Milestone, Plan, ProgressUpdate, Region, WorkItem
 from store.periods import parse_period, period_label
 
 MILESTONES, INDICATORS = "工作节点", "指标"
@@ -42,6 +49,36 @@ class Checked:
     problems: list[Problem]
     milestones: dict[int, Facts]
     indicators: dict[int, Facts]
+    edited: set[int]  # the milestones whose rows are edits
+
+
+def loaded(session, entries: tuple[MilestoneEntry, ...], today: date) -> dict[int, tuple]:
+    """Each milestone's (state, completed_on, note) at the version its entry was
+    loaded at: the latest report's when that version is the current one, else
+    the report that made that version (or, for a version no report records,
+    the latest: a stale edit is then a conflict when it is written)."""
+    if not entries:
+        return {}
+    ids = {e.milestone_id for e in entries}
+    current = {r.id: (r.report_version, _values(r)) for r in session.execute(
+        select(Milestone.id, Milestone.report_version, ProgressUpdate.state, ProgressUpdate.completed_on,
+               ProgressUpdate.note)
+        .outerjoin(ProgressUpdate, ProgressUpdate.id == latest_update_id(today)).where(Milestone.id.in_(ids)))}
+    older = {(e.milestone_id, e.version) for e in entries
+             if e.milestone_id in current and e.version != current[e.milestone_id][0]}
+    made = {}
+    if older:
+        made = {(r.milestone_id, r.version): _values(r) for r in session.execute(
+            select(ProgressUpdate.milestone_id, ProgressUpdate.version, ProgressUpdate.state,
+                   ProgressUpdate.completed_on, ProgressUpdate.note)
+            .where(ProgressUpdate.milestone_id.in_({m for m, _ in older}),
+                   ProgressUpdate.version.in_({v for _, v in older})))}
+    return {e.milestone_id: made.get((e.milestone_id, e.version), current[e.milestone_id][1])
+            for e in entries if e.milestone_id in current}
+
+
+def _values(row) -> tuple:
+    return row.state, row.completed_on if row.state == "done" else None, normalised(row.note)
 
 
 def _short(text: str, n: int = 24) -> str:
@@ -73,7 +110,7 @@ def indicator_facts(session, ids: set[int]) -> dict[int, Facts]:
 
 
 def check(session, report: Report, scope: Scope, today: date) -> Checked:
-    problems: list[Problem] = []
+    problems: list[Problem] = list(report.problems)
     start = parse_period(report.period)
     if start is None:
         problems.append(Problem("报送月份", None, None, f"“{report.period}”不是月份（格式：2020-09）"))
@@ -85,13 +122,18 @@ def check(session, report: Report, scope: Scope, today: date) -> Checked:
                         milestone_facts, MILESTONES, report.milestones, "milestone_id", problems)
     ind_facts = _visible(session, scope, Indicator, {e.indicator_id for e in report.indicators},
                          indicator_facts, INDICATORS, report.indicators, "indicator_id", problems)
+    before = loaded(session, tuple(e for e in report.milestones if e.milestone_id in ms_facts), today)
+    edited = set()
     for entry in report.milestones:
-        if entry.milestone_id in ms_facts and entry.edited:
-            problems += milestone_problems(entry, ms_facts[entry.milestone_id], today)
+        if entry.milestone_id in before and (entry.problems or entry.values != before[entry.milestone_id]):
+            edited.add(entry.milestone_id)
+            problems += milestone_problems(
+                entry, ms_facts[entry.milestone_id], before[entry.milestone_id][1], today)
     for entry in report.indicators:
         if entry.indicator_id in ind_facts:
             problems += indicator_problems(entry, ind_facts[entry.indicator_id], today)
-    return Checked(problems, ms_facts, ind_facts)
+    problems.sort(key=lambda p: (p.row is not None, p.sheet != MILESTONES, p.row or 0))  # (stable)
+    return Checked(problems, ms_facts, ind_facts, edited)
 
 
 def _visible(session, scope, model, ids, facts_of, sheet, entries, key, problems) -> dict[int, Facts]:
@@ -113,18 +155,22 @@ def _visible(session, scope, model, ids, facts_of, sheet, entries, key, problems
     return {i: f for i, f in facts.items() if i in allowed and i not in twice}
 
 
-def milestone_problems(e: MilestoneEntry, facts: Facts, today: date) -> list[Problem]:
+def milestone_problems(e: MilestoneEntry, facts: Facts, on_record: date | None, today: date) -> list[Problem]:
     def p(column, message):
         return Problem(MILESTONES, e.row, column, message)
 
-    out = []
+    out = list(e.problems)
+    if len(e.note) > MAX_NOTE:
+        out.append(p("进展说明", f"不超过 {MAX_NOTE} 字（现为 {len(e.note)} 字）"))
+    if e.problems:  # an unreadable state or date: what follows from it would only repeat that
+        return out
     if e.state is None:
         out.append(p("报送状态", "请选择报送状态"))
     if e.state == "done" and e.completed_on is None:
         out.append(p("完成日期", "状态为“已完成”时必须填写完成日期"))
     if e.state != "done" and e.completed_on is not None:
         out.append(p("完成日期", "只有“已完成”的节点才填写完成日期"))
-    if e.completed_on == e.base_completed_on:  # a date already on record is not re-judged
+    if e.completed_on == on_record:  # a date already on record (in the store) is not judged again
         return out
     if e.completed_on and e.completed_on > today:
         out.append(p("完成日期", f"{e.completed_on} 晚于今天，不能预报完成"))

@@ -3,6 +3,15 @@ row) into typed entries; every problem is kept with its sheet, row and column.
 
 Pure: no store.  Values are read as a person writes them: 已完成 or done,
 2020-09-30 / 2020/9/30 / 2020年9月30日 or an Excel date, 1,600 or 1600家 or 85%.
+Text is normalised first (control characters, unpaired surrogates and the
+spaces around it removed), then judged.  A note that looks like a formula
+(=HYPERLINK(…), +cmd, @SUM, -2+3) is kept as the text it is: every output
+that a spreadsheet opens writes it as text (components.export), so no channel
+refuses it and no stored note can make a later save fail.
+
+A milestone row is judged only when it differs from what the editor loaded
+(reporting.check), so a value already in the store never blocks a save: its
+unreadable cells stay with its entry, and a note's length is judged there.
 """
 from __future__ import annotations
 
@@ -17,9 +26,9 @@ STATE_BY_LABEL = {label: key for key, label in PROGRESS_STATES.items()}
 MAX_NOTE = 500
 MAX_VALUE = 1e12
 MET_WORDS = {"已达成": True, "达成": True, "是": True, "未达成": False, "否": False}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # (and unpaired surrogates)
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_NUMBER = re.compile(r"^([-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)$")
+_NUMBER = re.compile(r"^([-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)\s*((?![\d,，.]).*)$")
 
 
 @dataclass(frozen=True)
@@ -39,23 +48,21 @@ class Problem:
 
 @dataclass(frozen=True)
 class MilestoneEntry:
-    """A milestone's reported state, and the state the reporter started from
-    (``base_*``: what the form or template showed, to tell an edit from none)."""
+    """A milestone's reported state, the report version the reporter loaded, and
+    the cells that could not be read (such a row is an edit: no stored value is
+    unreadable)."""
 
     milestone_id: int
     version: int
     state: str | None
     completed_on: date | None
     note: str
-    base_state: str | None = None
-    base_completed_on: date | None = None
-    base_note: str = ""
     row: int | None = None
+    problems: tuple[Problem, ...] = ()
 
     @property
-    def edited(self) -> bool:
-        return (self.state, self.completed_on, self.note) != (
-            self.base_state, self.base_completed_on, self.base_note)
+    def values(self) -> tuple:
+        return self.state, self.completed_on, self.note
 
 
 @dataclass(frozen=True)
@@ -88,25 +95,20 @@ class Reader:
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            number = int(value)
-            if 0 <= number < 2**31:
-                return number
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) < 12:
+            value = int(value)
+        if isinstance(value, int) and 0 <= value < 2**31:
+            return value
         self.problem(row, column, f"“{_shown(value)}”不是有效的编号")
         return None
 
-    def text(self, value, row, column, limit: int = MAX_NOTE) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            value = _shown(value)
-        if value.startswith("="):
-            self.problem(row, column, "不接受公式，请填写文字")
-            return ""
-        value = _CONTROL.sub("", value).strip()
-        if len(value) > limit:
+    def text(self, value, row, column, limit: int | None = MAX_NOTE) -> str:
+        """The text, normalised (what is stored and compared); too long is a problem
+        (``limit=None``: the caller judges the length, of edits only)."""
+        value = normalised(value)
+        if limit is not None and len(value) > limit:
             self.problem(row, column, f"不超过 {limit} 字（现为 {len(value)} 字）")
-        return value[:limit]
+        return value
 
     def state(self, value, row, column) -> str | None:
         text = self.text(value, row, column)
@@ -125,10 +127,7 @@ class Reader:
         if isinstance(value, date):
             return value
         if isinstance(value, str):
-            if value.startswith("="):
-                self.problem(row, column, "不接受公式，请填写日期")
-                return None
-            m = _DATE_TEXT.match(value.strip())
+            m = _DATE_TEXT.match(normalised(value))
             if m:
                 try:
                     return date(int(m[1]), int(m[2]), int(m[3]))
@@ -144,7 +143,9 @@ class Reader:
         if isinstance(value, bool):
             self.problem(row, column, "应为数值")
             return None, ""
-        if isinstance(value, (int, float)):
+        if isinstance(value, int) and abs(value) > MAX_VALUE:  # (10**400 has no float)
+            number, unit = math.inf, ""
+        elif isinstance(value, (int, float)):
             number, unit = float(value), ""
         else:
             text = self.text(value, row, column)
@@ -160,27 +161,35 @@ class Reader:
         return number, unit
 
 
+def normalised(value) -> str:
+    """Text as it is stored: control characters and unpaired surrogates dropped,
+    surrounding spaces (full-width ones too) stripped."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else _shown(value)
+    return _CONTROL.sub("", text).strip()
+
+
 def _shown(value) -> str:
     """A value quoted back in a message, shortened."""
-    text = str(value)
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "位数过多的数"
+    text = _CONTROL.sub("", str(value))
     return text if len(text) <= 30 else text[:30] + "…"
 
 
 def read_milestone(reader: Reader, cells: dict, row: int | None) -> MilestoneEntry | None:
-    """cells: milestone_id, version, state, completed_on, note and their base_* twins."""
+    """cells: milestone_id, version, state, completed_on, note (anything else, such
+    as what the form showed before the edit, is not read: the store says that)."""
     ms_id = reader.integer(cells.get("milestone_id"), row, "节点编号")
     version = reader.integer(cells.get("version"), row, "版本")
-    entry = dict(
-        state=reader.state(cells.get("state"), row, "报送状态"),
-        completed_on=reader.date(cells.get("completed_on"), row, "完成日期"),
-        note=reader.text(cells.get("note"), row, "进展说明"),
-        base_state=reader.state(cells.get("base_state"), row, "原状态"),
-        base_completed_on=reader.date(cells.get("base_completed_on"), row, "原完成日期"),
-        base_note=reader.text(cells.get("base_note"), row, "原说明"),
-    )
+    cell_reader = Reader(reader.sheet)
+    values = dict(state=cell_reader.state(cells.get("state"), row, "报送状态"),
+                  completed_on=cell_reader.date(cells.get("completed_on"), row, "完成日期"),
+                  note=cell_reader.text(cells.get("note"), row, "进展说明", limit=None))
     if ms_id is None or version is None:
         return None
-    return MilestoneEntry(ms_id, version, row=row, **entry)
+    return MilestoneEntry(ms_id, version, row=row, problems=tuple(cell_reader.problems), **values)
 
 
 def read_indicator(reader: Reader, cells: dict, row: int | None) -> IndicatorEntry | None:
@@ -208,3 +217,4 @@ class Report:
     indicators: tuple[IndicatorEntry, ...] = ()
     channel: str = "web"  # web | excel | cli
     file_name: str | None = None
+    problems: tuple[Problem, ...] = ()  # found while reading it (the check adds those of the edited rows)

@@ -4,8 +4,9 @@ month, filled in offline, uploaded back (/report or `flask import-report`).
 Built: an instructions sheet, one sheet of milestones and one of indicators
 (title row, bold frozen header, wrapped text, widths that fit Chinese), the
 key columns locked (the sheets are protected, the fill-in columns are not), a
-drop-down list of states, date cells checked by Excel, the version and the
-pre-filled values in hidden columns, the month in a hidden sheet.
+drop-down list of states, date cells checked by Excel, the version loaded in
+a hidden column (the store says what that version held: reporting.check),
+the month in a hidden sheet.
 
 Read: refused before anything else if it is not such a workbook (size, zip
 contents, sheets, headers); then every row is read into entries and every
@@ -29,9 +30,9 @@ from store.clock import local_text
 from store.models import PROGRESS_STATES, utcnow
 from store.periods import parse_period, period_label
 
-MARKER = "信用应用场景推进监测平台·进度填报模板 v1"
+MARKER = "信用应用场景推进监测平台·进度填报模板 v2"  # v1 carried the values loaded too
 META_SHEET, MS_SHEET, IND_SHEET, HELP_SHEET = "_模板信息", "工作节点", "指标", "填报说明"
-MAX_BYTES = 5 * 1024 * 1024  # the upload limit
+MAX_BYTES = 2 * 1024 * 1024  # the upload limit (a city of 2,500 milestones is ~0.3 MB)
 MAX_UNZIPPED = 80 * 1024 * 1024  # a zip bomb is refused before it is opened
 MAX_ROWS = 30_000
 HEADER_ROW = 2  # row 1 is the title
@@ -53,8 +54,7 @@ MS_COLUMNS = (
     Column("status_text", "当前状态", 12), Column("last", "最新进展（报送日期）", 30),
     Column("state", "报送状态", 11, editable=True), Column("completed_on", "完成日期", 12, editable=True),
     Column("note", "进展说明", 40, editable=True),
-    Column("version", "版本", 6, hidden=True), Column("base_state", "原状态", 8, hidden=True),
-    Column("base_completed_on", "原完成日期", 12, hidden=True), Column("base_note", "原说明", 20, hidden=True),
+    Column("version", "版本", 6, hidden=True),
 )
 IND_COLUMNS = (
     Column("indicator_id", "指标编号", 9), Column("plan", "计划文件", 16), Column("city", "地市", 7),
@@ -63,7 +63,7 @@ IND_COLUMNS = (
     Column("value", "本期实际值", 12, editable=True), Column("observed_on", "数据截至日期", 13, editable=True),
     Column("note", "说明", 30, editable=True), Column("version", "版本", 6, hidden=True),
 )
-DATE_KEYS = ("completed_on", "observed_on", "base_completed_on")
+DATE_KEYS = ("completed_on", "observed_on")
 EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -221,22 +221,26 @@ def _read(wb, file_name, channel) -> tuple[Report | None, list[Problem]]:
     meta = {row[0]: row[1] for row in wb[META_SHEET].iter_rows(max_row=20, max_col=2, values_only=True)
             if row and row[0]}
     if meta.get("模板") != MARKER:
-        return None, [Problem("文件", None, None, "不是本平台生成的填报模板（模板标记不符）")]
+        old = str(meta.get("模板") or "").startswith(MARKER.rsplit(" ", 1)[0])
+        return None, [Problem("文件", None, None, "这是旧版的填报模板：请重新下载模板，填写后上传" if old else
+                              "不是本平台生成的填报模板（模板标记不符）")]
     period = str(meta.get("报送月份") or "")
     problems = [] if parse_period(period) else [Problem(META_SHEET, 2, "报送月份", f"“{period}”不是月份")]
     ms_reader, ind_reader = Reader(MS_SHEET), Reader(IND_SHEET)
     ms_rows = _rows(wb[MS_SHEET], MS_COLUMNS, ms_reader)
     ind_rows = _rows(wb[IND_SHEET], IND_COLUMNS, ind_reader)
+    if ms_rows is None or ind_rows is None:  # not the template's columns: nothing in it can be read
+        return None, problems + ms_reader.problems + ind_reader.problems
     milestones = [e for n, cells in ms_rows if (e := read_milestone(ms_reader, cells, n))]
     indicators = [e for n, cells in ind_rows if (e := read_indicator(ind_reader, cells, n))]
-    problems += ms_reader.problems + ind_reader.problems
     if problems:
         return None, problems
-    return Report(period, tuple(milestones), tuple(indicators), channel, file_name), []
+    return Report(period, tuple(milestones), tuple(indicators), channel, file_name,
+                  tuple(ms_reader.problems + ind_reader.problems)), []
 
 
-def _rows(ws, columns: tuple[Column, ...], reader: Reader) -> list[tuple[int, dict]]:
-    """(row number, {key: value}) for every non-blank data row, after checking the header."""
+def _rows(ws, columns: tuple[Column, ...], reader: Reader) -> list[tuple[int, dict]] | None:
+    """(row number, {key: value}) for every non-blank data row; None if the header is not the template's."""
     rows = ws.iter_rows(min_row=HEADER_ROW, values_only=True)
     header = next(rows, None) or ()
     header = [str(h).strip() if h is not None else "" for h in header]
@@ -247,8 +251,9 @@ def _rows(ws, columns: tuple[Column, ...], reader: Reader) -> list[tuple[int, di
         extra = [h for h in header if h and h not in expected]
         lost = [h for h in expected if h not in header]
         detail = (f"多出列“{'”“'.join(extra)}”" if extra else "") + (f"缺少列“{'”“'.join(lost)}”" if lost else "")
-        reader.problem(HEADER_ROW, None, f"表头与模板不一致（{detail or '列的顺序被改动'}）：请勿增删、移动列")
-        return []
+        reader.problem(HEADER_ROW, None, f"表头与模板不一致（{detail or '列的顺序被改动'}）：请使用本平台最新下载的模板，"
+                                         "勿增删、移动列")
+        return None
     out = []
     for n, values in enumerate(rows, start=HEADER_ROW + 1):
         if n - HEADER_ROW > MAX_ROWS:

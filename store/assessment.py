@@ -52,7 +52,7 @@ def add_bonus(session, account, year, city: str, points, reason) -> AssessmentBo
         if isinstance(city, str) else None
     try:
         value = float(points)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         value = math.nan
     reason = reason.strip() if isinstance(reason, str) else ""
     problems = [message for bad, message in (
@@ -87,7 +87,7 @@ def withdraw_bonus(session, account, bonus_id) -> None:
 def publish(session, account, year: int, as_of: date, card: dict, note: str | None = None) -> AssessmentResult:
     """Freeze ``card`` (queries.assessment.scorecard) as the final result of ``year``."""
     require_admin(account)
-    note = (note or "").strip()
+    note = note.strip() if isinstance(note, str) else ""
     if len(note) > MAX_REASON:
         raise AssessmentError(f"说明不超过{MAX_REASON}字")
     if not card["cities"]:

@@ -23,6 +23,7 @@ ACTIONS = {
     "assessment.bonus": "记录考核加分项",
     "assessment.withdraw": "撤销考核加分项",
     "assessment.publish": "发布年度考核结果",
+    "login.suspicious": "多次登录失败（疑似猜测密码）",
 }
 
 

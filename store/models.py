@@ -191,6 +191,7 @@ class ProgressUpdate(Base):
     origin: Mapped[str] = mapped_column(String(10), default="report")  # report | demo | import
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("report_submission.id"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)  # the milestone's report version this update made
 
 
 class Indicator(SourceMixin, Base):
@@ -406,6 +407,16 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_token: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LoginSession(Base):
+    """A login, named in its cookie: logging out deletes it, so a cookie copied
+    before 退出 opens nothing afterwards."""
+
+    __tablename__ = "login_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # a random token
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class LoginFailure(Base):

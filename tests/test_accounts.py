@@ -1,12 +1,17 @@
 """Accounts: the CLI, password rules, the login page, throttling, the guard in
 front of every page when visitors may not read, and the production secret."""
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
-from accounts.users import AccountError, Throttle, authenticate, create_user, throttled
+from accounts.users import AccountError, Throttle, create_user, record_attempt, throttled
 from app import create_app
+from store import session_scope
 from store.models import AuditEntry, LoginFailure, User
 from tests.conftest import PASSWORDS, make_test_app
 
@@ -59,7 +64,12 @@ def test_wrong_password_and_unknown_user_look_the_same(reporting_app):
     assert ok.status_code == 302 and ok.headers["Location"] == "/report"
 
 
-def test_repeated_failures_lock_the_name_known_or_not(reporting_app):
+def login_from(client, address: str, username: str, password: str):
+    return client.post("/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_repeated_failures_slow_that_address_for_that_name_known_or_not(reporting_app):
     client = reporting_app.test_client()
     for name in ("hz", "ghost"):
         for _ in range(5):
@@ -69,13 +79,49 @@ def test_repeated_failures_lock_the_name_known_or_not(reporting_app):
     assert login(client, "nb", PASSWORDS["nb"]).status_code == 302  # others are not affected
 
 
+def test_nobody_can_lock_the_admin_out(reporting_app):
+    """Guesses at a name from other addresses slow those addresses, never the
+    account: the admin still logs in, and the audit log tells of the guessing."""
+    client = reporting_app.test_client()
+    for n in range(25):
+        assert login_from(client, f"10.9.{n // 5}.{n % 5}", "admin", "wrong-password").status_code == 401
+    assert login_from(client, "10.9.0.0", "admin", "wrong-password").status_code == 401  # 2nd of that address
+    assert login_from(client, "192.168.1.20", "admin", PASSWORDS["admin"]).status_code == 302
+    with reporting_app.app_context(), session_scope() as s:
+        notices = s.scalars(select(AuditEntry).where(AuditEntry.action == "login.suspicious")).all()
+    assert len(notices) == 1 and notices[0].target == "账号 admin" and "失败次数" in notices[0].after
+
+
 def test_throttle_counts_failures_by_address_too(session):
     limits = Throttle(per_name=5, per_address=3, minutes=15)
     for i in range(3):
-        assert authenticate(session, f"user{i}", "x", "10.0.0.9", limits) is None
+        record_attempt(session, f"user{i}", "10.0.0.9", limits)
+    record_attempt(session, "someone-else", "10.0.0.9", limits)
     assert throttled(session, "someone-else", "10.0.0.9", limits)
     assert not throttled(session, "someone-else", "10.0.0.8", limits)
-    assert session.scalar(select(func.count()).select_from(LoginFailure)) == 3
+    assert session.scalar(select(func.count()).select_from(LoginFailure)) == 4
+
+
+def test_parallel_guesses_cannot_race_past_the_limit(reporting_app, monkeypatch):
+    """60 wrong passwords at once: at most the limit of them are checked, every
+    answer is 401 or 429 (it was 19 checked and 8 × 500)."""
+    import accounts.users
+    from tests.browser import serve
+
+    checked = []
+    real = accounts.users.check_password_hash
+    monkeypatch.setattr(accounts.users, "check_password_hash", lambda *a: checked.append(1) or real(*a))
+    def guess(url):
+        form = urllib.parse.urlencode({"username": "hz", "password": "wrong-password"}).encode()
+        try:
+            return urllib.request.urlopen(url + "/login", form, timeout=60).status
+        except urllib.error.HTTPError as answer:
+            return answer.code
+
+    with serve(reporting_app) as url, ThreadPoolExecutor(60) as pool:
+        statuses = list(pool.map(guess, [url] * 60))
+    assert set(statuses) <= {401, 429} and statuses.count(401) <= 5, statuses
+    assert len(checked) <= 5
 
 
 def test_login_only_redirects_within_the_site(reporting_app):
@@ -123,3 +169,59 @@ def test_department_names_are_resolved_within_their_city(session):
     ensure_regions(session)
     with pytest.raises(AccountError, match="没有名为"):
         create_user(session, "test", "d1", "secret-123", "department", city="杭州", department="市发改委")
+
+
+def closed_app(reporting_app, **settings):
+    return make_test_app(reporting_app.config["DATABASE_URL"], ANONYMOUS_READ=False, **settings)
+
+
+def test_logout_ends_the_login_on_the_server(reporting_app):
+    """A cookie copied before 退出 opens nothing afterwards (it still saved a report)."""
+    app = closed_app(reporting_app)
+    client = app.test_client()
+    login(client, "hz", PASSWORDS["hz"])
+    cookie = client.get_cookie("session").value
+    assert client.get("/_dash-layout").status_code == 200
+    assert client.post("/logout").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert replay.get("/_dash-layout").status_code == 401
+    assert replay.post("/_dash-update-component", json={}).status_code == 401
+    other = app.test_client()  # another login of the same account is not ended by this one's 退出
+    login(other, "hz", PASSWORDS["hz"])
+    assert other.get("/_dash-layout").status_code == 200
+
+
+def test_a_login_expires(reporting_app):
+    app = closed_app(reporting_app, LOGIN_SESSION_HOURS=0)
+    client = app.test_client()
+    assert login(client, "hz", PASSWORDS["hz"]).status_code == 302
+    assert client.get("/_dash-layout").status_code == 401
+
+
+@pytest.mark.parametrize("production", [False, True])
+def test_the_session_cookie_is_httponly_lax_and_secure_in_production(reporting_app, monkeypatch, production):
+    if production:
+        monkeypatch.setenv("APP_ENV", "production")
+    app = closed_app(reporting_app, **({"APP_ENV": "production", "SECRET_KEY": "s" * 40} if production else {}))
+    response = login(app.test_client(), "hz", PASSWORDS["hz"])
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert ("Secure" in cookie) == production
+
+
+def test_every_answer_carries_the_protective_headers(reporting_app):
+    client = reporting_app.test_client()
+    for path in ("/", "/login", "/_dash-layout", "/assets/app.css", "/healthz"):
+        headers = client.get(path).headers
+        assert headers["X-Frame-Options"] == "SAMEORIGIN" and headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+
+
+def test_oversized_requests_are_refused_with_a_message(reporting_app):
+    client = reporting_app.test_client()
+    big = b'{"output": "x", "inputs": [], "pad": "' + b"x" * (5 * 1024 * 1024) + b'"}'
+    response = client.post("/_dash-update-component", data=big, content_type="application/json")
+    assert response.status_code == 413 and "过大" in response.get_json()["error"]
+    form = client.post("/login", data={"username": "x" * (2 * 1024 * 1024), "password": "y"})
+    assert form.status_code == 413

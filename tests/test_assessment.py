@@ -21,7 +21,8 @@ from store.assessment import AssessmentError, add_bonus, publish, save_rules, wi
 from store.models import AssessmentResult, AssessmentRules, AuditEntry
 from tests import assessment_fixture as fixture
 from tests.conftest import ACCOUNTS
-from tests.test_security import login, post
+from tests.callbacks import dependency, payload, post
+from tests.test_security import login
 
 RULES = Rules()
 
@@ -172,13 +173,8 @@ def counts(app) -> tuple[int, int, int]:
 
 
 def callback_payload(client, button: str, states: dict) -> dict:
-    """The real payload of the assessment callback fired by ``button`` (from /_dash-dependencies)."""
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if any(i["id"] == button for i in d["inputs"]))
-    outputs = [dict(zip(("id", "property"), o.split("."))) for o in dep["output"].strip(".").split("...")]
-    return {"output": dep["output"], "outputs": outputs,
-            "inputs": [{"id": button, "property": "n_clicks", "value": 1}], "changedPropIds": [f"{button}.n_clicks"],
-            "state": [{"id": s["id"], "property": s["property"], "value": states.get(s["id"])} for s in dep["state"]]}
+    """The request of the assessment callback fired by a click of ``button``."""
+    return payload(dependency(client, button), states, clicked=button)
 
 
 RULE_STATES = {"weight-on_time": 100, "weight-progress": 0, "weight-kpi": 0, "weight-timeliness": 0,
@@ -211,6 +207,35 @@ def test_the_admin_callback_writes_and_rescores(scored):
     assert round(cities_of(scored)["杭州"]["total"], 2) == round(100 / 3 + 2, 2)
     status, body = post(client, callback_payload(client, "rules-save", {**RULE_STATES, "weight-kpi": 5}))
     assert "各项权重之和须为100（现为105）" in body
+
+
+@pytest.mark.parametrize("button", ["publish", "bonus-add", "rules-save", "bonus-withdraw"])
+def test_an_action_fires_only_on_a_click_of_its_own_button(scored, button):
+    """A redraw that makes a button appear triggers its callback with no click
+    (it published 8 results from 3 clicks): nothing happens."""
+    client = scored.test_client()
+    login(client, "admin")
+    before = counts(scored)
+    states = {**RULE_STATES, "bonus-city": "杭州", "bonus-points": 1, "bonus-reason": "重绘", "bonus-withdraw-id": 1}
+    for clicks in (None, 0, True, "1"):
+        status, _ = post(client, payload(dependency(client, button), {**states, button: clicks}, clicked=button,
+                                         clicks=clicks))
+        assert status == 204
+    status, _ = post(client, payload(dependency(client, button), states))  # no click at all
+    assert status == 204 and counts(scored) == before
+
+
+def test_publish_checks_the_caller_before_computing_anything(scored, monkeypatch):
+    client = scored.test_client()
+    login(client, "leader")
+    pages = __import__("sys").modules["pages.assessment"]
+
+    def computed(*_args):
+        raise AssertionError("the scorecard was computed for a caller who may not publish")
+
+    monkeypatch.setattr(pages.data, "scorecard", computed)
+    status, body = post(client, callback_payload(client, "publish", RULE_STATES))
+    assert status == 200 and "只有管理员" in body
 
 
 def test_the_frozen_result_is_json_with_every_breakdown(scored):

@@ -7,11 +7,14 @@ from datetime import date
 import openpyxl
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from queries import api
 from queries import assessment as data
 from queries.status import Filters
-from tests.browser import browser_page, serve
+from store import session_scope
+from store.models import AuditEntry
+from tests.browser import browser_page, choose, serve
 from tests.test_page_overdue_departments import expect_rows, grid_id, grid_table
 from tests.test_page_report import log_in
 
@@ -88,7 +91,7 @@ def test_a_published_result_does_not_move_when_the_weights_change(reporting_app)
         page.wait_for_load_state("networkidle")
         page.fill("#publish-note", "经主任办公会审定")
         expect(page.locator("#publish-note")).to_have_value("经主任办公会审定")
-        page.click("#publish")
+        publish_confirmed(page)
         expect(page.locator("#assessment-result")).to_contain_text("已发布为正式考核结果")
         expect_rows(page, "published", 1)
         set_weights(page, on_time=10, progress=60)
@@ -105,6 +108,63 @@ def test_a_published_result_does_not_move_when_the_weights_change(reporting_app)
         expect(page.locator("#rules-table")).to_contain_text("按时完成率权重40分")
         expect_rows(page, "published-compare", 11)
         assert page.errors == []
+
+
+def publish_confirmed(page) -> None:
+    """发布 asks first, naming the year and the date; 确认发布 publishes."""
+    page.click("#publish-ask")
+    expect(page.locator("#publish-what")).to_contain_text(f"{YEAR}年度（考核截至2021年1月31日）")
+    page.click("#publish")
+    expect(page.locator("#publish-confirm")).to_be_hidden()
+
+
+def admin_actions(app) -> list[str]:
+    with app.app_context(), session_scope() as s:
+        return list(s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("assessment.%"))
+                              .order_by(AuditEntry.id)))
+
+
+def wait_for_actions(page, app, count: int) -> None:
+    for _ in range(75):
+        if len(admin_actions(app)) >= count:
+            return
+        page.wait_for_timeout(200)
+    assert len(admin_actions(app)) == count
+
+
+def test_each_admin_action_happens_once_per_click(reporting_app):
+    """Saving the rules redraws the page; the redraw must not fire the bonus,
+    withdraw or publish buttons again (it did: 8 publications from 3 clicks)."""
+    with serve(reporting_app) as url, browser_page() as page:
+        log_in(page, url, "admin")
+        page.goto(url + URL)
+        expect_rows(page, "assessment", 11)
+        for n, weight in enumerate((45, 35, 40), start=1):
+            set_weights(page, on_time=weight, progress=70 - weight)
+            wait_for_actions(page, reporting_app, n)
+            expect(page.locator("#assessment-result")).to_contain_text("已保存新的考核规则")
+        choose(page, page.locator("#bonus-city"), "杭州")
+        page.fill("#bonus-points", "2")
+        page.fill("#bonus-reason", "获评国家社会信用体系建设示范区")
+        page.click("#bonus-add")
+        expect(page.locator("#assessment-result")).to_contain_text("已为杭州市记录加分项")
+        expect_rows(page, "bonus", 1)
+        choose(page, page.locator("#bonus-withdraw-id"), "杭州 +2")
+        page.click("#bonus-withdraw")
+        expect(page.locator("#assessment-result")).to_contain_text("已撤销该加分项")
+        page.fill("#publish-note", "经主任办公会审定")
+        publish_confirmed(page)
+        expect(page.locator("#assessment-result")).to_contain_text("已发布为正式考核结果")
+        expect_rows(page, "published", 1)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)  # anything a redraw would still fire has fired by now
+        assert page.locator(".alert-danger").count() == 0
+        assert page.errors == []
+    assert admin_actions(reporting_app) == ["assessment.rules"] * 3 + [
+        "assessment.bonus", "assessment.withdraw", "assessment.publish"]
+    with reporting_app.app_context():
+        results = data.published()
+    assert len(results) == 1 and results[0]["note"] == "经主任办公会审定" and results[0]["current"]
 
 
 def test_workbook_has_a_summary_and_a_sheet_per_city(loaded_app, tmp_path):

@@ -10,7 +10,8 @@ from store import session_scope
 from store.models import AuditEntry, User
 from tests.browser import browser_page, choose, serve
 from tests.test_page_report import log_in
-from tests.test_security import login, post
+from tests.callbacks import dependency, payload, post
+from tests.test_security import login
 
 
 def user_count(app) -> int:
@@ -19,15 +20,9 @@ def user_count(app) -> int:
 
 
 def create_payload(client, username: str) -> dict:
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if any(i["id"] == "create-account" for i in d["inputs"]))
     values = {"new-username": username, "new-name": "伪造", "new-role": "admin", "new-city": None,
               "new-department": None, "new-password": "forged-pass-1"}
-    return {"output": dep["output"],
-            "outputs": [dict(zip(("id", "property"), o.split("."))) for o in dep["output"].strip(".").split("...")],
-            "inputs": [{"id": "create-account", "property": "n_clicks", "value": 1}],
-            "changedPropIds": ["create-account.n_clicks"],
-            "state": [{"id": s["id"], "property": s["property"], "value": values[s["id"]]} for s in dep["state"]]}
+    return payload(dependency(client, "create-account"), values, clicked="create-account")
 
 
 def test_only_an_admin_can_create_accounts_through_the_callback(reporting_app):

@@ -2,45 +2,27 @@
 real payload, crafted.  The server decides who is writing (the session, never
 the page) and what they may write (the scope), and a refused write leaves
 every table as it was."""
-import json
+import io
 import sys
 
+import openpyxl
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from accounts.scope import Scope
 from reporting.form import milestone_rows
+from reporting.submit import submit
+from reporting.template import MS_SHEET, build_template, read_template
+from tests.callbacks import dependency, payload, post
 from tests.conftest import PASSWORDS
 from tests.test_reporting import PERIOD, TODAY, account, counts, form
 
 
-def save_callback(client) -> dict:
-    """The save callback as /_dash-dependencies declares it."""
-    deps = client.get("/_dash-dependencies").get_json()
-    return next(d for d in deps if any(i["id"] == "report-save" for i in d["inputs"]))
-
-
 def save_payload(client, ms_rows, ind_rows=(), context=None) -> dict:
-    dep = save_callback(client)
-    outputs = [dict(zip(("id", "property"), o.split("."))) for o in dep["output"].strip(".").split("...")]
-    return {
-        "output": dep["output"], "outputs": outputs,
-        "inputs": [{"id": "report-save", "property": "n_clicks", "value": 1}],
-        "changedPropIds": ["report-save.n_clicks"],
-        "state": [{"id": "report-milestones", "property": "rowData", "value": list(ms_rows)},
-                  {"id": "report-indicators", "property": "rowData", "value": list(ind_rows)},
-                  {"id": "report-context", "property": "data", "value": context or {"period": PERIOD}}],
-    }
-
-
-def post(client, payload):
-    """(status, the response as readable text: Dash escapes non-ASCII in its JSON)."""
-    response = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
-    body = response.get_data(as_text=True)
-    try:
-        body = json.dumps(json.loads(body), ensure_ascii=False)
-    except ValueError:
-        pass
-    return response.status_code, body
+    """The save callback's request as the browser sends it, with these rows."""
+    return payload(dependency(client, "report-save"), {
+        "report-milestones": list(ms_rows), "report-indicators": list(ind_rows),
+        "report-context": context or {"period": PERIOD}}, clicked="report-save")
 
 
 def login(client, username):
@@ -103,9 +85,9 @@ def test_garbage_in_the_payload_is_a_message_not_a_crash(reporting_app):
     history = counts(reporting_app)
     for rows in ([{"milestone_id": "1; DROP TABLE milestone", "version": 0, "state": "已完成"}],
                  [{"milestone_id": 10**30, "version": -1}], ["not a row", 7, None], "not a list"):
-        payload = save_payload(client, [])
-        payload["state"][0]["value"] = rows
-        status, body = post(client, payload)
+        body = save_payload(client, [])
+        body["state"][0]["value"] = rows
+        status, body = post(client, body)
         assert status in (200, 204), body
     assert counts(reporting_app) == history
 
@@ -133,3 +115,86 @@ def test_a_saved_report_says_so_when_the_store_fails_right_after(reporting_app, 
     status, body = post(client, save_payload(client, [{**row, "note": "写入后数据库重启"}]))
     assert status == 200 and "report-saved" in body and "下方表格未刷新" in body, body[:600]
     assert counts(reporting_app)[0] == history[0] + 1
+
+
+def saved_ok(body: str) -> bool:
+    return "report-saved" in body and "report-problems" not in body
+
+
+def test_a_stored_formula_like_note_never_blocks_a_save(reporting_app, tmp_path):
+    """A department editor's note ' =HYPERLINK(…)' was stored as a formula and
+    then refused every later save of its city's form, untouched rows too, the
+    template's upload and the admin's 代报.  Normalised first, kept as text, and
+    only edits are judged: the city goes on reporting."""
+    evil = ' =HYPERLINK("http://evil.example","click")'
+    dept = reporting_app.test_client()
+    login(dept, "wzfg")
+    mine = form(reporting_app, "wzfg")[0][0]
+    status, body = post(dept, save_payload(dept, [{**mine, "note": evil}]))
+    assert status == 200 and saved_ok(body), body[:600]
+    city_rows = form(reporting_app, "wzfg")[0]
+    stored = next(r for r in city_rows if r["milestone_id"] == mine["milestone_id"])
+    assert stored["note"] == evil.strip()
+    for username in ("wzfg", "admin"):  # the whole form sent back, one other row edited
+        client = reporting_app.test_client()
+        login(client, username)
+        rows = form(reporting_app, "wzfg")[0]
+        other = next(r for r in rows if r["milestone_id"] != mine["milestone_id"])
+        rows = [{**r, "note": f"{username}本月推进"} if r is other else r for r in rows]
+        context = {"period": PERIOD, "city": "温州"} if username == "admin" else None
+        status, body = post(client, save_payload(client, rows, context=context))
+        assert status == 200 and saved_ok(body), (username, body[:600])
+    # the template carries the note as text, and comes back without a problem
+    template = build_template(*form(reporting_app, "wzfg"), period=PERIOD, scope="温州市", username="wzfg",
+                              today=TODAY)
+    sheet = openpyxl.load_workbook(io.BytesIO(template))[MS_SHEET]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == evil.strip()]
+    assert cells and all(c.data_type == "s" for c in cells)
+    report, problems = read_template(template, "温州.xlsx")
+    with reporting_app.test_request_context():
+        assert not problems and submit(report, account(reporting_app, "wzfg"), dry_run=True).ok
+
+
+@pytest.mark.parametrize("completed_on", ["9999-12-31", "1900-01-01"])
+def test_the_browser_cannot_say_which_checks_to_skip(reporting_app, completed_on):
+    """The date rules were skipped when completed_on equalled the browser's
+    base_completed_on: the base is the store's, whatever the row says."""
+    client = reporting_app.test_client()
+    login(client, "hz")
+    row = next(r for r in form(reporting_app, "hz")[0] if r["status"] == "overdue")
+    history = counts(reporting_app)
+    forged = {**row, "state": "已完成", "completed_on": completed_on, "base_state": "推进中",
+              "base_completed_on": completed_on}
+    status, body = post(client, save_payload(client, [forged]))
+    assert status == 200 and "report-problems" in body and ("晚于今天" in body or "早于计划印发日期" in body)
+    assert counts(reporting_app) == history
+
+
+def test_a_row_the_browser_calls_untouched_is_judged_by_the_store(reporting_app):
+    """Base values equal to the new ones do not hide an edit from the check."""
+    client = reporting_app.test_client()
+    login(client, "hz")
+    row = next(r for r in form(reporting_app, "hz")[0] if r["status"] == "overdue")
+    history = counts(reporting_app)
+    forged = {**row, "state": "已完成", "completed_on": None, "base_state": "已完成", "base_completed_on": None}
+    status, body = post(client, save_payload(client, [forged]))
+    assert "必须填写完成日期" in body and counts(reporting_app) == history
+
+
+@pytest.mark.parametrize("period", ["2999-01", "2020-13", "soon", None])
+def test_a_month_the_server_does_not_accept_is_refused_not_replaced(reporting_app, period):
+    client = reporting_app.test_client()
+    login(client, "hz")
+    row = form(reporting_app, "hz")[0][0]
+    history = counts(reporting_app)
+    status, body = post(client, save_payload(client, [{**row, "note": "未来月份"}], context={"period": period}))
+    assert status == 200 and "不是可报送的月份" in body and counts(reporting_app) == history
+
+
+def test_a_save_takes_no_more_rows_than_the_form_holds(reporting_app):
+    client = reporting_app.test_client()
+    login(client, "hz")
+    row = form(reporting_app, "hz")[0][0]
+    history = counts(reporting_app)
+    status, body = post(client, save_payload(client, [row] * 1001))
+    assert status == 200 and "一次最多提交" in body and counts(reporting_app) == history

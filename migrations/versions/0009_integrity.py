@@ -1,0 +1,36 @@
+"""integrity: the report version each progress update made (the base a later
+report is compared with comes from the store, never from the browser); login
+sessions kept in the store (logging out ends one on the server)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-06
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('progress_update') as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=True))
+    op.create_table('login_session',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_login_session_user_id_app_user'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_session'))
+    )
+    op.create_index(op.f('ix_login_session_user_id'), 'login_session', ['user_id'], unique=False)
+    op.create_index(op.f('ix_login_session_created_at'), 'login_session', ['created_at'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table('login_session')
+    with op.batch_alter_table('progress_update') as batch_op:
+        batch_op.drop_column('version')
