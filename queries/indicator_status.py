@@ -5,18 +5,20 @@ milestone statuses are (queries.rollup).  Pages, counts and scores read the
 stored rows: at tier L judging 20,000 indicators took half a second a page.
 
 Writes keep them true: a report of actuals (dated today) judges its indicators
-again for the stored dates from today on (refresh_indicator_rollup); imports,
-restores and the demo loader drop them all (store.forget_derived)."""
+again for the kept dates from today on and marks the passing ones stale
+(refresh_indicator_rollup; queries.rollup_dates); imports, restores and the
+demo loader drop them all (store.forget_derived)."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from metrics.attainment import attainment, capped, pace, pace_start
+from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
 from queries.rollup import claim_date
-from store import gather_statistics_after_insert
+from store import gather_statistics_after_insert, rollup_lock
 from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
 JUDGED = ("observation_id", "attainment_raw", "attainment", "pace")
@@ -73,17 +75,32 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
     return rows
 
 
+def drop_date(session, as_of: date) -> None:
+    for table in (IndicatorRollup, IndicatorRollupDate):
+        session.execute(delete(table).where(table.as_of == as_of))
+
+
 def ensure_indicator_rollup(session, as_of: date) -> None:
     """Store every indicator as judged on ``as_of`` unless that date is there
-    (one transaction: a date is complete or absent; claimed first, as the
-    status rollup's dates are)."""
-    if session.get(IndicatorRollupDate, as_of) is not None:
+    and current (one transaction: a date is complete or absent; claimed first
+    and bounded, as the status rollup's dates are)."""
+    marker = session.get(IndicatorRollupDate, as_of)
+    if marker is not None and not marker.stale:
         return
+    rollup_lock(session, exclusive=False)
+    if marker is not None:  # a report made it stale: built again, by one reader
+        if session.execute(delete(IndicatorRollupDate).where(
+                IndicatorRollupDate.as_of == as_of, IndicatorRollupDate.stale.is_(True))).rowcount != 1:
+            session.rollback()
+            return
+        drop_date(session, as_of)
     if not claim_date(session, IndicatorRollupDate, as_of=as_of):
         return
     rows = judged_rows(session, as_of)
     if rows:
         session.execute(IndicatorRollup.__table__.insert(), rows)
+    for old in rollup_dates.passing_beyond_limit(session, IndicatorRollupDate):
+        drop_date(session, old.as_of)
     session.commit()
     gather_statistics_after_insert(session.connection(), IndicatorRollup.__tablename__)
     session.commit()
@@ -91,10 +108,13 @@ def ensure_indicator_rollup(session, as_of: date) -> None:
 
 def refresh_indicator_rollup(session, since: date, indicator_ids: set[int]) -> None:
     """After actuals of ``indicator_ids`` reported on ``since``: judge them again
-    for every stored date from ``since`` on (in the writer's transaction; their
-    place in the table stays)."""
-    dates = list(session.scalars(select(IndicatorRollupDate.as_of).where(IndicatorRollupDate.as_of >= since)))
-    if not dates or not indicator_ids:
+    for the kept dates from ``since`` on and mark the passing ones stale (in the
+    writer's transaction; their place in the table stays)."""
+    if not indicator_ids:
+        return
+    rollup_lock(session, exclusive=True)
+    dates = [row.as_of for row in rollup_dates.after_report(session, IndicatorRollupDate, since)]
+    if not dates:
         return
     t = IndicatorRollup.__table__.c  # (a Core update: executemany, no ORM bookkeeping)
     stmt = (update(IndicatorRollup.__table__)

@@ -6,9 +6,11 @@ department or item then read indexed rows instead of finding every
 milestone's latest report again.
 
 Writes keep them true: a report (dated today) recomputes the rows of the
-milestones it changed for the stored dates from today on (refresh_rollups); an
-import or the demo loader drops them all (store.forget_derived), and the next
-page that asks about a date builds it again."""
+milestones it changed for the kept dates from today on and marks the passing
+ones stale (refresh_rollups; queries.rollup_dates says which dates are kept
+and bounds the others); an import or the demo loader drops them all
+(store.forget_derived), and the next page that asks about a date builds it
+again."""
 from __future__ import annotations
 
 from datetime import date
@@ -16,9 +18,10 @@ from datetime import date
 from sqlalchemy import bindparam, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
 from queries.status import COUNTS, item_counts, milestone_status, red
-from store import gather_statistics_after_insert
+from store import gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
@@ -61,12 +64,29 @@ def claim_date(session, marker, **key) -> bool:
     return claimed is not None
 
 
+ROLLUP_TABLES = (MilestoneStatusRollup, StatusRollup, StatusRollupGroup, StatusRollupDate)
+
+
+def drop_date(session, as_of: date, due_soon_days: int) -> None:
+    for table in ROLLUP_TABLES:
+        session.execute(delete(table).where(table.as_of == as_of, table.due_soon_days == due_soon_days))
+
+
 def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
     """Store the milestone statuses, item counts and group sums of ``as_of``
-    unless they are there (one transaction: a date is complete or absent; of
-    concurrent builders of the same date, the one that claims it first stores it)."""
-    if session.get(StatusRollupDate, (as_of, due_soon_days)) is not None:
+    unless they are there and current (one transaction: a date is complete or
+    absent; of concurrent builders of the same date, the one that claims it
+    first stores it; passing dates past the limit go in the same transaction)."""
+    marker = session.get(StatusRollupDate, (as_of, due_soon_days))
+    if marker is not None and not marker.stale:
         return
+    rollup_lock(session, exclusive=False)
+    if marker is not None:  # a report made it stale: built again, by one reader
+        key = (StatusRollupDate.as_of == as_of, StatusRollupDate.due_soon_days == due_soon_days)
+        if session.execute(delete(StatusRollupDate).where(*key, StatusRollupDate.stale.is_(True))).rowcount != 1:
+            session.rollback()
+            return
+        drop_date(session, as_of, due_soon_days)
     if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days):
         return
     insert = _INSERT[session.get_bind().dialect.name]
@@ -82,6 +102,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
         select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS])))
     _store_groups(session, as_of, due_soon_days)
+    for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
+        drop_date(session, old.as_of, old.due_soon_days)
     session.commit()
     gather_statistics_after_insert(session.connection(), MilestoneStatusRollup.__tablename__,
                                    StatusRollup.__tablename__, StatusRollupGroup.__tablename__)
@@ -90,11 +112,14 @@ def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
 
 def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
     """After reports on ``milestone_ids`` dated ``since``: recompute those
-    milestones' stored statuses, and their items' counts, for every stored date
-    from ``since`` on (in the writer's transaction; earlier dates cannot change)."""
-    dates = session.execute(select(StatusRollupDate.as_of, StatusRollupDate.due_soon_days)
-                            .where(StatusRollupDate.as_of >= since)).all()
-    if not dates or not milestone_ids:
+    milestones' stored statuses, and their items' counts, for the kept dates
+    from ``since`` on, and mark the passing ones stale (in the writer's
+    transaction; earlier dates cannot change)."""
+    if not milestone_ids:
+        return
+    rollup_lock(session, exclusive=True)
+    dates = [(row.as_of, row.due_soon_days) for row in rollup_dates.after_report(session, StatusRollupDate, since)]
+    if not dates:
         return
     insert = _INSERT[session.get_bind().dialect.name]
     items = set(session.scalars(select(Milestone.work_item_id).where(Milestone.id.in_(milestone_ids))))

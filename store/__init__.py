@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,6 +142,19 @@ def has_statistics(connection, table: str) -> bool:
         return bool(connection.exec_driver_sql("SELECT 1 FROM sqlite_stat1 WHERE tbl = ?", (table,)).first())
     return bool(connection.exec_driver_sql("SELECT 1 FROM pg_stats WHERE tablename = %(t)s LIMIT 1",
                                            {"t": table}).first())
+
+
+ROLLUP_LOCK = 0x524F4C4C  # an arbitrary number naming the lock ('ROLL')
+
+
+def rollup_lock(session: Session, exclusive: bool) -> None:
+    """Serialise building a date's rollups with reports refreshing them: on
+    PostgreSQL builders share a transaction-scoped advisory lock and a report's
+    refresh takes it alone, so a report never commits while a date it does not
+    see yet is being built.  (SQLite has one writer at a time already.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        call = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        session.execute(text(f"SELECT {call}(:key)"), {"key": ROLLUP_LOCK})
 
 
 def forget_derived(session: Session) -> None:

@@ -23,6 +23,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -343,7 +345,15 @@ class MilestoneStatusRollup(Base):
     position: Mapped[int] = mapped_column(Integer)  # in the status table's order (queries.status_table)
 
 
-class StatusRollupDate(Base):
+class RollupDateMixin:
+    """When a date's rollup was built, and whether a later report made it
+    stale (queries.rollup_dates: which dates are kept, how a stale one is rebuilt)."""
+
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, server_default=func.current_timestamp())
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class StatusRollupDate(RollupDateMixin, Base):
     """The dates whose rollup is complete."""
 
     __tablename__ = "status_rollup_date"
@@ -370,7 +380,7 @@ class IndicatorRollup(Base):
     position: Mapped[int] = mapped_column(Integer)  # in the indicator table's order
 
 
-class IndicatorRollupDate(Base):
+class IndicatorRollupDate(RollupDateMixin, Base):
     """The dates whose indicator rollup is complete."""
 
     __tablename__ = "indicator_rollup_date"

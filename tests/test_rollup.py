@@ -8,7 +8,7 @@ from queries import api
 from queries.cache import invalidate
 from queries.status import GROUPS, Filters, milestone_status, rates
 from store import has_statistics, session_scope
-from store.models import MilestoneStatusRollup, StatusRollup
+from store.models import IndicatorRollupDate, MilestoneStatusRollup, StatusRollup, StatusRollupDate
 
 FILTERS = [Filters(), Filters(city="温州"), Filters(plan="浙信用办〔2020〕5号"),
            Filters(department="市发展改革委"), Filters(statuses=("overdue",))]
@@ -61,6 +61,8 @@ def test_a_report_refreshes_the_stored_dates_it_changes(reporting_app):
             s.flush()
             refresh_rollups(s, day, set(open_ids))
         invalidate()
+        with session_scope() as s:  # the kept date refreshed; a passing one marked, built again when read
+            assert s.get(StatusRollupDate, (later, days)).stale and not s.get(StatusRollupDate, (day, days)).stale
         with session_scope() as s:
             for d in (day, later):
                 stored = s.execute(select(stored_status(s, d, days)).order_by("milestone_id")).mappings().all()
@@ -116,3 +118,32 @@ def test_concurrent_builders_store_a_date_once(reporting_app):
                            .where(StatusRollupGroup.as_of == day)).all()
         assert groups and len(groups) == len(set(groups))
         assert api.rates(day, "city") == rates(s, day, "city", Filters(), days)
+
+
+def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_app):
+    """A reader asking for ever new dates cannot grow the store: past
+    ROLLUP_PASSING_DATES the oldest passing dates go; month ends up to today
+    stay.  A report marks the passing dates from today on stale instead of
+    recomputing them, and they read true afterwards."""
+    from store.clock import today
+
+    reporting_app.config["ROLLUP_PASSING_DATES"] = 3
+    kept = date(2020, 6, 30)
+    asked = [today() + timedelta(days=n) for n in range(1, 13)] + [date(2020, 7, n) for n in range(1, 8)]
+    with reporting_app.app_context():
+        days = reporting_app.config["DUE_SOON_DAYS"]
+        api.rates(kept, "city")
+        api.indicator_summary(kept)
+        for d in asked:
+            api.rates(d, "city")
+            api.indicator_summary(d)
+        with session_scope() as s:
+            status_dates = set(s.scalars(select(StatusRollupDate.as_of)))
+            indicator_dates = set(s.scalars(select(IndicatorRollupDate.as_of)))
+            rows = s.scalar(select(func.count()).select_from(MilestoneStatusRollup))
+            per_date = s.scalar(select(func.count()).select_from(MilestoneStatusRollup)
+                                .where(MilestoneStatusRollup.as_of == kept))
+        assert status_dates == indicator_dates == {kept, *asked[-3:]}
+        assert rows == 4 * per_date  # the rows of dropped dates went with them
+        with session_scope() as s:
+            assert rates(s, asked[-1], "city", Filters(), days) == api.rates(asked[-1], "city")

@@ -1,6 +1,8 @@
 """integrity: the report version each progress update made (the base a later
 report is compared with comes from the store, never from the browser); login
-sessions kept in the store (logging out ends one on the server)
+sessions kept in the store (logging out ends one on the server); rollup dates
+with when they were built and whether a report made them stale (the store
+keeps a bounded number of the dates readers ask for)
 
 Revision ID: 0009
 Revises: 0008
@@ -28,9 +30,18 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_login_session_user_id'), 'login_session', ['user_id'], unique=False)
     op.create_index(op.f('ix_login_session_created_at'), 'login_session', ['created_at'], unique=False)
+    for table in ('status_rollup_date', 'indicator_rollup_date'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column('built_at', sa.DateTime(), nullable=False,
+                                          server_default=sa.func.current_timestamp()))
+            batch_op.add_column(sa.Column('stale', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    for table in ('status_rollup_date', 'indicator_rollup_date'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('stale')
+            batch_op.drop_column('built_at')
     op.drop_table('login_session')
     with op.batch_alter_table('progress_update') as batch_op:
         batch_op.drop_column('version')
