@@ -72,42 +72,51 @@ def drop_date(session, as_of: date, due_soon_days: int) -> None:
         session.execute(delete(table).where(table.as_of == as_of, table.due_soon_days == due_soon_days))
 
 
-def ensure_rollup(session, as_of: date, due_soon_days: int) -> None:
-    """Store the milestone statuses, item counts and group sums of ``as_of``
-    unless they are there and current (one transaction: a date is complete or
-    absent; of concurrent builders of the same date, the one that claims it
-    first stores it; passing dates past the limit go in the same transaction)."""
+def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) -> None:
+    """Store the rollup of ``as_of`` unless it is there and current: whole (the
+    milestone statuses, item counts and group sums) for a kept date, the group
+    sums alone for a passing one (queries.rollup_dates).  One transaction: a
+    date is complete or absent; of concurrent builders of the same date, the
+    one that claims it first stores it; passing dates past the limit go in the
+    same transaction."""
     marker = session.get(StatusRollupDate, (as_of, due_soon_days))
-    if marker is not None and not marker.stale:
+    if marker is not None and not marker.stale and (marker.whole or not whole):
         return
     rollup_lock(session, exclusive=False)
-    if marker is not None:  # a report made it stale: built again, by one reader
-        key = (StatusRollupDate.as_of == as_of, StatusRollupDate.due_soon_days == due_soon_days)
-        if session.execute(delete(StatusRollupDate).where(*key, StatusRollupDate.stale.is_(True))).rowcount != 1:
+    if marker is not None:  # stale, or the sums alone of a date now kept: built again, by one reader
+        d = StatusRollupDate
+        if session.execute(delete(d).where(d.as_of == as_of, d.due_soon_days == due_soon_days,
+                                           d.stale == marker.stale, d.whole == marker.whole)).rowcount != 1:
             session.rollback()
             return
         drop_date(session, as_of, due_soon_days)
-    if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days):
+    if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days, whole=whole):
         return
+    if whole:
+        _store_statuses(session, as_of, due_soon_days)
+        _store_groups(session, as_of, due_soon_days, _stored_counts(as_of, due_soon_days))
+    else:
+        _store_groups(session, as_of, due_soon_days, item_counts(_live(as_of, due_soon_days, positioned=False)))
+    for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
+        drop_date(session, old.as_of, old.due_soon_days)
+    session.commit()
+    gather_statistics_after_insert(session.connection(), *(
+        [MilestoneStatusRollup.__tablename__, StatusRollup.__tablename__] if whole else []),
+        StatusRollupGroup.__tablename__)
+    session.commit()
+
+
+def _store_statuses(session, as_of: date, due_soon_days: int) -> None:
+    """The milestone statuses of ``as_of`` in their table order, and each item's counts."""
     insert = _INSERT[session.get_bind().dialect.name]
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
-    live = milestone_status(as_of, due_soon_days)
-    place = table_position()
+    live = _live(as_of, due_soon_days)
     session.execute(insert(MilestoneStatusRollup).from_select(
-        ["as_of", "due_soon_days", *STORED, "position"],
-        select(*key, *[live.c[c] for c in STORED], place.c.position)
-        .join(place, place.c.milestone_id == live.c.milestone_id)))
+        ["as_of", "due_soon_days", *STORED, "position"], select(*key, *[live.c[c] for c in (*STORED, "position")])))
     counts = item_counts(_stored(as_of, due_soon_days)).subquery()
     session.execute(insert(StatusRollup).from_select(
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
         select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS])))
-    _store_groups(session, as_of, due_soon_days)
-    for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
-        drop_date(session, old.as_of, old.due_soon_days)
-    session.commit()
-    gather_statistics_after_insert(session.connection(), MilestoneStatusRollup.__tablename__,
-                                   StatusRollup.__tablename__, StatusRollupGroup.__tablename__)
-    session.commit()
 
 
 def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
@@ -141,31 +150,52 @@ def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
         plans = set(session.scalars(select(WorkItem.plan_id).where(WorkItem.id.in_(items))))
         g = StatusRollupGroup
         session.execute(delete(g).where(g.as_of == as_of, g.due_soon_days == days, g.plan_id.in_(plans)))
-        _store_groups(session, as_of, days, plans)
+        _store_groups(session, as_of, days, _stored_counts(as_of, days), plans)
 
 
 GROUP_COLUMNS = ("plan_id", "city_id", "county_id", *COUNTS, "items", "items_red")
 
 
-def _store_groups(session, as_of: date, due_soon_days: int, plans: set[int] | None = None) -> None:
-    """Sum the stored item counts of ``as_of`` per plan, city and county (of
-    ``plans`` only, when given) into StatusRollupGroup."""
-    i, item = StatusRollup, WorkItem
+def _store_groups(session, as_of: date, due_soon_days: int, counts, plans: set[int] | None = None) -> None:
+    """Sum the item counts ``counts`` (a select of work_item_id and COUNTS) of
+    ``as_of`` per plan, city and county (of ``plans`` only, when given) into
+    StatusRollupGroup."""
+    i, item = counts.subquery(), WorkItem
     stmt = (select(literal(as_of), literal(due_soon_days), item.plan_id, item.city_id, item.county_id,
-                   *[func.sum(getattr(i, name)) for name in COUNTS], func.count(),
-                   func.sum(red(i.overdue)))
-            .join(item, item.id == i.work_item_id)
-            .where(i.as_of == as_of, i.due_soon_days == due_soon_days)
+                   *[func.sum(i.c[name]) for name in COUNTS], func.count(), func.sum(red(i.c.overdue)))
+            .join(item, item.id == i.c.work_item_id)
             .group_by(item.plan_id, item.city_id, item.county_id))
     if plans is not None:
         stmt = stmt.where(item.plan_id.in_(plans))
     session.execute(StatusRollupGroup.__table__.insert().from_select(["as_of", "due_soon_days", *GROUP_COLUMNS], stmt))
 
 
-def stored_status(session, as_of: date, due_soon_days: int):
-    """milestone_status's rows for ``as_of``, read from the rollup (built first if
-    needed): a subquery with the same columns but the note (join the update
-    ``update_id`` for it: only for the rows a list shows) and with ``position``."""
+def _stored_counts(as_of: date, due_soon_days: int):
+    r = StatusRollup
+    return select(r.work_item_id, *[getattr(r, name) for name in COUNTS]).where(
+        r.as_of == as_of, r.due_soon_days == due_soon_days)
+
+
+def _live(as_of: date, due_soon_days: int, positioned: bool = True):
+    """milestone_status's rows as the rollup stores them (with their place in the
+    table when ``positioned``), computed now: for a date the store does not keep."""
+    live = milestone_status(as_of, due_soon_days)
+    columns = [live.c[c] for c in STORED]
+    if not positioned:
+        return select(*columns).subquery("ms_status")
+    place = table_position()
+    return (select(*columns, place.c.position).join(place, place.c.milestone_id == live.c.milestone_id)
+            .subquery("ms_status"))
+
+
+def stored_status(session, as_of: date, due_soon_days: int, positioned: bool = True):
+    """milestone_status's rows for ``as_of`` with ``position``, but the note (join
+    the update ``update_id`` for it: only for the rows a list shows): read from
+    the rollup of a kept date (built first if needed), computed on the fly for
+    any other date (queries.rollup_dates: no reader can grow the store) — and
+    then without ``position`` unless ``positioned`` (a window over every milestone)."""
+    if not rollup_dates.is_kept(session, as_of):
+        return _live(as_of, due_soon_days, positioned)
     ensure_rollup(session, as_of, due_soon_days)
     return _stored(as_of, due_soon_days)
 
@@ -180,8 +210,9 @@ def _stored(as_of: date, due_soon_days: int, items: set[int] | None = None):
 
 
 def rollup_groups(session, as_of: date, due_soon_days: int):
-    """The group sums for ``as_of`` (a select of GROUP_COLUMNS); built first if needed."""
-    ensure_rollup(session, as_of, due_soon_days)
+    """The group sums for ``as_of`` (a select of GROUP_COLUMNS); stored first if
+    needed (for a passing date, these alone)."""
+    ensure_rollup(session, as_of, due_soon_days, whole=rollup_dates.is_kept(session, as_of))
     g = StatusRollupGroup
     return select(*[getattr(g, name) for name in GROUP_COLUMNS]).where(
         g.as_of == as_of, g.due_soon_days == due_soon_days)
@@ -189,9 +220,10 @@ def rollup_groups(session, as_of: date, due_soon_days: int):
 
 def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str, ...] = ()):
     """The per-item counts for ``as_of`` (a select), of the milestones in
-    ``statuses`` when given; built first if needed."""
+    ``statuses`` when given: stored for a kept date, else computed now."""
+    if not rollup_dates.is_kept(session, as_of):
+        return item_counts(_live(as_of, due_soon_days, positioned=False), statuses)
     ensure_rollup(session, as_of, due_soon_days)
     if statuses:
         return item_counts(_stored(as_of, due_soon_days), statuses)
-    return select(StatusRollup.work_item_id, *[getattr(StatusRollup, name) for name in COUNTS]).where(
-        StatusRollup.as_of == as_of, StatusRollup.due_soon_days == due_soon_days)
+    return _stored_counts(as_of, due_soon_days)

@@ -25,6 +25,7 @@ from sqlalchemy import (
     event,
     false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -354,11 +355,13 @@ class RollupDateMixin:
 
 
 class StatusRollupDate(RollupDateMixin, Base):
-    """The dates whose rollup is complete."""
+    """The dates whose rollup is complete: whole (statuses, item counts, group
+    sums) for a kept date, the group sums alone for a passing one."""
 
     __tablename__ = "status_rollup_date"
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
     due_soon_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    whole: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class IndicatorRollup(Base):

@@ -121,10 +121,10 @@ def test_concurrent_builders_store_a_date_once(reporting_app):
 
 
 def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_app):
-    """A reader asking for ever new dates cannot grow the store: past
-    ROLLUP_PASSING_DATES the oldest passing dates go; month ends up to today
-    stay.  A report marks the passing dates from today on stale instead of
-    recomputing them, and they read true afterwards."""
+    """A reader asking for ever new dates cannot grow the store: a passing date
+    stores its group sums alone, and past ROLLUP_PASSING_DATES the oldest go;
+    month ends up to today are kept whole.  The rates of any date equal the
+    live definition's."""
     from store.clock import today
 
     reporting_app.config["ROLLUP_PASSING_DATES"] = 3
@@ -144,6 +144,8 @@ def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_
             per_date = s.scalar(select(func.count()).select_from(MilestoneStatusRollup)
                                 .where(MilestoneStatusRollup.as_of == kept))
         assert status_dates == indicator_dates == {kept, *asked[-3:]}
-        assert rows == 4 * per_date  # the rows of dropped dates went with them
+        assert rows == per_date  # only the kept date's milestone statuses are stored
         with session_scope() as s:
-            assert rates(s, asked[-1], "city", Filters(), days) == api.rates(asked[-1], "city")
+            for d in (asked[-1], asked[0]):  # stored sums, and a date computed on the fly
+                for by in ("city", "department", "item"):
+                    assert rates(s, d, by, Filters(), days) == api.rates(d, by), (d, by)

@@ -3,6 +3,7 @@ real payload, crafted.  The server decides who is writing (the session, never
 the page) and what they may write (the scope), and a refused write leaves
 every table as it was."""
 import io
+import json
 import sys
 
 import openpyxl
@@ -198,3 +199,24 @@ def test_a_save_takes_no_more_rows_than_the_form_holds(reporting_app):
     history = counts(reporting_app)
     status, body = post(client, save_payload(client, [row] * 1001))
     assert status == 200 and "一次最多提交" in body and counts(reporting_app) == history
+
+
+def test_the_reproduced_500s_are_clear_answers(reporting_app):
+    """Each of these answered HTTP 500: a lone surrogate in a note, an actual of
+    10^400, a milestone id or version of "²"."""
+    client = reporting_app.test_client()
+    login(client, "hz")
+    ms, ind = form(reporting_app, "hz")
+    history = counts(reporting_app)
+    cases = [([{**ms[0], "note": "推进中\ud800"}], []),
+             ([], [{**ind[0], "value": 10**400, "observed_on": TODAY.isoformat()}]),
+             ([{**ms[0], "milestone_id": "²", "note": "x"}], []),
+             ([{**ms[0], "version": "²", "note": "x"}], [])]
+    for ms_rows, ind_rows in cases:
+        body = json.dumps(save_payload(client, ms_rows, ind_rows))  # (json writes 10**400 as digits)
+        status, text = post(client, body)
+        assert status == 200, text[:300]
+    assert "超出合理范围" in post(client, json.dumps(save_payload(client, [], cases[1][1])))[1]
+    assert "不是有效的编号" in post(client, json.dumps(save_payload(client, cases[2][0])))[1]
+    assert counts(reporting_app)[0] == history[0] + 1  # only the note was written, its surrogate replaced
+    assert form(reporting_app, "hz")[0][0]["note"] == "推进中\ufffd"

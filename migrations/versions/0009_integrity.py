@@ -35,9 +35,13 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column('built_at', sa.DateTime(), nullable=False,
                                           server_default=sa.func.current_timestamp()))
             batch_op.add_column(sa.Column('stale', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('status_rollup_date') as batch_op:
+        batch_op.add_column(sa.Column('whole', sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('status_rollup_date') as batch_op:
+        batch_op.drop_column('whole')
     for table in ('status_rollup_date', 'indicator_rollup_date'):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column('stale')
