@@ -18,7 +18,7 @@ from metrics.attainment import attainment, capped, pace, pace_start
 from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
 from queries.rollup import claim_date
-from store import gather_statistics_after_insert, rollup_lock
+from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
 JUDGED = ("observation_id", "attainment_raw", "attainment", "pace")
@@ -80,22 +80,29 @@ def drop_date(session, as_of: date) -> None:
         session.execute(delete(table).where(table.as_of == as_of))
 
 
-def ensure_indicator_rollup(session, as_of: date) -> None:
-    """Store every indicator as judged on ``as_of`` unless that date is there
-    and current (one transaction: a date is complete or absent; claimed first
-    and bounded, as the status rollup's dates are)."""
+def ensure_indicator_rollup(session, as_of: date) -> date:
+    """The date whose stored judgements are those of ``as_of``, stored first
+    unless there and current (one transaction: a date is complete or absent;
+    claimed first and bounded, as the status rollup's dates are).  A date after
+    today with no actual reported since is judged as today is: the latest
+    actuals are the same, and a judgement reads the data's own date, not the
+    view's (metrics.attainment.pace)."""
+    today = clock.today()
+    if as_of > today and session.scalar(select(IndicatorObservation.id).where(
+            IndicatorObservation.reported_on > today).limit(1)) is None:
+        as_of = today
     marker = session.get(IndicatorRollupDate, as_of)
     if marker is not None and not marker.stale:
-        return
+        return as_of
     rollup_lock(session, exclusive=False)
     if marker is not None:  # a report made it stale: built again, by one reader
         if session.execute(delete(IndicatorRollupDate).where(
                 IndicatorRollupDate.as_of == as_of, IndicatorRollupDate.stale.is_(True))).rowcount != 1:
             session.rollback()
-            return
+            return as_of
         drop_date(session, as_of)
     if not claim_date(session, IndicatorRollupDate, as_of=as_of):
-        return
+        return as_of
     rows = judged_rows(session, as_of)
     if rows:
         session.execute(IndicatorRollup.__table__.insert(), rows)
@@ -104,6 +111,7 @@ def ensure_indicator_rollup(session, as_of: date) -> None:
     session.commit()
     gather_statistics_after_insert(session.connection(), IndicatorRollup.__tablename__)
     session.commit()
+    return as_of
 
 
 def refresh_indicator_rollup(session, since: date, indicator_ids: set[int]) -> None:

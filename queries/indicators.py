@@ -21,9 +21,10 @@ def _filtered(session, columns, as_of: date, filters: Filters, where=None):
     """A select of ``columns`` over the stored judgements of ``as_of`` (built
     first if needed) joined to their indicators, restricted by the filters and
     by ``where`` (a condition on Indicator)."""
-    ensure_indicator_rollup(session, as_of)
+    stored_as_of = ensure_indicator_rollup(session, as_of)
     r = IndicatorRollup
-    stmt = select(*columns).select_from(r).join(Indicator, Indicator.id == r.indicator_id).where(r.as_of == as_of)
+    stmt = (select(*columns).select_from(r).join(Indicator, Indicator.id == r.indicator_id)
+            .where(r.as_of == stored_as_of))
     if filters.plan:
         stmt = stmt.where(Indicator.plan_id == select(Plan.id).where(Plan.key == filters.plan).scalar_subquery())
     if filters.year:

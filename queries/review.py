@@ -193,8 +193,7 @@ def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
     between — in the indicator table's order (their stored position)."""
     now, then, judged_now, judged_then = OBSERVATION_NOW, OBSERVATION_THEN, ROLLUP_NOW, ROLLUP_THEN
     with session_scope() as s:
-        for day in (previous_end, end):
-            ensure_indicator_rollup(s, day)
+        previous_end, end = (ensure_indicator_rollup(s, day) for day in (previous_end, end))
         stmt = (select(judged_now.indicator_id)
                 .join(judged_then, and_(judged_then.indicator_id == judged_now.indicator_id,
                                         judged_then.as_of == previous_end))

@@ -20,12 +20,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
-from queries.status import COUNTS, item_counts, milestone_status, red
-from store import gather_statistics_after_insert, rollup_lock
+from queries.status import COUNTS, item_counts, judged, milestone_status, red
+from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
     Plan,
+    ProgressUpdate,
     StatusRollup,
     StatusRollupDate,
     StatusRollupGroup,
@@ -96,7 +97,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
         _store_statuses(session, as_of, due_soon_days)
         _store_groups(session, as_of, due_soon_days, _stored_counts(as_of, due_soon_days))
     else:
-        _store_groups(session, as_of, due_soon_days, item_counts(_live(as_of, due_soon_days, positioned=False)))
+        _store_groups(session, as_of, due_soon_days,
+                      item_counts(_computed(session, as_of, due_soon_days, positioned=False)))
     for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
         drop_date(session, old.as_of, old.due_soon_days)
     session.commit()
@@ -176,9 +178,27 @@ def _stored_counts(as_of: date, due_soon_days: int):
         r.as_of == as_of, r.due_soon_days == due_soon_days)
 
 
+def _computed(session, as_of: date, due_soon_days: int, positioned: bool = True):
+    """milestone_status's rows as the rollup stores them, for a date the store
+    does not keep, computed now: for a date after today from today's stored
+    statuses judged again for that date (nothing reported since can differ: a
+    plain scan of stored rows, with their place in the table), else by the
+    definition itself (``_live``)."""
+    today = clock.today()
+    if as_of > today and session.scalar(
+            select(ProgressUpdate.id).where(ProgressUpdate.reported_on > today).limit(1)) is None:
+        ensure_rollup(session, today, due_soon_days)
+        r = MilestoneStatusRollup
+        j = judged(r.state, r.completed_on, r.due, as_of, due_soon_days)
+        columns = {c: j.get(c, getattr(r, c)) for c in (*STORED, "position")}
+        return select(*columns.values()).where(r.as_of == today, r.due_soon_days == due_soon_days) \
+            .subquery("ms_status")
+    return _live(as_of, due_soon_days, positioned)
+
+
 def _live(as_of: date, due_soon_days: int, positioned: bool = True):
     """milestone_status's rows as the rollup stores them (with their place in the
-    table when ``positioned``), computed now: for a date the store does not keep."""
+    table when ``positioned``), computed now by the definition."""
     live = milestone_status(as_of, due_soon_days)
     columns = [live.c[c] for c in STORED]
     if not positioned:
@@ -195,7 +215,7 @@ def stored_status(session, as_of: date, due_soon_days: int, positioned: bool = T
     any other date (queries.rollup_dates: no reader can grow the store) — and
     then without ``position`` unless ``positioned`` (a window over every milestone)."""
     if not rollup_dates.is_kept(session, as_of):
-        return _live(as_of, due_soon_days, positioned)
+        return _computed(session, as_of, due_soon_days, positioned)
     ensure_rollup(session, as_of, due_soon_days)
     return _stored(as_of, due_soon_days)
 
@@ -222,7 +242,7 @@ def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str,
     """The per-item counts for ``as_of`` (a select), of the milestones in
     ``statuses`` when given: stored for a kept date, else computed now."""
     if not rollup_dates.is_kept(session, as_of):
-        return item_counts(_live(as_of, due_soon_days, positioned=False), statuses)
+        return item_counts(_computed(session, as_of, due_soon_days, positioned=False), statuses)
     ensure_rollup(session, as_of, due_soon_days)
     if statuses:
         return item_counts(_stored(as_of, due_soon_days), statuses)

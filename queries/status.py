@@ -74,21 +74,35 @@ def latest_update_id(as_of: date):
             .scalar_subquery())
 
 
+def judged(state, completed_on, due, as_of: date, due_soon_days: int) -> dict:
+    """The columns DESIGN §5 derives from a milestone's reported state and
+    completion date and its due date, as of ``as_of``: completed_on (when done
+    by then), status, days_overdue, active, due_by."""
+    d = date_param(as_of)
+    done = and_(state == "done", completed_on.is_not(None), completed_on <= d)
+    cancelled = func.coalesce(state, "") == "cancelled"
+    status = case(
+        (and_(done, or_(due.is_(None), completed_on <= due)), "done_on_time"),
+        (done, "done_late"),
+        (or_(due.is_(None), cancelled), "open"),
+        (due < d, "overdue"),
+        (due <= date_param(as_of + timedelta(days=due_soon_days)), "due_soon"),
+        else_="not_due",
+    )
+    return {
+        "completed_on": case((done, completed_on), else_=None).label("completed_on"),
+        "status": status.label("status"),
+        "days_overdue": case((and_(~done, ~cancelled, due < d), days_between(d, due)), else_=None)
+        .label("days_overdue"),
+        "active": case((cancelled, 0), else_=1).label("active"),
+        "due_by": case((and_(due.is_not(None), due <= d, ~cancelled), 1), else_=0).label("due_by"),
+    }
+
+
 def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
     """One row per milestone with its status as of ``as_of`` (a subquery)."""
     lu = LATEST_UPDATE
-    d = date_param(as_of)
-    done = and_(lu.state == "done", lu.completed_on.is_not(None), lu.completed_on <= d)
-    cancelled = func.coalesce(lu.state, "") == "cancelled"
-    status = case(
-        (and_(done, or_(Milestone.due.is_(None), lu.completed_on <= Milestone.due)),
-         "done_on_time"),
-        (done, "done_late"),
-        (or_(Milestone.due.is_(None), cancelled), "open"),
-        (Milestone.due < d, "overdue"),
-        (Milestone.due <= date_param(as_of + timedelta(days=due_soon_days)), "due_soon"),
-        else_="not_due",
-    )
+    j = judged(lu.state, lu.completed_on, Milestone.due, as_of, due_soon_days)
     return (
         select(
             Milestone.id.label("milestone_id"),
@@ -97,15 +111,10 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
             Milestone.due,
             lu.id.label("update_id"),
             lu.state,
-            case((done, lu.completed_on), else_=None).label("completed_on"),
+            j["completed_on"],
             lu.reported_on.label("last_reported_on"),
             lu.note.label("last_note"),
-            status.label("status"),
-            case((and_(~done, ~cancelled, Milestone.due < d), days_between(d, Milestone.due)),
-                 else_=None).label("days_overdue"),
-            case((cancelled, 0), else_=1).label("active"),
-            case((and_(Milestone.due.is_not(None), Milestone.due <= d, ~cancelled), 1),
-                 else_=0).label("due_by"),
+            j["status"], j["days_overdue"], j["active"], j["due_by"],
         )
         .outerjoin(lu, lu.id == latest_update_id(as_of))
         .subquery("ms_status")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from queries import api
 from queries.cache import invalidate
+from queries.rollup import stored_status
 from queries.status import GROUPS, Filters, milestone_status, rates
 from store import has_statistics, session_scope
 from store.models import IndicatorRollupDate, MilestoneStatusRollup, StatusRollup, StatusRollupDate
@@ -45,7 +46,7 @@ def test_a_report_refreshes_the_stored_dates_it_changes(reporting_app):
     keep what was known then."""
     from store.clock import today
     from store.models import Milestone, MilestoneStatusRollup, ProgressUpdate
-    from queries.rollup import refresh_rollups, stored_status
+    from queries.rollup import refresh_rollups
 
     day, later, earlier = today(), today() + timedelta(days=40), date(2020, 6, 30)
     with reporting_app.app_context():
@@ -123,8 +124,8 @@ def test_concurrent_builders_store_a_date_once(reporting_app):
 def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_app):
     """A reader asking for ever new dates cannot grow the store: a passing date
     stores its group sums alone, and past ROLLUP_PASSING_DATES the oldest go;
-    month ends up to today are kept whole.  The rates of any date equal the
-    live definition's."""
+    month ends up to today are kept whole, and today (what later dates are
+    judged from).  The rates and lists of any date equal the live definition's."""
     from store.clock import today
 
     reporting_app.config["ROLLUP_PASSING_DATES"] = 3
@@ -143,9 +144,13 @@ def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_
             rows = s.scalar(select(func.count()).select_from(MilestoneStatusRollup))
             per_date = s.scalar(select(func.count()).select_from(MilestoneStatusRollup)
                                 .where(MilestoneStatusRollup.as_of == kept))
-        assert status_dates == indicator_dates == {kept, *asked[-3:]}
-        assert rows == per_date  # only the kept date's milestone statuses are stored
+        assert status_dates == indicator_dates == {kept, today(), *asked[-3:]}
+        assert rows == 2 * per_date  # only the kept dates' milestone statuses are stored
         with session_scope() as s:
-            for d in (asked[-1], asked[0]):  # stored sums, and a date computed on the fly
+            for d in (asked[-1], asked[0], asked[5]):  # a past date live; later ones judged from today's
                 for by in ("city", "department", "item"):
                     assert rates(s, d, by, Filters(), days) == api.rates(d, by), (d, by)
+                live = s.execute(select(milestone_status(d, days)).order_by("milestone_id")).mappings().all()
+                computed = s.execute(select(stored_status(s, d, days)).order_by("milestone_id")).mappings().all()
+                assert ([{k: v for k, v in r.items() if k != "position"} for r in computed]
+                        == [{k: v for k, v in r.items() if k != "last_note"} for r in live]), d
