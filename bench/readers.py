@@ -9,7 +9,9 @@ store grew.
 2. ``--saves`` reports, each changing one milestone's note as the admin, timed
    through reporting.submit (checks, write, rollup refresh).
 3. The overview viewed as of ``--dates`` distinct dates that are not stored
-   (today + 1 … : none is a date the store keeps), each timed cold.
+   (today + 1 … : none is a date the store keeps), each timed cold; then as of
+   ``--past`` dates before the tier's review date (month ends skipped: computed
+   from the previous month end, which the first of a month stores).
 4. The same saves again; the store's size before and after.
 """
 from __future__ import annotations
@@ -17,14 +19,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select, text
 
 from accounts import account_of
 from accounts.users import find_user
 from app import create_app
-from bench.run import HERE, PASSWORD, USER, prepare
+from bench.run import AS_OF, HERE, PASSWORD, USER, prepare
 from queries.cache import invalidate
 from reporting.entries import MilestoneEntry, Report
 from reporting.submit import submit
@@ -78,17 +80,16 @@ def logged_in(app):
     return client
 
 
-def views(app, count: int) -> list[float]:
-    """The overview as of ``count`` dates not stored, each cold (the page render callback)."""
+def views(app, days: list) -> list[float]:
+    """The overview as of each of ``days`` (not stored), each cold (the page render callback)."""
     client = logged_in(app)
-    first = clock.today() + timedelta(days=1)
     times = []
-    for n in range(count):
+    for day in days:
         started = time.perf_counter()
-        status, body = render_page(client, "/", f"?as_of={first + timedelta(days=n)}")
+        status, body = render_page(client, "/", f"?as_of={day}")
         times.append((time.perf_counter() - started) * 1000)
         if status != 200 or "超出可查看的范围" in body:
-            raise SystemExit(f"the overview as of {first + timedelta(days=n)} answered {status}")
+            raise SystemExit(f"the overview as of {day} answered {status}")
     return times
 
 
@@ -98,6 +99,7 @@ def main() -> None:
     parser.add_argument("--db", help="SQLAlchemy URL (default: SQLite bench/<tier>.db)")
     parser.add_argument("--dates", type=int, default=300)
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--past", type=int, default=30)
     args = parser.parse_args()
     app = create_app({"DATABASE_URL": args.db or f"sqlite:///{HERE / f'{args.tier}.db'}",
                       "LOGIN_MAX_FAILURES": 1000})
@@ -112,16 +114,20 @@ def main() -> None:
         size0 = store_bytes(store.engine)
         before = saves(app, args.saves, "before")
         size1 = store_bytes(store.engine)
-        viewed = views(app, args.dates)
+        viewed = views(app, [clock.today() + timedelta(days=n) for n in range(1, args.dates + 1)])
         with store.session() as s:
             stored = s.scalar(select(func.count()).select_from(StatusRollupDate).where(StatusRollupDate.whole.is_(False)))
         size2 = store_bytes(store.engine)
         after = saves(app, args.saves, "after")
+        review = date.fromisoformat(AS_OF[args.tier])
+        past = views(app, [d for d in (review - timedelta(days=n) for n in range(1, args.past + 1))
+                           if (d + timedelta(days=1)).day != 1])
     print(f"tier {args.tier} · {store.engine.dialect.name} · passing dates kept: "
           f"{app.config['ROLLUP_PASSING_DATES']}")
     print(f"save, no dates viewed:        {percentiles(before)}")
     print(f"overview, a date not stored:  {percentiles(viewed)}")
     print(f"save, {args.dates} dates viewed:      {percentiles(after)}")
+    print(f"overview, an earlier date:    {percentiles(past)}")
     print(f"save p95 ratio after/before: {sorted(after)[round(0.95 * (len(after) - 1))] / sorted(before)[round(0.95 * (len(before) - 1))]:.2f}")
     print(f"store: {size0 / 1e6:.2f} MB → {size1 / 1e6:.2f} MB after the saves → {size2 / 1e6:.2f} MB after "
           f"{args.dates} dates (+{(size2 - size1) / 1e6:.2f} MB); passing dates stored: {stored}")

@@ -13,14 +13,15 @@ and bounds the others); an import or the demo loader drops them all
 again."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import bindparam, delete, func, literal, select, update
+from sqlalchemy import bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
-from queries.status import COUNTS, item_counts, judged, milestone_status, red
+from queries.status import COUNTS, item_counts, judged, latest_update_id, milestone_status, red
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
@@ -65,6 +66,7 @@ def claim_date(session, marker, **key) -> bool:
     return claimed is not None
 
 
+PATCH_UPDATE = aliased(ProgressUpdate, name="patch_update")
 ROLLUP_TABLES = (MilestoneStatusRollup, StatusRollup, StatusRollupGroup, StatusRollupDate)
 
 
@@ -80,6 +82,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
     date is complete or absent; of concurrent builders of the same date, the
     one that claims it first stores it; passing dates past the limit go in the
     same transaction."""
+    if not whole:  # what a passing date is computed from, stored first (in its own transaction)
+        ensure_rollup(session, base_date(as_of), due_soon_days)
     marker = session.get(StatusRollupDate, (as_of, due_soon_days))
     if marker is not None and not marker.stale and (marker.whole or not whole):
         return
@@ -97,8 +101,7 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
         _store_statuses(session, as_of, due_soon_days)
         _store_groups(session, as_of, due_soon_days, _stored_counts(as_of, due_soon_days))
     else:
-        _store_groups(session, as_of, due_soon_days,
-                      item_counts(_computed(session, as_of, due_soon_days, positioned=False)))
+        _store_groups(session, as_of, due_soon_days, item_counts(_computed(session, as_of, due_soon_days)))
     for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
         drop_date(session, old.as_of, old.due_soon_days)
     session.commit()
@@ -178,44 +181,62 @@ def _stored_counts(as_of: date, due_soon_days: int):
         r.as_of == as_of, r.due_soon_days == due_soon_days)
 
 
-def _computed(session, as_of: date, due_soon_days: int, positioned: bool = True):
-    """milestone_status's rows as the rollup stores them, for a date the store
-    does not keep, computed now: for a date after today from today's stored
-    statuses judged again for that date (nothing reported since can differ: a
-    plain scan of stored rows, with their place in the table), else by the
-    definition itself (``_live``)."""
+def base_date(as_of: date) -> date:
+    """The kept date a date not kept is computed from: today for a later date,
+    else the month end before it."""
     today = clock.today()
-    if as_of > today and session.scalar(
-            select(ProgressUpdate.id).where(ProgressUpdate.reported_on > today).limit(1)) is None:
-        ensure_rollup(session, today, due_soon_days)
-        r = MilestoneStatusRollup
-        j = judged(r.state, r.completed_on, r.due, as_of, due_soon_days)
-        columns = {c: j.get(c, getattr(r, c)) for c in (*STORED, "position")}
-        return select(*columns.values()).where(r.as_of == today, r.due_soon_days == due_soon_days) \
-            .subquery("ms_status")
-    return _live(as_of, due_soon_days, positioned)
+    return today if as_of > today else as_of.replace(day=1) - timedelta(days=1)
 
 
-def _live(as_of: date, due_soon_days: int, positioned: bool = True):
-    """milestone_status's rows as the rollup stores them (with their place in the
-    table when ``positioned``), computed now by the definition."""
+def _computed(session, as_of: date, due_soon_days: int):
+    """milestone_status's rows as the rollup stores them, for a date the store
+    does not keep, computed now from a kept date's stored statuses: today's for a
+    later date, else the previous month end's (stored first if needed).  Only the
+    milestones reported on between that date and ``as_of`` take their latest
+    report again (their update found as the definition finds it); every row is
+    judged again for ``as_of`` (queries.status.judged) and keeps its place in the
+    table; so do those reported done with a completion date still to come
+    then.  The same rows as milestone_status's (tests/test_rollup.py), without
+    a search of every milestone's reports."""
+    base = base_date(as_of)
+    ensure_rollup(session, base, due_soon_days)
+    r, u = MilestoneStatusRollup, PATCH_UPDATE
+    since = select(ProgressUpdate.milestone_id).where(ProgressUpdate.reported_on > base,
+                                                      ProgressUpdate.reported_on <= as_of)
+    done_later = select(r.milestone_id).where(  # reported done, with a completion date after the base date
+        r.as_of == base, r.due_soon_days == due_soon_days, r.state == "done", r.completed_on.is_(None))
+    patch = (select(Milestone.id.label("milestone_id"), latest_update_id(as_of).label("update_id"))
+             .where(or_(Milestone.id.in_(since), Milestone.id.in_(done_later))).subquery("patch"))
+    patched = patch.c.update_id.is_not(None)
+
+    def latest(column, stored):
+        return case((patched, column), else_=stored)
+
+    state, completed_on = latest(u.state, r.state), latest(u.completed_on, r.completed_on)
+    columns = {"update_id": latest(u.id, r.update_id).label("update_id"), "state": state.label("state"),
+               "last_reported_on": latest(u.reported_on, r.last_reported_on).label("last_reported_on"),
+               **judged(state, completed_on, r.due, as_of, due_soon_days)}
+    return (select(*[columns.get(c, getattr(r, c)) for c in (*STORED, "position")])
+            .outerjoin(patch, patch.c.milestone_id == r.milestone_id).outerjoin(u, u.id == patch.c.update_id)
+            .where(r.as_of == base, r.due_soon_days == due_soon_days).subquery("ms_status"))
+
+
+def _live(as_of: date, due_soon_days: int):
+    """milestone_status's rows as the rollup stores them, with their place in
+    the table, computed by the definition (what a kept date stores)."""
     live = milestone_status(as_of, due_soon_days)
-    columns = [live.c[c] for c in STORED]
-    if not positioned:
-        return select(*columns).subquery("ms_status")
     place = table_position()
-    return (select(*columns, place.c.position).join(place, place.c.milestone_id == live.c.milestone_id)
-            .subquery("ms_status"))
+    return (select(*[live.c[c] for c in STORED], place.c.position)
+            .join(place, place.c.milestone_id == live.c.milestone_id).subquery("ms_status"))
 
 
-def stored_status(session, as_of: date, due_soon_days: int, positioned: bool = True):
+def stored_status(session, as_of: date, due_soon_days: int):
     """milestone_status's rows for ``as_of`` with ``position``, but the note (join
     the update ``update_id`` for it: only for the rows a list shows): read from
     the rollup of a kept date (built first if needed), computed on the fly for
-    any other date (queries.rollup_dates: no reader can grow the store) — and
-    then without ``position`` unless ``positioned`` (a window over every milestone)."""
+    any other date (queries.rollup_dates: no reader can grow the store)."""
     if not rollup_dates.is_kept(session, as_of):
-        return _computed(session, as_of, due_soon_days, positioned)
+        return _computed(session, as_of, due_soon_days)
     ensure_rollup(session, as_of, due_soon_days)
     return _stored(as_of, due_soon_days)
 
@@ -242,7 +263,7 @@ def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str,
     """The per-item counts for ``as_of`` (a select), of the milestones in
     ``statuses`` when given: stored for a kept date, else computed now."""
     if not rollup_dates.is_kept(session, as_of):
-        return item_counts(_computed(session, as_of, due_soon_days, positioned=False), statuses)
+        return item_counts(_computed(session, as_of, due_soon_days), statuses)
     ensure_rollup(session, as_of, due_soon_days)
     if statuses:
         return item_counts(_stored(as_of, due_soon_days), statuses)

@@ -32,7 +32,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     milestones to chase, worst first: most days overdue, then due soon by the
     nearest due date, ties in the table's order."""
     item, sub, city, county, latest = ITEM, SUB_ITEM, CITY, COUNTY, LATEST_UPDATE
-    st = stored_status(session, as_of, due_soon_days, positioned=not done_reported_after)
+    st = stored_status(session, as_of, due_soon_days)
 
     def order(rows):  # the list's order, of the status rows ``rows``
         if done_reported_after:

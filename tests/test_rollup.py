@@ -15,7 +15,9 @@ FILTERS = [Filters(), Filters(city="温州"), Filters(plan="浙信用办〔2020�
            Filters(department="市发展改革委"), Filters(statuses=("overdue",))]
 
 
-@pytest.mark.parametrize("as_of", [date(2019, 9, 30), date(2020, 6, 30), date(2021, 3, 14)])
+# kept dates (month ends, the default date) and dates computed from the previous month end
+@pytest.mark.parametrize("as_of", [date(2019, 9, 30), date(2020, 6, 30), date(2021, 3, 14), date(2019, 10, 9),
+                                   date(2020, 7, 15), date(2020, 11, 3), date(2021, 2, 27)])
 def test_rollup_rates_equal_live_rates(loaded_app, as_of):
     with loaded_app.app_context():
         for by in GROUPS:
@@ -23,6 +25,12 @@ def test_rollup_rates_equal_live_rates(loaded_app, as_of):
                 with session_scope() as s:
                     live = rates(s, as_of, by, f, loaded_app.config["DUE_SOON_DAYS"])
                 assert api.rates(as_of, by, f) == live, (by, f)
+    with loaded_app.app_context(), session_scope() as s:
+        days = loaded_app.config["DUE_SOON_DAYS"]
+        live = s.execute(select(milestone_status(as_of, days)).order_by("milestone_id")).mappings().all()
+        stored = s.execute(select(stored_status(s, as_of, days)).order_by("milestone_id")).mappings().all()
+        assert ([{k: v for k, v in r.items() if k != "position"} for r in stored]
+                == [{k: v for k, v in r.items() if k != "last_note"} for r in live])
 
 
 def test_writes_clear_the_rollups(app):
