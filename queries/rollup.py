@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, case, delete, func, literal, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
-from queries.status import COUNTS, item_counts, judged, latest_update_id, milestone_status, red
+from queries.status import COUNTS, item_counts, judged, milestone_status, red
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
@@ -193,21 +193,21 @@ def _computed(session, as_of: date, due_soon_days: int):
     does not keep, computed now from a kept date's stored statuses: today's for a
     later date, else the previous month end's (stored first if needed).  Only the
     milestones reported on between that date and ``as_of`` take their latest
-    report again (their update found as the definition finds it); every row is
+    report then (latest as the definition orders them); every row is
     judged again for ``as_of`` (queries.status.judged) and keeps its place in the
     table; so do those reported done with a completion date still to come
     then.  The same rows as milestone_status's (tests/test_rollup.py), without
     a search of every milestone's reports."""
     base = base_date(as_of)
     ensure_rollup(session, base, due_soon_days)
-    r, u = MilestoneStatusRollup, PATCH_UPDATE
-    since = select(ProgressUpdate.milestone_id).where(ProgressUpdate.reported_on > base,
-                                                      ProgressUpdate.reported_on <= as_of)
-    done_later = select(r.milestone_id).where(  # reported done, with a completion date after the base date
-        r.as_of == base, r.due_soon_days == due_soon_days, r.state == "done", r.completed_on.is_(None))
-    patch = (select(Milestone.id.label("milestone_id"), latest_update_id(as_of).label("update_id"))
-             .where(or_(Milestone.id.in_(since), Milestone.id.in_(done_later))).subquery("patch"))
-    patched = patch.c.update_id.is_not(None)
+    r, u, pu = MilestoneStatusRollup, PATCH_UPDATE, ProgressUpdate
+    since = (select(pu.milestone_id, pu.id, func.row_number().over(  # the latest report between, per milestone
+        partition_by=pu.milestone_id, order_by=(pu.reported_on.desc(), pu.id.desc())).label("n"))
+        .where(pu.reported_on > base, pu.reported_on <= as_of).subquery("since"))
+    patch = select(since.c.milestone_id, since.c.id.label("update_id")).where(since.c.n == 1).subquery("patch")
+    done_later = and_(r.state == "done", r.completed_on.is_(None))  # its completion date read again
+    reread = func.coalesce(patch.c.update_id, case((done_later, r.update_id)))
+    patched = reread.is_not(None)
 
     def latest(column, stored):
         return case((patched, column), else_=stored)
@@ -217,7 +217,7 @@ def _computed(session, as_of: date, due_soon_days: int):
                "last_reported_on": latest(u.reported_on, r.last_reported_on).label("last_reported_on"),
                **judged(state, completed_on, r.due, as_of, due_soon_days)}
     return (select(*[columns.get(c, getattr(r, c)) for c in (*STORED, "position")])
-            .outerjoin(patch, patch.c.milestone_id == r.milestone_id).outerjoin(u, u.id == patch.c.update_id)
+            .outerjoin(patch, patch.c.milestone_id == r.milestone_id).outerjoin(u, u.id == reread)
             .where(r.as_of == base, r.due_soon_days == due_soon_days).subquery("ms_status"))
 
 
