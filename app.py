@@ -42,7 +42,7 @@ def default_config() -> dict:
         "CACHE_DEFAULT_TIMEOUT": int(env.get("CACHE_DEFAULT_TIMEOUT", "600")),
         "CACHE_THRESHOLD": int(env.get("CACHE_THRESHOLD", "500")),
         "CACHE_MAX_BYTES": int(env.get("CACHE_MAX_BYTES", str(64 * 1024 * 1024))),
-        "ROLLUP_PASSING_DATES": int(env.get("ROLLUP_PASSING_DATES", "3")),
+        "ROLLUP_PASSING_DATES": int(env.get("ROLLUP_PASSING_DATES", "2")),
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "APP_ENV": env.get("APP_ENV", "development"),
         "ANONYMOUS_READ": env.get("ANONYMOUS_READ", "false").lower() in ("1", "true", "yes"),

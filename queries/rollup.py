@@ -77,8 +77,8 @@ def drop_date(session, as_of: date, due_soon_days: int) -> None:
 
 def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) -> None:
     """Store the rollup of ``as_of`` unless it is there and current: whole (the
-    milestone statuses, item counts and group sums) for a kept date, the group
-    sums alone for a passing one (queries.rollup_dates).  One transaction: a
+    milestone statuses, item counts and group sums) for a kept date, the item
+    counts and group sums for a passing one (queries.rollup_dates).  One transaction: a
     date is complete or absent; of concurrent builders of the same date, the
     one that claims it first stores it; passing dates past the limit go in the
     same transaction."""
@@ -88,7 +88,7 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
     if marker is not None and not marker.stale and (marker.whole or not whole):
         return
     rollup_lock(session, exclusive=False)
-    if marker is not None:  # stale, or the sums alone of a date now kept: built again, by one reader
+    if marker is not None:  # stale, or the counts alone of a date now kept: built again, by one reader
         d = StatusRollupDate
         if session.execute(delete(d).where(d.as_of == as_of, d.due_soon_days == due_soon_days,
                                            d.stale == marker.stale, d.whole == marker.whole)).rowcount != 1:
@@ -97,11 +97,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
         drop_date(session, as_of, due_soon_days)
     if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days, whole=whole):
         return
-    if whole:
-        _store_statuses(session, as_of, due_soon_days)
-        _store_groups(session, as_of, due_soon_days, _stored_counts(as_of, due_soon_days))
-    else:
-        _store_groups(session, as_of, due_soon_days, item_counts(_computed(session, as_of, due_soon_days)))
+    _store_statuses(session, as_of, due_soon_days, whole)
+    _store_groups(session, as_of, due_soon_days, _stored_counts(as_of, due_soon_days))
     for old in rollup_dates.passing_beyond_limit(session, StatusRollupDate):
         drop_date(session, old.as_of, old.due_soon_days)
     session.commit()
@@ -111,14 +108,18 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
     session.commit()
 
 
-def _store_statuses(session, as_of: date, due_soon_days: int) -> None:
-    """The milestone statuses of ``as_of`` in their table order, and each item's counts."""
+def _store_statuses(session, as_of: date, due_soon_days: int, whole: bool) -> None:
+    """Each item's counts of the milestone statuses of ``as_of``; for a kept
+    date (``whole``) the statuses too, in their table order; a passing date's
+    counts are of its statuses computed now (``_computed``)."""
     insert = _INSERT[session.get_bind().dialect.name]
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
-    live = _live(as_of, due_soon_days)
-    session.execute(insert(MilestoneStatusRollup).from_select(
-        ["as_of", "due_soon_days", *STORED, "position"], select(*key, *[live.c[c] for c in (*STORED, "position")])))
-    counts = item_counts(_stored(as_of, due_soon_days)).subquery()
+    if whole:
+        live = _live(as_of, due_soon_days)
+        session.execute(insert(MilestoneStatusRollup).from_select(
+            ["as_of", "due_soon_days", *STORED, "position"], select(*key, *[live.c[c] for c in (*STORED, "position")])))
+    counts = item_counts(_stored(as_of, due_soon_days) if whole else _computed(session, as_of, due_soon_days))
+    counts = counts.subquery()
     session.execute(insert(StatusRollup).from_select(
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
         select(*key, counts.c.work_item_id, *[counts.c[name] for name in COUNTS])))
@@ -251,8 +252,7 @@ def _stored(as_of: date, due_soon_days: int, items: set[int] | None = None):
 
 
 def rollup_groups(session, as_of: date, due_soon_days: int):
-    """The group sums for ``as_of`` (a select of GROUP_COLUMNS); stored first if
-    needed (for a passing date, these alone)."""
+    """The group sums for ``as_of`` (a select of GROUP_COLUMNS); stored first if needed."""
     ensure_rollup(session, as_of, due_soon_days, whole=rollup_dates.is_kept(session, as_of))
     g = StatusRollupGroup
     return select(*[getattr(g, name) for name in GROUP_COLUMNS]).where(
@@ -261,10 +261,9 @@ def rollup_groups(session, as_of: date, due_soon_days: int):
 
 def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str, ...] = ()):
     """The per-item counts for ``as_of`` (a select), of the milestones in
-    ``statuses`` when given: stored for a kept date, else computed now."""
-    if not rollup_dates.is_kept(session, as_of):
-        return item_counts(_computed(session, as_of, due_soon_days), statuses)
-    ensure_rollup(session, as_of, due_soon_days)
+    ``statuses`` when given (counted from stored_status then); stored first if
+    needed."""
+    ensure_rollup(session, as_of, due_soon_days, whole=rollup_dates.is_kept(session, as_of))
     if statuses:
-        return item_counts(_stored(as_of, due_soon_days), statuses)
+        return item_counts(stored_status(session, as_of, due_soon_days), statuses)
     return _stored_counts(as_of, due_soon_days)

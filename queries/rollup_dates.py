@@ -4,13 +4,12 @@ Kept for good are the rollups of the dates that deserve it: today, the month
 ends up to today (the monthly review's dates), the pages' default date (the
 latest report's) and the dates of published assessment results; a view of such a date stores it whole
 (queries.rollup, queries.indicator_status).  Any other date is a passing one:
-its milestone statuses and item counts are computed when asked, from the kept
-date before it (today for a later date, else the previous month end) and the
-reports made in between (memoized in the bounded cache), and only its small
-parts are stored — the status group sums and the indicator judgements — for
-at most ROLLUP_PASSING_DATES dates, the oldest built going first (a later date's
-indicators are judged as today's are): no reader, however many dates it asks
-for, can grow the store.
+its milestone statuses are computed when asked, from the kept date before it
+(today for a later date, else the previous month end) and the reports made in
+between, and only its smaller parts are stored — its item counts and their
+group sums, and its indicator judgements — for at most ROLLUP_PASSING_DATES
+dates, the oldest built going first (a later date's indicators are judged as
+today's are): no reader, however many dates it asks for, can grow the store.
 
 A report (dated today) brings the kept dates from today on up to date in its
 own transaction and marks the passing ones from today on stale: a reader's
@@ -30,7 +29,7 @@ from sqlalchemy import func, select, update
 from store import clock
 from store.models import AssessmentResult, ProgressUpdate
 
-PASSING_DATES = 3
+PASSING_DATES = 2
 
 
 def is_kept(session, day: date, today: date | None = None) -> bool:

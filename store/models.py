@@ -356,7 +356,7 @@ class RollupDateMixin:
 
 class StatusRollupDate(RollupDateMixin, Base):
     """The dates whose rollup is complete: whole (statuses, item counts, group
-    sums) for a kept date, the group sums alone for a passing one."""
+    sums) for a kept date, the item counts and group sums for a passing one."""
 
     __tablename__ = "status_rollup_date"
     as_of: Mapped[date] = mapped_column(Date, primary_key=True)
