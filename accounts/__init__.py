@@ -147,7 +147,7 @@ def login_view():
                       config_int("LOGIN_LOCK_MINUTES", 15), config_int("LOGIN_NOTICE_FAILURES", 20))
     with session_scope() as s:  # committed before it is counted: concurrent guesses all count
         record_attempt(s, username, address, limits)
-    account, refused = None, False
+    account = None
     with session_scope() as s:
         refused = throttled(s, username, address, limits)
         user = None if refused else authenticate(s, username, password)

@@ -107,10 +107,8 @@ def cache_params(query: dict) -> dict | None:
             continue
         value = str(value)
         if name == "as_of":
-            try:
-                ok = api.in_window(date.fromisoformat(value))
-            except ValueError:
-                ok = False
+            problems: list[str] = []
+            ok = read_as_of(value, None, problems) is not None and not problems
         elif name == "year":
             ok = value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100
         elif name == "status":

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from metrics.attainment import attainment, capped, pace, pace_start
 from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
-from queries.rollup import claim_date
+from queries.rollup import claim_date, reclaim_date
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
@@ -95,12 +95,8 @@ def ensure_indicator_rollup(session, as_of: date) -> date:
     if marker is not None and not marker.stale:
         return as_of
     rollup_lock(session, exclusive=False)
-    if marker is not None:  # a report made it stale: built again, by one reader
-        if session.execute(delete(IndicatorRollupDate).where(
-                IndicatorRollupDate.as_of == as_of, IndicatorRollupDate.stale.is_(True))).rowcount != 1:
-            session.rollback()
-            return as_of
-        drop_date(session, as_of)
+    if marker is not None and not reclaim_date(session, marker, lambda: drop_date(session, as_of)):
+        return as_of
     if not claim_date(session, IndicatorRollupDate, as_of=as_of):
         return as_of
     rows = judged_rows(session, as_of)

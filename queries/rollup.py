@@ -67,6 +67,21 @@ def claim_date(session, marker, **key) -> bool:
 
 
 PATCH_UPDATE = aliased(ProgressUpdate, name="patch_update")
+def reclaim_date(session, marker, drop) -> bool:
+    """Take back a stored date's ``marker`` row to build the date again (a report
+    made it stale, or a passing date is now kept): the marker as it was read
+    goes, and its rows with it (``drop()``), in the builder's transaction.
+    False when another reader took it first: the session is rolled back and
+    the caller builds nothing."""
+    model = type(marker)
+    unchanged = [column == getattr(marker, column.key) for column in model.__table__.columns]
+    if session.execute(delete(model).where(*unchanged)).rowcount != 1:
+        session.rollback()
+        return False
+    drop()
+    return True
+
+
 ROLLUP_TABLES = (MilestoneStatusRollup, StatusRollup, StatusRollupGroup, StatusRollupDate)
 
 
@@ -88,13 +103,8 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
     if marker is not None and not marker.stale and (marker.whole or not whole):
         return
     rollup_lock(session, exclusive=False)
-    if marker is not None:  # stale, or the counts alone of a date now kept: built again, by one reader
-        d = StatusRollupDate
-        if session.execute(delete(d).where(d.as_of == as_of, d.due_soon_days == due_soon_days,
-                                           d.stale == marker.stale, d.whole == marker.whole)).rowcount != 1:
-            session.rollback()
-            return
-        drop_date(session, as_of, due_soon_days)
+    if marker is not None and not reclaim_date(session, marker, lambda: drop_date(session, as_of, due_soon_days)):
+        return
     if not claim_date(session, StatusRollupDate, as_of=as_of, due_soon_days=due_soon_days, whole=whole):
         return
     _store_statuses(session, as_of, due_soon_days, whole)
