@@ -12,7 +12,7 @@ from queries.aliases import CITY, ITEM, LEAD
 from queries.cache import cache
 from queries.rollup import stored_status
 from queries.status import Filters, apply_filters
-from queries.status_table import status_rows
+from queries.status_table import CHASED, status_rows
 from store import session_scope
 from store.models import Department
 
@@ -24,11 +24,11 @@ def chased(st, min_days: int | None):
     given) or due soon (only when no ``min_days``)."""
     if min_days:
         return and_(st.c.status == "overdue", st.c.days_overdue >= min_days)
-    return st.c.status.in_(("overdue", "due_soon"))
+    return st.c.status.in_(CHASED)
 
 
 def _counted(session, as_of: date, filters: Filters, min_days: int | None):
-    st = stored_status(session, as_of, current_app.config["DUE_SOON_DAYS"])
+    st = stored_status(session, as_of, current_app.config["DUE_SOON_DAYS"], CHASED)
     item, city = ITEM, CITY
     overdue = st.c.status == "overdue"
 

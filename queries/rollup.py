@@ -14,14 +14,16 @@ again."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, case, delete, func, literal, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
-from queries.status import COUNTS, item_counts, judged, milestone_status, red
+from queries.sqlfuncs import date_param
+from queries.status import COUNTS, count_terms, item_counts, judged, milestone_status, red
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
@@ -121,14 +123,14 @@ def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) 
 def _store_statuses(session, as_of: date, due_soon_days: int, whole: bool) -> None:
     """Each item's counts of the milestone statuses of ``as_of``; for a kept
     date (``whole``) the statuses too, in their table order; a passing date's
-    counts are of its statuses computed now (``_computed``)."""
+    counts are computed now (``_computed_counts``)."""
     insert = _INSERT[session.get_bind().dialect.name]
     key = (literal(as_of).label("as_of"), literal(due_soon_days).label("due_soon_days"))
     if whole:
         live = _live(as_of, due_soon_days)
         session.execute(insert(MilestoneStatusRollup).from_select(
             ["as_of", "due_soon_days", *STORED, "position"], select(*key, *[live.c[c] for c in (*STORED, "position")])))
-    counts = item_counts(_stored(as_of, due_soon_days) if whole else _computed(session, as_of, due_soon_days))
+    counts = item_counts(_stored(as_of, due_soon_days)) if whole else _computed_counts(session, as_of, due_soon_days)
     counts = counts.subquery()
     session.execute(insert(StatusRollup).from_select(
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
@@ -199,7 +201,7 @@ def base_date(as_of: date) -> date:
     return today if as_of > today else as_of.replace(day=1) - timedelta(days=1)
 
 
-def _computed(session, as_of: date, due_soon_days: int):
+def _computed(session, as_of: date, due_soon_days: int, among: tuple[str, ...] | None = None):
     """milestone_status's rows as the rollup stores them, for a date the store
     does not keep, computed now from a kept date's stored statuses: today's for a
     later date, else the previous month end's (stored first if needed).  Only the
@@ -208,7 +210,16 @@ def _computed(session, as_of: date, due_soon_days: int):
     judged again for ``as_of`` (queries.status.judged) and keeps its place in the
     table; so do those reported done with a completion date still to come
     then.  The same rows as milestone_status's (tests/test_rollup.py), without
-    a search of every milestone's reports."""
+    a search of every milestone's reports.  ``among``: see stored_status."""
+    rows, now, _ = _patched(session, as_of, due_soon_days)
+    return rows(*now.values(), among=among).subquery("ms_status")
+
+
+def _patched(session, as_of: date, due_soon_days: int):
+    """What _computed reads: (``rows(*columns)``, a select of the base date's
+    stored rows joined to their latest report between; the columns as of
+    ``as_of``; the columns as the base date stored them), each by STORED name
+    and position."""
     base = base_date(as_of)
     ensure_rollup(session, base, due_soon_days)
     r, u, pu = MilestoneStatusRollup, PATCH_UPDATE, ProgressUpdate
@@ -227,9 +238,49 @@ def _computed(session, as_of: date, due_soon_days: int):
     columns = {"update_id": latest(u.id, r.update_id).label("update_id"), "state": state.label("state"),
                "last_reported_on": latest(u.reported_on, r.last_reported_on).label("last_reported_on"),
                **judged(state, completed_on, r.due, as_of, due_soon_days)}
-    return (select(*[columns.get(c, getattr(r, c)) for c in (*STORED, "position")])
-            .outerjoin(patch, patch.c.milestone_id == r.milestone_id).outerjoin(u, u.id == reread)
-            .where(r.as_of == base, r.due_soon_days == due_soon_days).subquery("ms_status"))
+    names = (*STORED, "position")
+
+    def rows(*selected, among: tuple[str, ...] | None = None):
+        """``among``: only the rows that may change, and those that had one of
+        these statuses (and keep it)."""
+        stmt = (select(*selected).select_from(r).outerjoin(patch, patch.c.milestone_id == r.milestone_id)
+                .outerjoin(u, u.id == reread).where(r.as_of == base, r.due_soon_days == due_soon_days))
+        if among is not None:
+            stmt = stmt.where(or_(r.status.in_(among), patched, _may_change(r.due, base, as_of, due_soon_days)))
+        return stmt
+
+    return (rows, {c: columns.get(c, getattr(r, c)) for c in names},
+            {c: getattr(r, c) for c in names})
+
+
+def _may_change(due, base: date, as_of: date, due_soon_days: int):
+    """Of a milestone not reported on between ``base`` and ``as_of`` (nor done
+    with a completion date to come), whether its status as of ``as_of`` may
+    differ from ``base``'s: only one due from ``base`` to ``as_of``'s due-soon
+    horizon can change (become due, due soon or overdue); the others keep their
+    status, an overdue one only counting the days between more."""
+    return and_(due >= date_param(base), due <= date_param(as_of + timedelta(days=due_soon_days)))
+
+
+def _computed_counts(session, as_of: date, due_soon_days: int):
+    """Each item's counts for a date the store does not keep: the base date's
+    stored counts, its overdue days moved on to ``as_of``, plus what the rows
+    that may change add as of ``as_of`` less what they counted then.  Equal
+    to counting every row of _computed (tests/test_rollup.py), in one pass
+    over the base date's rows that does little for those that cannot change."""
+    gap = (as_of - base_date(as_of)).days
+    rows, now, then = _patched(session, as_of, due_soon_days)
+    now_terms = count_terms(SimpleNamespace(**now))
+    then_terms = count_terms(SimpleNamespace(**then))
+    then_terms["overdue_days"] = then_terms["overdue_days"] + gap * then_terms["overdue"]
+    delta = rows(then["work_item_id"].label("work_item_id"),
+                 *[func.sum(now_terms[n] - then_terms[n]).label(n) for n in COUNTS],
+                 among=()).group_by(then["work_item_id"]).subquery("delta")
+    base = _stored_counts(base_date(as_of), due_soon_days).subquery("base")
+    moved = {"overdue_days": base.c.overdue_days + gap * base.c.overdue}
+    return (select(base.c.work_item_id, *[
+        (moved.get(n, base.c[n]) + func.coalesce(delta.c[n], 0)).label(n) for n in COUNTS])
+        .outerjoin(delta, delta.c.work_item_id == base.c.work_item_id))
 
 
 def _live(as_of: date, due_soon_days: int):
@@ -241,13 +292,15 @@ def _live(as_of: date, due_soon_days: int):
             .join(place, place.c.milestone_id == live.c.milestone_id).subquery("ms_status"))
 
 
-def stored_status(session, as_of: date, due_soon_days: int):
+def stored_status(session, as_of: date, due_soon_days: int, among: tuple[str, ...] | None = None):
     """milestone_status's rows for ``as_of`` with ``position``, but the note (join
     the update ``update_id`` for it: only for the rows a list shows): read from
     the rollup of a kept date (built first if needed), computed on the fly for
-    any other date (queries.rollup_dates: no reader can grow the store)."""
+    any other date (queries.rollup_dates: no reader can grow the store).
+    ``among``: the statuses the caller keeps (it filters on them itself); a
+    computed date then judges only the rows that may have one."""
     if not rollup_dates.is_kept(session, as_of):
-        return _computed(session, as_of, due_soon_days)
+        return _computed(session, as_of, due_soon_days, among)
     ensure_rollup(session, as_of, due_soon_days)
     return _stored(as_of, due_soon_days)
 
@@ -275,5 +328,5 @@ def rollup_counts(session, as_of: date, due_soon_days: int, statuses: tuple[str,
     needed."""
     ensure_rollup(session, as_of, due_soon_days, whole=rollup_dates.is_kept(session, as_of))
     if statuses:
-        return item_counts(stored_status(session, as_of, due_soon_days), statuses)
+        return item_counts(stored_status(session, as_of, due_soon_days, statuses), statuses)
     return _stored_counts(as_of, due_soon_days)

@@ -144,24 +144,31 @@ def apply_filters(stmt, st, item, f: Filters):
     return stmt
 
 
+def count_terms(c) -> dict:
+    """Each of a milestone's contributions to the DESIGN §5 counts (COUNTS), from
+    its status columns ``c`` (a subquery's .c): 1 or 0, its overdue days."""
+    is_done = c.status.in_(DONE)
+
+    def one(cond):
+        return case((cond, 1), else_=0)
+
+    return {
+        "total": one(c.active == 1),
+        "done": one(is_done),
+        "due_by": one(c.due_by == 1),
+        "done_due": one(and_(c.due_by == 1, is_done)),
+        "on_time_due": one(and_(c.due_by == 1, c.status == "done_on_time")),
+        "done_late": one(c.status == "done_late"),
+        "overdue": one(c.status == "overdue"),
+        "overdue_days": func.coalesce(c.days_overdue, 0),
+        "due_soon": one(c.status == "due_soon"),
+        "reported": one(c.state.is_not(None)),
+    }
+
+
 def rate_columns(st):
     """The DESIGN §5 counts, as aggregate columns over the status subquery."""
-    def n(cond):
-        return func.sum(case((cond, 1), else_=0))
-
-    is_done = st.c.status.in_(DONE)
-    return [
-        n(st.c.active == 1).label("total"),
-        n(is_done).label("done"),
-        n(st.c.due_by == 1).label("due_by"),
-        n(and_(st.c.due_by == 1, is_done)).label("done_due"),
-        n(and_(st.c.due_by == 1, st.c.status == "done_on_time")).label("on_time_due"),
-        n(st.c.status == "done_late").label("done_late"),
-        n(st.c.status == "overdue").label("overdue"),
-        func.coalesce(func.sum(st.c.days_overdue), 0).label("overdue_days"),
-        n(st.c.status == "due_soon").label("due_soon"),
-        n(st.c.state.is_not(None)).label("reported"),
-    ]
+    return [func.sum(term).label(name) for name, term in count_terms(st.c).items()]
 
 
 GROUPS = ("province", "city", "plan", "department", "item")

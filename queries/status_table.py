@@ -17,6 +17,7 @@ from store.models import Department, ItemDepartment, Milestone, Plan
 STATUS_KEYS = ("plan", "city", "county", "item_no", "item", "sub_item", "item_type", "scope",
                "lead", "coop", "deadline", "seq", "milestone", "due", "due_text", "status",
                "completed_on", "days_overdue")
+CHASED = ("overdue", "due_soon")  # the statuses of the milestones a 催办 list chases
 
 
 def status_rows(session, as_of: date, filters: Filters = Filters(),
@@ -28,11 +29,12 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     list, ``where(item)`` (a condition on the work item), ``due_within``
     (first, last: due dates, both included) and ``milestones`` (ids) narrow
     it, all in SQL.
-    ``chased(st)`` (a condition on the statuses, queries.overdue) keeps the
-    milestones to chase, worst first: most days overdue, then due soon by the
+    ``chased(st)`` (a condition on the statuses, queries.overdue) keeps
+    milestones to chase (of CHASED), worst first: most days overdue, then due soon by the
     nearest due date, ties in the table's order."""
     item, sub, city, county, latest = ITEM, SUB_ITEM, CITY, COUNTY, LATEST_UPDATE
-    st = stored_status(session, as_of, due_soon_days)
+    among = filters.statuses or (DONE if done_reported_after else CHASED if chased is not None else None)
+    st = stored_status(session, as_of, due_soon_days, among)
 
     def order(rows):  # the list's order, of the status rows ``rows``
         if done_reported_after:

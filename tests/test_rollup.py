@@ -162,3 +162,10 @@ def test_the_dates_readers_ask_for_are_bounded_and_the_kept_ones_stay(reporting_
                 computed = s.execute(select(stored_status(s, d, days)).order_by("milestone_id")).mappings().all()
                 assert ([{k: v for k, v in r.items() if k != "position"} for r in computed]
                         == [{k: v for k, v in r.items() if k != "last_note"} for r in live]), d
+                for among in (("overdue", "due_soon"), ("done_on_time", "done_late"), ("not_due",)):
+                    narrow = stored_status(s, d, days, among)
+                    picked = s.execute(select(narrow).where(narrow.c.status.in_(among))
+                                       .order_by("milestone_id")).mappings().all()
+                    assert ([{k: v for k, v in r.items() if k != "position"} for r in picked]
+                            == [{k: v for k, v in r.items() if k != "last_note"} for r in live
+                                if r["status"] in among]), (d, among)
