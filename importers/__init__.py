@@ -1,32 +1,26 @@
 """Importers: documents as the office receives them -> ParsedPlan -> the store.
 
-Each parser module has ``detect(text) -> bool`` (is this my kind of document?)
-and ``parse(text, source_file) -> ParsedPlan`` (raises DocumentError when the
-document is truncated or garbled).  ``parse_document`` picks the parser.
+importers.formats reads a Word, Excel, PDF or text file into its paragraphs
+and tables, written out as the text the parsers read.  Each parser module has
+``detect(text) -> bool`` (is this my kind of document?) and
+``parse(text, source_file) -> ParsedPlan`` (raises DocumentError when the
+document is truncated or garbled).  ``parse_text`` picks the parser.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from importers.formats import read_file
 from importers.parsed import DocumentError, ParsedPlan
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "data" / "sources"
 
 
 def read_document(path: str | Path) -> str:
-    """The document's text; a file that is not UTF-8 text is refused."""
-    raw = Path(path).read_bytes()
-    if not raw.strip():
-        raise DocumentError(f"{Path(path).name}: 文件为空 (empty file)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{Path(path).name}: 不是 UTF-8 文本，无法读取 (not UTF-8 text at byte {exc.start})"
-        ) from None
-    if "\x00" in text or text.count("\ufffd") > 3:
-        raise DocumentError(f"{Path(path).name}: 文件内容已损坏 (binary or garbled content)")
-    return text
+    """The text of the document at ``path``, whatever its format
+    (importers.formats): what the parsers read."""
+    path = Path(path)
+    return read_file(path.read_bytes(), path.name).text()
 
 
 def parsers():
@@ -38,11 +32,15 @@ def parsers():
 def parse_document(path: str | Path) -> ParsedPlan:
     """Read and parse one document with the parser that recognises it."""
     path = Path(path)
-    text = read_document(path)
+    return parse_text(read_document(path), path.name)
+
+
+def parse_text(text: str, name: str) -> ParsedPlan:
+    """Parse a document's text (importers.formats) with the parser that recognises it."""
     for parser in parsers():
         if parser.detect(text):
-            return parser.parse(text, path.name)
+            return parser.parse(text, name)
     raise DocumentError(
-        f"{path.name}: 无法识别的文件：不是已知的计划、项目清单、分工表或规划文件 "
+        f"{name}: 无法识别的文件：不是已知的计划、项目清单、分工表或规划文件 "
         "(unrecognised document: no importer for it)"
     )

@@ -38,7 +38,7 @@ HEADER = ("地市", "场景类型", "应用场景", "推进范围", "场景介�
 CITY, TYPE, SCENE, SCOPE, DESC, DEPTS, DEADLINE = range(len(HEADER))
 
 _DOC_NO = re.compile(r"^\s*(\S+〔\d{4}〕\d+号)\s*$", re.M)
-_ISSUER = re.compile(r"^#\s*(\S+?)文件\s*$", re.M)
+_ISSUER = re.compile(r"^#*\s*(\S+?)文件\s*$", re.M)  # "# …文件" in a conversion, a line of its own in Word
 _TITLE = re.compile(r"印发《(.+?)》的通知")
 _DATE_LINE = re.compile(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", re.M)
 _YEAR = re.compile(r"^(\d{4})年")
