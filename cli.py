@@ -19,7 +19,8 @@ from components.grid import export_filename
 from components.ledger import ledger_stem, ledger_title
 from components.official import status_csv, status_xlsx
 from components.scorecard import scorecard_workbook, workbook_name
-from importers import SOURCES_DIR
+from importers import KINDS, SOURCES_DIR
+from importers.front import Given
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
 from queries import api, assessment
@@ -36,6 +37,7 @@ from store.audit import record
 from store.demo import clear_demo, load_demo
 from store.models import ROLES, Department, Milestone, Plan, Region, WorkItem
 from store.periods import period_label
+from store.regions import CITIES
 from store.synthetic import TIERS, GeneratorError, generate
 
 BUNDLED = ("000_d6ec9d57f268dd20.txt", "001_5f5cd5b07740290f.txt", "004_e7034d2a5e6c7c44.txt",
@@ -48,15 +50,23 @@ def _echo_result(result: ImportResult) -> None:
         click.echo(f"  [{f.kind}] {f.message} ({f.source.file}:{f.source.line})")
 
 
-def _import(path: Path) -> None:
+class _DryRun(Exception):
+    """Ends a dry run's transaction: everything it wrote is rolled back."""
+
+
+def _import(path: Path, given: Given = Given(), kind: str | None = None, dry_run: bool = False) -> None:
     try:
         with session_scope() as session:
-            result = import_file(session, path)
+            result = import_file(session, path, given, kind)
             _echo_result(result)
+            if dry_run:
+                raise _DryRun
             if result.outcome != "unchanged":
                 record(session, cli_actor(), "plan.import", result.plan, "plan", None,
                        after={"文件": path.name, **result.audit_record()})
         invalidate()
+    except _DryRun:
+        click.echo("dry run: nothing written")
     except (DocumentError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -96,10 +106,15 @@ def generate_cmd(tier: str, seed: int, fraction: float) -> None:
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="read and check it, print what would change, write nothing")
+@click.option("--city", type=click.Choice(CITIES), help="the city the plan belongs to, where it does not say")
+@click.option("--year", type=click.IntRange(2000, 2100), help="the plan year, where it does not say")
+@click.option("--kind", type=click.Choice(list(KINDS)), help="the kind of plan, where it is not recognised")
 @with_appcontext
-def import_cmd(path: Path) -> None:
-    """Import one document; prints what was added and the findings."""
-    _import(path)
+def import_cmd(path: Path, dry_run: bool, city: str | None, year: int | None, kind: str | None) -> None:
+    """Import one document (.docx, .xlsx, .pdf with text, or text); prints what
+    was added and the findings."""
+    _import(path, Given(city, year), kind, dry_run)
 
 
 @click.command("load-demo")

@@ -19,6 +19,7 @@ LAYOUTS = {
                      "coop_text": "配合单位", "deadline_shown": "完成时间"},
     "task_division": {"item_no": "序号", "item": "工作任务", "lead_text": "责任单位", "due_text": "时间进度"},
 }
+LAYOUTS["work_points"] = LAYOUTS["task_division"]  # a prose 工作要点: its tasks as a task table
 MIXED = {"plan": "计划文件", "city": "地市", "item_type": "场景类型", "scene": "工作事项", "scope": "推进范围",
          "work_plan": "工作计划", "departments": "责任部门", "deadline_shown": "完成时间"}
 

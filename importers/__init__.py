@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from importers.formats import read_file
+from importers.front import Given
 from importers.parsed import DocumentError, ParsedPlan
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "data" / "sources"
@@ -24,22 +25,33 @@ def read_document(path: str | Path) -> str:
 
 
 def parsers():
-    from importers import indicator_plan, project_list, scene_plan, task_division
+    from importers import indicator_plan, project_list, prose_plan, scene_plan, task_division
 
-    return [scene_plan, project_list, task_division, indicator_plan]
+    return [scene_plan, project_list, task_division, indicator_plan, prose_plan]
 
 
-def parse_document(path: str | Path) -> ParsedPlan:
+KINDS = {"scene_plan": "场景推进计划", "project_list": "项目清单", "task_division": "任务分工表",
+         "indicator_plan": "规划指标", "work_points": "工作要点（文字）"}
+
+
+def parse_document(path: str | Path, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
     """Read and parse one document with the parser that recognises it."""
     path = Path(path)
-    return parse_text(read_document(path), path.name)
+    return parse_text(read_document(path), path.name, given, kind)
 
 
-def parse_text(text: str, name: str) -> ParsedPlan:
-    """Parse a document's text (importers.formats) with the parser that recognises it."""
+def parse_text(text: str, name: str, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
+    """Parse a document's text (importers.formats) with the parser that
+    recognises it, or the one of ``kind``; ``given``: the city and year the
+    importing user states."""
+    by_kind = {parser.KIND: parser for parser in parsers()}
+    if kind is not None:
+        if kind not in by_kind:
+            raise DocumentError(f"{name}: 未知的计划类型「{kind}」，应为 {'、'.join(KINDS)} (unknown kind)")
+        return by_kind[kind].parse(text, name, given)
     for parser in parsers():
         if parser.detect(text):
-            return parser.parse(text, name)
+            return parser.parse(text, name, given)
     raise DocumentError(
         f"{name}: 无法识别的文件：不是已知的计划、项目清单、分工表或规划文件 "
         "(unrecognised document: no importer for it)"

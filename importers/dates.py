@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 # precision values
-DAY, MONTH, QUARTER, HALF_YEAR, YEAR = "day", "month", "quarter", "half_year", "year"
+DAY, TEN_DAYS, MONTH, QUARTER, HALF_YEAR, YEAR = "day", "ten_days", "month", "quarter", "half_year", "year"
 OPEN = "open"  # 持续推进, 无, 待…后: no due date, never overdue, flagged
 DONE = "done"  # 已完成: complete at import
 UNPARSED = "unparsed"  # a phrase the grammar does not know: flagged
@@ -94,14 +94,38 @@ def deadline_issue(due: Due) -> str | None:
 # --- normalising -----------------------------------------------------------
 
 def _normalize(text: str) -> tuple[str, list[int]]:
-    """Half-width text without spaces, and each character's index in `text`."""
+    """Half-width text without spaces, Chinese numerals of a date in digits
+    (二〇二〇年六月 -> 2020年6月), and each character's index in `text`."""
     chars, index = [], []
     for i, ch in enumerate(text):
         for c in unicodedata.normalize("NFKC", ch):
             if not c.isspace():
                 chars.append(c)
                 index.append(i)
-    return "".join(chars), index
+    norm = "".join(chars)
+    for found in reversed(list(_CN_DATE_NUMBER.finditer(norm))):
+        digits = _cn_digits(found.group())
+        if digits is None:
+            continue
+        start, end = found.span()
+        first, last = index[start], index[end - 1]
+        norm = norm[:start] + digits + norm[end:]
+        index[start:end] = [first] * (len(digits) - 1) + [last]
+    return norm, index
+
+
+_CN_DIGIT = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN_DATE_NUMBER = re.compile(r"[〇零一二两三四五六七八九十]+(?=[年月日号])")
+
+
+def _cn_digits(numeral: str) -> str | None:
+    """二〇二〇 -> 2020 (digit by digit), 十二 -> 12, 二十一 -> 21, 三十 -> 30."""
+    if "十" not in numeral:
+        return "".join(str(_CN_DIGIT[c]) for c in numeral)
+    tens, _, units = numeral.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return None
+    return str((_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0))
 
 
 def _written(text: str, index: list[int], start: int, end: int) -> str:
@@ -112,16 +136,22 @@ def _written(text: str, index: list[int], start: int, end: int) -> str:
 # --- the rules -------------------------------------------------------------
 
 def _year(name: str) -> str:
-    return rf"(?:(?P<{name}>\d{{4}})年)?"
+    """An optional year: 2021年, or one relative to the plan's (次年, 明年, 当年…)."""
+    return rf"(?:(?P<{name}>\d{{4}})年|(?P<{name}_rel>{_RELATIVE_YEAR})年)?"
+
+
+_RELATIVE_YEAR = "次|明|翌|来|当|今|本"
 
 
 _BY = r"(?:之前|以前|前)?"  # 6月底前: "by" adds nothing to the date
 _TO = r"[-~—–至到]"  # range separators
 _Q = r"[一二三四1-4]"
-# Within-month refinements (底, 上旬, 中上旬…) keep month precision and the
-# month's last day: 4月中上旬 -> 04-30.  Likewise "3月前" reads as by March's end.
-_IN_MONTH = r"(?:底|末|初|中上旬|中下旬|上旬|中旬|下旬)?"
-_AFTER = r"(?:之后|以后|后)?"  # 三季度之后 / 二季度以后: due at that period's end
+# Within-month words: 上旬 and 初 by the 10th, 中旬 and 中上旬 by the 20th
+# (precision TEN_DAYS); 底, 末, 下旬, 中下旬 by the month's end.  Likewise
+# "3月前" reads as by March's end.
+_IN_MONTH = r"(?P<xun>底|末|初|中上旬|中下旬|上旬|中旬|下旬)?"
+_XUN_DAY = {"初": 10, "上旬": 10, "中旬": 20, "中上旬": 20}
+_AFTER = r"(?P<after>之后|以后)"  # 三季度之后 / 6月以后: an open start after that period
 _FULL_YEAR_WORK = r"工作|推进|实施|开展|完成|内"
 _QUARTER_NO = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -132,7 +162,10 @@ def _month_end(y: int, m: int) -> date:
 
 def _y(match: re.Match, name: str, plan_year: int) -> int:
     written = match.groupdict().get(name)
-    return int(written) if written else plan_year
+    if written:
+        return int(written)
+    relative = match.groupdict().get(f"{name}_rel")
+    return plan_year + 1 if relative and relative in "次明翌来" else plan_year
 
 
 def _range(m: re.Match, plan_year: int):
@@ -157,11 +190,31 @@ def _day(m: re.Match, plan_year: int):
 
 
 def _month(m: re.Match, plan_year: int):
-    return _month_end(_y(m, "y", plan_year), int(m["m"])), MONTH, None
+    y, month = _y(m, "y", plan_year), int(m["m"])
+    if m["after"]:
+        return _after(_month_end(y, month))
+    if m["xun"] in _XUN_DAY:
+        return date(y, month, _XUN_DAY[m["xun"]]), TEN_DAYS, None
+    return _month_end(y, month), MONTH, None
+
+
+def _after(end: date):
+    """三季度之后, 6月以后: work that starts after ``end``, with no due date (open)."""
+    return None, OPEN, date.fromordinal(end.toordinal() + 1)
+
+
+def _month_day(m: re.Match, plan_year: int):
+    """6.30前: the plan year's 30 June."""
+    return date(plan_year, int(m["m"]), int(m["d"])), DAY, None
+
+
+def _within_year(m: re.Match, plan_year: int):
+    """年内, 年内完成: by the plan year's end."""
+    return date(plan_year, 12, 31), YEAR, None
 
 
 def _dotted(m: re.Match, plan_year: int):
-    """2020.12 (the 完成时间 column of the scene plan), 2020.12.31."""
+    """2020.12 (the 完成时间 column of the scene plan), 2020.12.31, 2020-06-30, 2020/6/30."""
     if m["d"]:
         return date(int(m["y"]), int(m["m"]), int(m["d"])), DAY, None
     return _month_end(int(m["y"]), int(m["m"])), MONTH, None
@@ -172,16 +225,19 @@ def _quarters(m: re.Match, plan_year: int):
     numbers = [_QUARTER_NO[q] for q in re.findall(_Q, m["qs"])]
     y = _y(m, "y", plan_year)
     first, last = min(numbers), max(numbers)
+    if m["after"]:
+        return _after(_month_end(y, 3 * last))
     start = date(y, 3 * first - 2, 1) if last > first else None
     return _month_end(y, 3 * last), QUARTER, start
 
 
 def _half(m: re.Match, plan_year: int):
-    return _month_end(_y(m, "y", plan_year), 6 if m["h"] == "上" else 12), HALF_YEAR, None
+    end = _month_end(_y(m, "y", plan_year), 6 if m["h"] == "上" else 12)
+    return _after(end) if m["after"] else (end, HALF_YEAR, None)
 
 
 def _year_end(m: re.Match, plan_year: int):
-    """年底, 2019年底前, 全年工作, 2020年."""
+    """年底, 2019年底前, 次年底, 全年工作, 2020年."""
     return date(_y(m, "y", plan_year), 12, 31), YEAR, None
 
 
@@ -191,14 +247,16 @@ _RULES = [(re.compile(pattern), handler) for pattern, handler in [
     (rf"(?:自|从)?(?<!\d){_year('y')}(?P<m>\d{{1,2}})月份?(?:(?P<d>\d{{1,2}})[日号])?(?:开始|起)",
      _from),
     (rf"(?<!\d){_year('y')}(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BY}", _day),
-    (rf"(?<!\d){_year('y')}(?P<m>\d{{1,2}})月份?{_IN_MONTH}{_BY}", _month),
-    (rf"(?<![\d.])(?P<y>(?:19|20)\d\d)\.(?P<m>\d{{1,2}})(?:\.(?P<d>\d{{1,2}}))?(?![\d.]){_BY}",
-     _dotted),
+    (rf"(?<!\d){_year('y')}(?P<m>\d{{1,2}})月份?{_IN_MONTH}(?:{_AFTER}|{_BY})", _month),
+    (rf"(?<![\d.\-/])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<d>\d{{1,2}}))?"
+     rf"(?![\d.]){_BY}", _dotted),
+    (rf"(?<![\d.])(?P<m>\d{{1,2}})\.(?P<d>\d{{1,2}})(?=前|之前|以前|完成|$|[,;。)])(?:{_BY})", _month_day),
     (rf"(?<!\d){_year('y')}(?P<qs>(?:第?{_Q}季度[、,和及与])*第?{_Q}(?:{_TO}第?{_Q})?季度)"
-     rf"(?:末|底)?{_BY}{_AFTER}", _quarters),
-    (rf"(?<!\d){_year('y')}(?P<h>[上下])半年(?:末|底)?{_BY}", _half),
-    (rf"(?<!\d)(?:(?P<y>\d{{4}}))?年(?:底|末){_BY}", _year_end),
+     rf"(?:末|底)?(?:{_AFTER}|{_BY})", _quarters),
+    (rf"(?<!\d){_year('y')}(?P<h>[上下])半年(?:末|底)?(?:{_AFTER}|{_BY})", _half),
+    (rf"(?<!\d)(?:(?P<y>\d{{4}})|(?P<y_rel>{_RELATIVE_YEAR}))?年(?:底|末){_BY}", _year_end),
     (rf"全年(?:{_FULL_YEAR_WORK}|(?=$|[,;。)]))", _year_end),
+    (r"(?<![\d年])年内", _within_year),
     # a bare year, not "2014-2020年" (a span of years) nor "2019年度"
     (rf"(?<![\d\-~—–])(?P<y>\d{{4}})年(?![\d度]){_BY}", _year_end),
 ]]

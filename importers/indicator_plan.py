@@ -17,6 +17,7 @@ from datetime import date
 
 from importers.dates import YEAR, Due
 from importers.kpi import extract_targets, name_similarity, parse_quantity
+from importers.front import Given
 from importers.parsed import (
     DocumentError,
     ParsedFinding,
@@ -25,6 +26,8 @@ from importers.parsed import (
     SourceRef,
     Target,
 )
+
+KIND = "indicator_plan"  # ParsedPlan.kind, and the name a user picks it by
 
 TITLE = "浙江省社会信用体系建设“十四五”规划（征求意见稿）"
 # The draft names no issuing body (it is unsigned; "信用浙江建设联席会议" appears
@@ -54,7 +57,7 @@ def detect(text: str) -> bool:
     )
 
 
-def parse(text: str, source_file: str) -> ParsedPlan:
+def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:  # noqa: ARG001 — its years are its own
     """表4's indicators and the text's further targets; DocumentError if the
     document is not this plan, or is truncated or garbled."""
 
@@ -93,7 +96,7 @@ def parse(text: str, source_file: str) -> ParsedPlan:
         # stands in for the issue date, and a finding says so.
         issue_date=date(first_year, 1, 1),
         plan_year=first_year,
-        kind="indicator_plan",
+        kind=KIND,
         source_file=source_file,
         indicators=table + _text_indicators(text_part, table, due, source_file),
         findings=[

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from importers import parse_document
 from importers.dates import DONE
+from importers.front import Given
 from importers.parsed import DocumentError, ParsedFinding, ParsedItem, ParsedPlan
 from importers.text import find_county
 from store import ensure_regions, forget_derived
@@ -56,9 +57,11 @@ class ImportResult:
         return "; ".join(parts)
 
 
-def import_file(session: Session, path: str | Path) -> ImportResult:
-    """Parse and load one document (raises DocumentError; the caller rolls back)."""
-    parsed = parse_document(path)
+def import_file(session: Session, path: str | Path, given: Given = Given(),
+                kind: str | None = None) -> ImportResult:
+    """Parse and load one document (raises DocumentError; the caller rolls back);
+    ``given``, ``kind``: what the importing user states (importers.parse_text)."""
+    parsed = parse_document(path, given, kind)
     sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return load_plan(session, parsed, sha)
 

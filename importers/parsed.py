@@ -112,7 +112,7 @@ class ParsedPlan:
     issuer: str
     issue_date: date
     plan_year: int
-    kind: str  # scene_plan | project_list | task_division | indicator_plan
+    kind: str  # scene_plan | project_list | task_division | indicator_plan | work_points (prose)
     source_file: str
     items: list[ParsedItem] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from importers.columns import Header, find_header
 from importers.dates import Due, deadline_issue, find_due, parse_due, written_date
+from importers.front import Given, read_front
 from importers.parsed import (
     ParsedDepartment,
     ParsedFinding,
@@ -21,71 +23,87 @@ from importers.parsed import (
     ParsedPlan,
     SourceRef,
 )
-from importers.table import DOC_NO, county_of, detect_annex, failer, table_rows
+from importers.table import county_of, failer, table_rows
 from importers.text import clean, normalize, split_units, strip_html
 
-HEADER = ("序号", "创新应用项目", "主要任务", "进度安排", "牵头单位", "配合单位", "完成时间")
+KIND = "project_list"  # ParsedPlan.kind, and the name a user picks it by
+
 _NUMBER = re.compile(r"(\d+)\s*[、.．]?")
 _STEP_NO = re.compile(r"\d+\s*[.、．]\s*")
 _SEPARATOR = " \t:：,，、;；"
 _NONE = ("", "无")
 
 
+def fits(header: Header) -> bool:
+    """A project list: projects, each with its schedule (进度安排) and units;
+    no city or scene columns (that is a scene plan)."""
+    return header.has("item", "plan", "lead") and not header.has("city") and not header.has("group")
+
+
 def detect(text: str) -> bool:
-    """A project list: its annex header, or a 湖信用办 notice with a 项目清单."""
-    return detect_annex(text, HEADER, "湖信用办〔", "项目清单")
+    header = find_header(text.split("\n"))
+    return header is not None and fits(header)
 
 
-def parse(text: str, source_file: str) -> ParsedPlan:
+def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     """The plan and its projects; DocumentError if truncated or garbled."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     fail = failer(source_file)
-    rows = table_rows(lines, HEADER, fail)
-    plan = _plan(lines, source_file, fail)
+    header = find_header(lines)
+    rows = table_rows(lines, header if header and fits(header) else None, fail)
+    plan, city = _plan(lines, header, source_file, fail, given)
+    number_col, name_col = header.index("number"), header.index("item")
     for line_no, cells in rows:
-        number = _NUMBER.fullmatch(cells[0].strip())
         expected = len(plan.items) + 1
-        if not number or int(number.group(1)) != expected:
-            fail(line_no, f"序号应为 {expected}，实为「{cells[0].strip()}」，编号不连续或行已错乱",
-                 f"expected project number {expected}: numbering gap or garbled row")
-        if not clean(cells[1]):
+        if number_col is not None:
+            number = _NUMBER.fullmatch(cells[number_col].strip())
+            if not number or int(number.group(1)) != expected:
+                fail(line_no, f"序号应为 {expected}，实为「{cells[number_col].strip()}」，编号不连续或行已错乱",
+                     f"expected project number {expected}: numbering gap or garbled row")
+        if not clean(cells[name_col]):
             fail(line_no, "项目名称为空", "project name is empty")
         ref = SourceRef(source_file, line_no, lines[line_no - 1].strip())
-        plan.items.append(_project(expected, cells, ref, plan))
+        plan.items.append(_project(expected, cells, header, ref, plan, city))
     return plan
 
 
-def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
-    """Issuer (…文件), number, title (the line after the number), issue date
-    (under the signature); the closing "…印发" line proves the file is whole."""
+def _plan(lines: list[str], header: Header, source_file: str, fail, given: Given) -> tuple[ParsedPlan, str]:
+    """Issuer, number, title, issue date and city as the notice states them
+    (importers.front); the closing "…印发" line proves the file is whole."""
     filled = [normalize(line) for line in lines if line.strip()]
     if written_date(filled[-1]) is None or not filled[-1].endswith("印发"):
         fail(None, "文末缺少“××××年×月×日印发”，文件不完整",
              "closing '…印发' line missing: the document is truncated")
-    issuer = next((line.removesuffix("文件") for line in filled if line.endswith("文件")), None)
-    doc_no_at = next((k for k, line in enumerate(filled) if DOC_NO.fullmatch(line)), None)
-    issue_date = next(d for line in filled if (d := written_date(line)))
-    if not issuer or doc_no_at is None:
+    front = read_front(lines, header.line, given)
+    if not front.issuer or front.doc_no is None or not front.title or not front.issue_date:
         fail(None, "无法识别文件头（发文机关、文号）", "document header (issuer, number) not found")
+    if front.city is None:
+        fail(None, "无法从发文机关、文号或标题确定所属地市，请指定地市后再导入",
+             "the city this plan belongs to is not named: give it")
     return ParsedPlan(
-        doc_no=filled[doc_no_at], title=filled[doc_no_at + 1], issuer=issuer,
-        issue_date=issue_date, plan_year=issue_date.year, kind="project_list",
+        doc_no=front.doc_no, title=front.title, issuer=front.issuer,
+        issue_date=front.issue_date, plan_year=front.plan_year, kind=KIND,
         source_file=source_file,
-    )
+    ), front.city
 
 
-def _project(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan) -> ParsedItem:
-    _, name_cell, task, schedule, lead, coop, deadline_cell = cells
-    name = clean(name_cell)
+def _cell(cells: list[str], header: Header, role: str) -> str:
+    at = header.index(role)
+    return cells[at] if at is not None else ""
+
+
+def _project(n: int, cells: list[str], header: Header, ref: SourceRef, plan: ParsedPlan, city: str) -> ParsedItem:
+    name = clean(_cell(cells, header, "item"))
+    schedule = _cell(cells, header, "plan")
     key = f"p{n:02d}"
-    leads = split_units(strip_html(lead))
-    county = county_of(leads, "湖州")
-    deadline = parse_due(strip_html(deadline_cell), plan.plan_year)
+    leads = split_units(strip_html(_cell(cells, header, "lead")))
+    deadline = parse_due(strip_html(_cell(cells, header, "deadline")), plan.plan_year)
     item = ParsedItem(
-        key=key, kind="project", number=str(n), name=name, source=ref, city="湖州",
-        county=county, description=clean(task), deadline=deadline,
+        key=key, kind="project", number=str(n), name=name, source=ref, city=city,
+        county=county_of(leads, city), description=clean(_cell(cells, header, "description")) if header.has("description") else None,
+        deadline=deadline,
         departments=[ParsedDepartment(u, "lead") for u in leads]
-        + [ParsedDepartment(u, "coop") for u in split_units(strip_html(coop))],
+        + [ParsedDepartment(u, "coop") for u in split_units(strip_html(_cell(cells, header, "coop")))],
     )
 
     def finding(kind: str, message: str, text: str, seq: int | None = None):
@@ -131,10 +149,11 @@ def _milestone(seq: int, step: str, deadline: Due, ref: SourceRef, plan_year: in
     if due and step.startswith(due.text):  # the date is kept in due.text
         text = clean(step[len(due.text):].lstrip(_SEPARATOR)) or text
     text = text.rstrip(_SEPARATOR + "。.")
-    if due is None or (due.due is None and due.start):  # no date, or "10月开始": no end
+    if due is None or (due.due is None and due.start):  # no date, or "10月开始"/"三季度之后": no end
+        began = f"只写了开始时间「{due.text}」，" if due else ""
         due = replace(deadline, text=due.text, start=due.start) if due else deadline
         finding("milestone_due_inherited",
-                f"第{seq}步未写完成时间，采用项目完成时间：{deadline.text or '（空）'}", step, seq)
+                f"第{seq}步{began}未写完成时间，采用项目完成时间：{deadline.text or '（空）'}", step, seq)
         return ParsedMilestone(seq, text, due, source, due_inherited=True)
     if due.due and deadline.due and due.due > deadline.due:
         finding("due_after_deadline",

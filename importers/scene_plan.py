@@ -1,7 +1,9 @@
-"""Importer for 浙信用办〔2020〕5号, 《2020年市县信用应用重点场景工作推进计划》.
+"""Importer for a scene plan such as 浙信用办〔2020〕5号,
+《2020年市县信用应用重点场景工作推进计划》 (and its later editions).
 
 The annex is a Word table converted to tab-separated text, one line per table
-row: 地市 场景类型 应用场景 推进范围 场景介绍及工作计划 责任部门 完成时间.  The
+row: 地市 场景类型 应用场景 推进范围 场景介绍及工作计划 责任部门 完成时间
+(the columns found by their meaning, importers.columns).  The
 converter's quirks (DESIGN §2) shape this module:
 - a page break splits a scene over two lines, so lines are first merged into
   rows as the document means them (a line with neither type nor scene
@@ -20,7 +22,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from importers.columns import Header, find_header, is_repeat
 from importers.dates import UNPARSED, Due, deadline_issue, find_due, parse_due, written_date
+from importers.front import Given
 from importers.kpi import scene_kpis
 from importers.parsed import (
     DocumentError,
@@ -33,9 +37,11 @@ from importers.parsed import (
 )
 from importers.text import find_city, find_county, normalize, parse_departments, strip_html
 
-DOC_NO = "浙信用办〔2020〕5号"
-HEADER = ("地市", "场景类型", "应用场景", "推进范围", "场景介绍及工作计划", "责任部门", "完成时间")
-CITY, TYPE, SCENE, SCOPE, DESC, DEPTS, DEADLINE = range(len(HEADER))
+KIND = "scene_plan"  # ParsedPlan.kind, and the name a user picks it by
+
+# The columns read, by role (importers.columns), in the order the rows keep them.
+ROLES = ("city", "type", "item", "scope", "plan", "lead", "deadline")
+CITY, TYPE, SCENE, SCOPE, DESC, DEPTS, DEADLINE = range(len(ROLES))
 
 _DOC_NO = re.compile(r"^\s*(\S+〔\d{4}〕\d+号)\s*$", re.M)
 _ISSUER = re.compile(r"^#*\s*(\S+?)文件\s*$", re.M)  # "# …文件" in a conversion, a line of its own in Word
@@ -59,21 +65,22 @@ _DEADLINE_ISSUES = {
 }
 
 
+def fits(header: Header) -> bool:
+    """A scene plan: cities' scenes (a city column, a type or scope) with their
+    introduction and plan, departments and completion time."""
+    return header.has("city", "item", "plan", "lead") and (header.has("type") or header.has("scope"))
+
+
 def detect(text: str) -> bool:
-    """The plan notice: its document number and the annex table's header row."""
-    return DOC_NO in text and _header_index(text.split("\n")) is not None
+    """A notice whose annex table is a scene plan, whoever issued it, whatever year."""
+    header = find_header(text.split("\n"))
+    return header is not None and fits(header)
 
 
-def parse(text: str, source_file: str) -> ParsedPlan:
-    """The plan with one item per city scene; DocumentError if truncated or garbled."""
-    return _Parser(text, source_file).plan()
-
-
-def _header_index(lines: list[str]) -> int | None:
-    return next(
-        (i for i, line in enumerate(lines) if tuple(c.strip() for c in line.split("\t")) == HEADER),
-        None,
-    )
+def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
+    """The plan with one item per city scene (the cities its rows name; a year
+    ``given`` replaces the title's); DocumentError if truncated or garbled."""
+    return _Parser(text, source_file, given.year).plan()
 
 
 @dataclass
@@ -103,7 +110,7 @@ class _Row:
     """A table row as the document means it: one line plus its continuation lines."""
 
     line: int
-    cells: list[_Text] = field(default_factory=lambda: [_Text() for _ in HEADER])
+    cells: list[_Text] = field(default_factory=lambda: [_Text() for _ in ROLES])
     labels: list[str] = field(default_factory=list)  # 地市 cells, one per line
 
     def add(self, line: int, raw_cells: list[str]) -> None:
@@ -127,21 +134,22 @@ def _lead_county(departments: list[ParsedDepartment]) -> str | None:
 class _Parser:
     """One parse: collects findings while it reads, raises DocumentError on damage."""
 
-    def __init__(self, text: str, source_file: str):
+    def __init__(self, text: str, source_file: str, year: int | None = None):
         self.text = text
         self.file = source_file
         self.findings: list[ParsedFinding] = []
         self.plan_year = 0
+        self.given_year = year
 
     def fail(self, zh: str, en: str) -> DocumentError:
         return DocumentError(f"{self.file}: {zh} ({en})")
 
     def plan(self) -> ParsedPlan:
         lines = self.text.split("\n")  # numbered as editors number them
-        header = _header_index(lines)
-        if header is None:
+        header = find_header(lines)
+        if header is None or not fits(header):
             raise self.fail("找不到附件表头“地市 场景类型 应用场景…”", "annex table header not found")
-        front = "\n".join(lines[:header])
+        front = "\n".join(lines[:header.line])
         doc_no, issuer, title, date_line = (
             self.search(_DOC_NO, front, "文号", "document number"),
             self.search(_ISSUER, front, "发文机关", "issuer"),
@@ -149,9 +157,9 @@ class _Parser:
             self.search(_DATE_LINE, front, "成文日期", "issue date"),
         )
         year = _YEAR.match(title)
-        if not year:
-            raise self.fail(f"标题“{title}”未写明年度", "plan year missing from the title")
-        self.plan_year = int(year.group(1))
+        if not year and not self.given_year:
+            raise self.fail(f"标题“{title}”未写明年度，请指定年度后再导入", "plan year missing from the title")
+        self.plan_year = self.given_year or int(year.group(1))
         issue_date = written_date(date_line)
         if issue_date is None:
             raise self.fail(f"成文日期“{date_line}”无法识别", "issue date unreadable")
@@ -165,7 +173,7 @@ class _Parser:
         ]
         plan = ParsedPlan(
             doc_no=doc_no, title=title, issuer=issuer, issue_date=issue_date,
-            plan_year=self.plan_year, kind="scene_plan", source_file=self.file,
+            plan_year=self.plan_year, kind=KIND, source_file=self.file,
             items=items, findings=self.findings,
         )
         plan.indicators = scene_kpis(plan)  # the numeric targets in its text
@@ -180,19 +188,22 @@ class _Parser:
             raise self.fail(f"找不到{zh}", f"{en} not found")
         return found.group(1)
 
-    def rows(self, lines: list[str], header: int) -> list[_Row]:
+    def rows(self, lines: list[str], header: Header) -> list[_Row]:
         """Table lines (those with tabs) merged into rows; continuation lines
-        (no type, no scene) are appended to the row above."""
+        (no type, no scene) are appended to the row above.  Each row's cells
+        in ROLES order, whatever the table's (a column it lacks reads empty)."""
         rows: list[_Row] = []
-        for number, line in enumerate(lines[header + 1:], start=header + 2):
-            if "\t" not in line:
+        width, order = len(header.roles), [header.index(role) for role in ROLES]
+        for number, line in enumerate(lines[header.line + 1:], start=header.line + 2):
+            if "\t" not in line or is_repeat(line, header):
                 continue
             cells = line.split("\t")
-            if len(cells) != len(HEADER):
+            if len(cells) != width:
                 raise self.fail(
-                    f"第{number}行有{len(cells)}列，应为{len(HEADER)}列，表格已损坏",
-                    f"line {number} has {len(cells)} columns, expected {len(HEADER)}",
+                    f"第{number}行有{len(cells)}列，应为{width}列，表格已损坏",
+                    f"line {number} has {len(cells)} columns, expected {width}",
                 )
+            cells = [cells[at] if at is not None else "" for at in order]
             if strip_html(cells[TYPE]) or strip_html(cells[SCENE]):
                 rows.append(_Row(number))
             elif not rows:

@@ -1,23 +1,11 @@
 """Annex tables of notices (tab-separated text converted from Word): rows checked
-against their header, errors that name the file and line, places named by units."""
+against their header (importers.columns), errors that name the file and line,
+places named by units."""
 from __future__ import annotations
 
-import re
-
+from importers.columns import Header, is_repeat
 from importers.parsed import DocumentError
-from importers.text import find_county, normalize
-
-DOC_NO = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")  # 湖信用办〔2019〕9号
-
-
-def detect_annex(text: str, header: tuple[str, ...], issuer_mark: str, annex_word: str) -> bool:
-    """A notice whose annex is this table: the header row itself, or (if the
-    header is garbled) the issuer's document number near the top and the
-    annex's name, so that parse() can say what is wrong instead of "unknown"."""
-    lines = text.split("\n")
-    if any(is_header(line, header) for line in lines):
-        return True
-    return issuer_mark in "\n".join(lines[:12]) and annex_word in text
+from importers.text import find_county
 
 
 def failer(source_file: str):
@@ -28,30 +16,26 @@ def failer(source_file: str):
     return fail
 
 
-def is_header(line: str, header: tuple[str, ...]) -> bool:
-    """Cell by cell after normalising, so stray spaces in a header still match."""
-    return tuple(normalize(cell) for cell in line.split("\t")) == header
-
-
-def table_rows(lines: list[str], header: tuple[str, ...], fail) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of the annex table's data rows, each checked to
-    have the header's columns.  The header repeats on every page; the table
-    ends at the first line of prose after it."""
-    start = next((i for i, line in enumerate(lines) if is_header(line, header)), None)
-    if start is None:
-        fail(None, f"未找到附件表头（{'、'.join(filter(None, header))}）",
+def table_rows(lines: list[str], header: Header | None, fail) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of the table's data rows under ``header``
+    (importers.columns), each checked to have the header's columns.  The
+    header repeats on every page; the table ends at the first line of prose
+    after it."""
+    if header is None:
+        fail(None, "未找到附件表头（应有工作任务或项目名称、责任单位、完成时间等列）",
              "annex table header not found: not this kind of document, or garbled")
+    width = len(header.roles)
     rows, ended = [], False
-    for i, line in enumerate(lines[start + 1:], start + 2):
-        if not line.strip() or is_header(line, header):
+    for i, line in enumerate(lines[header.line + 1:], header.line + 2):
+        if not line.strip() or is_repeat(line, header):
             continue
         if "\t" not in line:
             ended = True
             continue
         cells = line.split("\t")
-        if ended or len(cells) != len(header):
-            fail(i, f"表格行应有 {len(header)} 列，实有 {len(cells)} 列，文件可能被截断或损坏",
-                 f"table row has {len(cells)} columns, expected {len(header)}: truncated or garbled")
+        if ended or len(cells) != width:
+            fail(i, f"表格行应有 {width} 列，实有 {len(cells)} 列，文件可能被截断或损坏",
+                 f"table row has {len(cells)} columns, expected {width}: truncated or garbled")
         rows.append((i, cells))
     if not rows:
         fail(None, "附件表格没有数据行，文件不完整", "the annex table has no rows: truncated")

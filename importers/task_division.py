@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from importers.dates import deadline_issue, parse_due, written_date
+from importers.columns import Header, find_header
+from importers.dates import deadline_issue, parse_due
+from importers.front import Given, read_front
 from importers.parsed import (
     ParsedDepartment,
     ParsedFinding,
@@ -20,73 +22,80 @@ from importers.parsed import (
     ParsedPlan,
     SourceRef,
 )
-from importers.table import DOC_NO, county_of, detect_annex, failer, table_rows
+from importers.table import county_of, failer, table_rows
 from importers.text import clean, normalize, split_units, strip_html
 
-HEADER = ("重点工作", "工作任务", "", "责任单位", "时间进度")
+KIND = "task_division"  # ParsedPlan.kind, and the name a user picks it by
+
 _DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", 1)}
 _GROUP = re.compile(r"([一二三四五六七八九十]+)、(.+)")
 _SUB_GROUP = re.compile(r"[(（]([一二三四五六七八九十]+)[)）](.+)")
 _TASK = re.compile(r"(\d+)\s*[.．、]\s*(.+)")
-_TITLE = re.compile(r"关于印发(.+)的通知")
+
+
+def fits(header: Header) -> bool:
+    """A task table: tasks under 重点工作 with their responsible units and
+    time, and no schedule of steps (that is a project list)."""
+    return header.has("group", "item", "lead", "deadline") and not header.has("plan")
 
 
 def detect(text: str) -> bool:
-    """A task division table: its header row, or a 温政办 notice with a 分工表."""
-    return detect_annex(text, HEADER, "温政办〔", "分工表")
+    header = find_header(text.split("\n"))
+    return header is not None and fits(header)
 
 
-def parse(text: str, source_file: str) -> ParsedPlan:
+def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     """The plan with its groups, sub-groups and tasks; DocumentError if the
     document is truncated or garbled."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     fail = failer(source_file)
-    rows = table_rows(lines, HEADER, fail)
+    header = find_header(lines)
+    rows = table_rows(lines, header if header and fits(header) else None, fail)
     if not any(normalize(line).startswith("抄送") for line in lines[rows[-1][0]:]):
         fail(None, "表格之后缺少“抄送”行，文件不完整",
              "closing '抄送' line missing: the document is truncated")
-    plan = _plan(lines, source_file, fail)
+    plan, city = _plan(lines, header, source_file, fail, given)
+    group_col = header.index("group")
+    *sub_cols, task_col = header.indexes("item")
+    sub_col = sub_cols[0] if sub_cols else None
     group = sub_group = None
     sub_groups = 0
     for task_no, (line_no, cells) in enumerate(rows, 1):
         ref = SourceRef(source_file, line_no, lines[line_no - 1].strip())
-        if clean(cells[0]):
-            number, name = _numbered(_GROUP, cells[0], len(plan.items), "重点工作", line_no, fail)
+        if clean(cells[group_col]):
+            number, name = _numbered(_GROUP, cells[group_col], len(plan.items), "重点工作", line_no, fail)
             group = ParsedItem(f"g{len(plan.items) + 1}", "group", number, name,
-                               replace(ref, text=cells[0].strip()), city="温州")
+                               replace(ref, text=cells[group_col].strip()), city=city)
             plan.items.append(group)
-            sub_group = None
-        if clean(cells[1]):
+            sub_group = None if sub_col is not None else group
+        if sub_col is not None and clean(cells[sub_col]):
             if group is None:
                 fail(line_no, "工作任务前没有重点工作", "task group before any 重点工作")
-            number, name = _numbered(_SUB_GROUP, cells[1], sub_groups, "工作任务", line_no, fail)
+            number, name = _numbered(_SUB_GROUP, cells[sub_col], sub_groups, "工作任务", line_no, fail)
             sub_groups += 1
             sub_group = ParsedItem(f"{group.key}.{sub_groups}", "group", number, name.rstrip("。"),
-                                   replace(ref, text=cells[1].strip()), city="温州")
+                                   replace(ref, text=cells[sub_col].strip()), city=city)
             group.children.append(sub_group)
         if sub_group is None:
             fail(line_no, "任务行前没有工作任务", "task row before any task group")
-        sub_group.children.append(_task(task_no, cells, ref, plan, line_no, fail))
+        sub_group.children.append(_task(task_no, cells, header, task_col, ref, plan, city, line_no, fail))
     return plan
 
 
-def _plan(lines: list[str], source_file: str, fail) -> ParsedPlan:
-    """Issuer (…文件), number, title (from "关于印发…的通知"), issue date (under
-    the signature); the plan year is the title's."""
-    filled = [normalize(line) for line in lines if line.strip()]
-    issuer = next((line.removesuffix("文件") for line in filled if line.endswith("文件")), None)
-    doc_no = next((line for line in filled if DOC_NO.fullmatch(line)), None)
-    title = next((m.group(1) for line in filled if (m := _TITLE.search(line))), None)
-    issue_date = next((d for line in filled if (d := written_date(line))), None)
-    if not (issuer and doc_no and title and issue_date):
+def _plan(lines: list[str], header: Header, source_file: str, fail, given: Given) -> tuple[ParsedPlan, str]:
+    """Issuer, number, title, issue date and city as the notice states them
+    (importers.front); the plan year is the title's."""
+    front = read_front(lines, header.line, given)
+    if not (front.issuer and front.doc_no and front.title and front.issue_date):
         fail(None, "无法识别文件头（发文机关、文号、标题、成文日期）",
              "document header (issuer, number, title, date) not found")
-    year = re.match(r"(\d{4})年", title)
+    if front.city is None:
+        fail(None, "无法从发文机关、文号或标题确定所属地市，请指定地市后再导入",
+             "the city this plan belongs to is not named: give it")
     return ParsedPlan(
-        doc_no=doc_no, title=title, issuer=issuer, issue_date=issue_date,
-        plan_year=int(year.group(1)) if year else issue_date.year, kind="task_division",
-        source_file=source_file,
-    )
+        doc_no=front.doc_no, title=front.title, issuer=front.issuer, issue_date=front.issue_date,
+        plan_year=front.plan_year, kind=KIND, source_file=source_file,
+    ), front.city
 
 
 def _numbered(pattern: re.Pattern, cell: str, count: int, label: str, line_no: int, fail):
@@ -107,25 +116,29 @@ def _cn_number(numeral: str) -> int | None:
         return None
 
 
-def _task(n: int, cells: list[str], ref: SourceRef, plan: ParsedPlan, line_no: int, fail):
-    found = _TASK.fullmatch(clean(cells[2]))
+def _task(n: int, cells: list[str], header: Header, task_col: int, ref: SourceRef, plan: ParsedPlan,
+          city: str, line_no: int, fail):
+    found = _TASK.fullmatch(clean(cells[task_col]))
     if not found or int(found.group(1)) != n:
-        fail(line_no, f"任务序号应为 {n}，实为「{clean(cells[2])[:20]}」，编号不连续或行已错乱",
+        fail(line_no, f"任务序号应为 {n}，实为「{clean(cells[task_col])[:20]}」，编号不连续或行已错乱",
              f"expected task number {n}: numbering gap or garbled row")
     name = found.group(2)
-    units = split_units(strip_html(cells[3]))
+    units = split_units(strip_html(cells[header.index("lead")]))
     if not units:
         fail(line_no, "责任单位为空", "no responsible unit")
-    deadline = parse_due(strip_html(cells[4]), plan.plan_year)
+    deadline_cell = cells[header.index("deadline")]
+    deadline = parse_due(strip_html(deadline_cell), plan.plan_year)
     key = f"t{n:02d}"
     issue = deadline_issue(deadline)
     if issue:
         plan.findings.append(ParsedFinding(
             issue, f"任务{n}的时间进度「{deadline.text or '（空）'}」无法作为完成时间",
-            replace(ref, text=cells[4].strip()), key))
+            replace(ref, text=deadline_cell.strip()), key))
+    coop = header.index("coop")
     return ParsedItem(
-        key=key, kind="task", number=str(n), name=name, source=ref, city="温州",
-        county=county_of(units, "温州"),
-        deadline=deadline, departments=[ParsedDepartment(u, "lead") for u in units],
-        milestones=[ParsedMilestone(1, name, deadline, replace(ref, text=cells[2].strip()))],
+        key=key, kind="task", number=str(n), name=name, source=ref, city=city,
+        county=county_of(units, city),
+        deadline=deadline, departments=[ParsedDepartment(u, "lead") for u in units]
+        + [ParsedDepartment(u, "coop") for u in (split_units(strip_html(cells[coop])) if coop is not None else [])],
+        milestones=[ParsedMilestone(1, name, deadline, replace(ref, text=cells[task_col].strip()))],
     )

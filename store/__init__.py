@@ -73,9 +73,12 @@ class Store:
 
         cfg = Config(str(ROOT / "alembic.ini"))
         cfg.set_main_option("script_location", str(ROOT / "migrations"))
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with self.engine.connect() as conn:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            if conn.dialect.name == "sqlite":  # migrations/env.py turned them off for table rebuilds
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
         with self.session() as session:
             ensure_regions(session)
 

@@ -114,7 +114,7 @@ class WorkItem(SourceMixin, Base):
     city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     county_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     item_type: Mapped[str | None] = mapped_column(String(10))
-    scope: Mapped[str | None] = mapped_column(String(20))
+    scope: Mapped[str | None] = mapped_column(String(100))  # 全市推进; a prose plan's 各县（市、区）…
     description: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[date | None] = mapped_column(Date)
     deadline_text: Mapped[str | None] = mapped_column(String(200))

@@ -11,3 +11,37 @@ def test_migrations_match_the_models(app):
     with app.extensions["store"].engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_an_upgrade_that_rebuilds_a_table_keeps_its_rows_and_references(tmp_path):
+    """On SQLite a column change rebuilds the table (batch mode) while others
+    refer to it: the rows and references stay, and references are checked
+    again after (0010 widens work_item.scope on a store holding plans)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import func, select, text
+
+    from importers import SOURCES_DIR
+    from importers.loader import import_file
+    from store import ROOT, Store
+    from store.models import Milestone, WorkItem
+
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009")
+    with store.session() as s:
+        import_file(s, next(SOURCES_DIR.glob("000_*.txt")))
+    with store.session() as s:
+        before = s.scalar(select(func.count()).select_from(WorkItem)), s.scalar(select(func.count()).select_from(Milestone))
+    store.upgrade()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert "VARCHAR(100)" in conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'work_item'"))
+    with store.session() as s:
+        after = s.scalar(select(func.count()).select_from(WorkItem)), s.scalar(select(func.count()).select_from(Milestone))
+    assert after == before and before[1] > 100
+    store.engine.dispose()

@@ -86,7 +86,7 @@ def test_project_3_step_without_date(items):
     p = items["3"]
     assert units(p, "lead") == ["市税务局", "湖州银行", "腾讯"]
     first, second = p.milestones
-    assert (first.due.text, first.due.due, first.due_inherited) == ("4月中上旬", D(2019, 4, 30), False)
+    assert (first.due.text, first.due.due, first.due_inherited) == ("4月中上旬", D(2019, 4, 20), False)  # by the 20th
     assert first.text.startswith("项目启动阶段")
     assert (second.due.due, second.due_inherited) == (D(2019, 12, 31), True)
     assert second.text.startswith("宣传推广阶段。一是加大线上线下宣传力度")
@@ -194,7 +194,7 @@ def test_project_34_35_half_years(items):
 
 def test_findings(plan):
     found = Counter(f.kind for f in plan.findings)
-    assert found == {"no_schedule": 10, "milestone_due_inherited": 6, "due_after_deadline": 4,
+    assert found == {"no_schedule": 10, "milestone_due_inherited": 8, "due_after_deadline": 4,
                      "open_deadline": 4, "missing_deadline": 1}
 
     def by_kind(kind):
@@ -203,8 +203,10 @@ def test_findings(plan):
     assert by_kind("due_after_deadline") == [("p08", 3), ("p13", 3), ("p20", 3), ("p25", 3)]
     assert by_kind("open_deadline") == [("p10", None), ("p18", None), ("p29", None), ("p33", None)]
     assert by_kind("missing_deadline") == [("p19", None)]
-    assert by_kind("milestone_due_inherited") == [("p03", 2), ("p27", 1), ("p27", 2), ("p27", 3),
-                                                  ("p27", 4), ("p30", 3)]
+    assert by_kind("milestone_due_inherited") == [("p03", 2), ("p14", 4), ("p15", 2), ("p27", 1), ("p27", 2),
+                                                  ("p27", 3), ("p27", 4), ("p30", 3)]
+    after = next(f for f in plan.findings if (f.item_key, f.milestone_seq) == ("p14", 4))
+    assert "只写了开始时间「三季度之后" in after.message  # after Q3: a start, no due date of its own
     assert [k for k, _ in by_kind("no_schedule")] == [
         "p01", "p10", "p11", "p12", "p17", "p18", "p19", "p22", "p32", "p33"]
     late = next(f for f in plan.findings if f.kind == "due_after_deadline")
