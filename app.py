@@ -18,6 +18,7 @@ from flask import Flask
 import accounts
 import cli
 import health
+import plan_files
 import security
 import store
 from accounts import DEV_SECRET, current_account
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(server)
     health.init_app(server)
     security.init_app(server)
+    plan_files.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,

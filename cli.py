@@ -57,7 +57,7 @@ class _DryRun(Exception):
 def _import(path: Path, given: Given = Given(), kind: str | None = None, dry_run: bool = False) -> None:
     try:
         with session_scope() as session:
-            result = import_file(session, path, given, kind)
+            result = import_file(session, path, given, kind, cli_actor())
             _echo_result(result)
             if dry_run:
                 raise _DryRun

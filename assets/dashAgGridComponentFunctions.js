@@ -1,6 +1,7 @@
 /* Grid cell renderers.  Link: the cell's text linking to a URL built from the
    row, e.g. cellRendererParams {href: "/item/{item_id}"} (values URL-encoded),
-   or {href: "{link}", raw: true} for a whole link of the site held by the row.  A plain click
+   or {href: "{link}", raw: true} for a whole link of the site held by the row; {download: true}
+   for a file the server sends (a plain link).  A plain click
    navigates inside the app as dcc.Link does (no page reload); ctrl/cmd/middle
    clicks keep the browser's behaviour (new tab). */
 var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
@@ -17,6 +18,9 @@ dagcomponentfuncs.Link = function (props) {
   });
   if (params.raw && (!/^[\/#]/.test(href) || href.indexOf("//") === 0)) {
     return props.value;  // a raw link (a whole URL from the row) only ever points within the site
+  }
+  if (params.download) {  // a file the server sends: the browser fetches it, no page changes
+    return React.createElement("a", {href: href, download: ""}, props.value);
   }
   function navigate(event) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey ||

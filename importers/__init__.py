@@ -2,9 +2,10 @@
 
 importers.formats reads a Word, Excel, PDF or text file into its paragraphs
 and tables, written out as the text the parsers read.  Each parser module has
-``detect(text) -> bool`` (is this my kind of document?) and
-``parse(text, source_file) -> ParsedPlan`` (raises DocumentError when the
-document is truncated or garbled).  ``parse_text`` picks the parser.
+``detect(text, given) -> bool`` (is this my kind of document?) and
+``parse(text, source_file, given) -> ParsedPlan`` (raises DocumentError when
+the document is truncated or garbled); ``given`` is what the importing user
+states (importers.front.Given: city, year, the columns' roles).  ``parse_text`` picks the parser.
 """
 from __future__ import annotations
 
@@ -37,7 +38,16 @@ KINDS = {"scene_plan": "场景推进计划", "project_list": "项目清单", "ta
 def parse_document(path: str | Path, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
     """Read and parse one document with the parser that recognises it."""
     path = Path(path)
-    return parse_text(read_document(path), path.name, given, kind)
+    return parse_file(path.read_bytes(), path.name, given, kind)
+
+
+def parse_file(raw: bytes, name: str, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
+    """Read and parse the file ``raw`` named ``name``; each record's source
+    names its place in a Word, Excel or PDF file."""
+    document = read_file(raw, name)
+    plan = parse_text(document.text(), name, given, kind)
+    plan.locate(document.places())
+    return plan
 
 
 def parse_text(text: str, name: str, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
@@ -50,7 +60,7 @@ def parse_text(text: str, name: str, given: Given = Given(), kind: str | None = 
             raise DocumentError(f"{name}: 未知的计划类型「{kind}」，应为 {'、'.join(KINDS)} (unknown kind)")
         return by_kind[kind].parse(text, name, given)
     for parser in parsers():
-        if parser.detect(text):
+        if parser.detect(text, given):
             return parser.parse(text, name, given)
     raise DocumentError(
         f"{name}: 无法识别的文件：不是已知的计划、项目清单、分工表或规划文件 "

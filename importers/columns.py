@@ -92,9 +92,20 @@ def read_header(cells: list[str]) -> tuple[str | None, ...] | None:
     return tuple(roles)
 
 
-def find_header(lines: list[str], start: int = 0) -> Header | None:
+def find_header(lines: list[str], roles: tuple[str | None, ...] | None = None) -> Header | None:
     """The first table header among text lines (tab-separated cells), its
-    second row joined where it has one."""
+    second row joined where it has one; ``roles`` (as many as its columns)
+    replace the roles read from its words (the importing user's correction)."""
+    header = _first_header(lines)
+    if header is None or roles is None or len(roles) != len(header.roles):
+        return header
+    return Header(header.line, tuple(role if role in ROLES else None for role in roles), header.words)
+
+
+ROLES = (*SYNONYMS, _DESCRIBES)  # every role a column can have
+
+
+def _first_header(lines: list[str], start: int = 0) -> Header | None:
     for i in range(start, len(lines)):
         if "\t" not in lines[i]:
             continue

@@ -63,17 +63,26 @@ class Document:
         table row per line with its cells tab-separated (a cell of several
         paragraphs as <p>…</p> each); a sheet's row with its first cell alone
         filled is a line of prose (its title rows, the notice around it)."""
+        return "\n".join(line for line, _ in self.lines())
+
+    def places(self) -> list[str | None]:
+        """Each line of ``text()``'s place in the file (None for a text file's)."""
+        return [place for _, place in self.lines()] if self.kind != "text" else []
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(each line of ``text()``, its place in the file)."""
         lines = []
         for block in self.blocks:
             if isinstance(block, Paragraph):
-                lines.append(block.text)
+                lines.append((block.text, block.where))
                 continue
-            for row in block.rows:
+            for n, row in enumerate(block.rows, 1):
+                place = f"{block.where}第{n}行"
                 if self.kind == "xlsx" and not any(row[1:]):  # a sheet's title and prose rows
-                    lines.append(row[0] if row else "")
+                    lines.append((row[0] if row else "", place))
                 else:
-                    lines.append("\t".join(_cell_text(cell) for cell in row))
-        return "\n".join(lines)
+                    lines.append(("\t".join(_cell_text(cell) for cell in row), place))
+        return lines
 
 
 def _cell_text(cell: str) -> str:

@@ -33,6 +33,7 @@ class Given:
 
     city: str | None = None
     year: int | None = None
+    roles: tuple[str | None, ...] | None = None  # each column's role, where the header was misread
 
 
 @dataclass(frozen=True)

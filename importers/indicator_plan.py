@@ -48,7 +48,7 @@ _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 _PER_REGION = re.compile(r"每个?(?:地市|设区市|市|县)")
 
 
-def detect(text: str) -> bool:
+def detect(text: str, given: Given = Given()) -> bool:  # noqa: ARG001 — no columns to correct
     """The plan's title line at the top and its 表4 “十四五”规划主要目标表."""
     lines = text.splitlines()
     head = [line for line in lines if line.strip()][:3]

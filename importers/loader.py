@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from importers import parse_document
+from importers import parse_file
 from importers.dates import DONE
 from importers.front import Given
 from importers.parsed import DocumentError, ParsedFinding, ParsedItem, ParsedPlan
@@ -40,6 +40,8 @@ class ImportResult:
     outcome: str  # imported | updated | unchanged
     counts: dict[str, Counter] = field(default_factory=dict)  # table -> added/updated/removed
     findings: list[ParsedFinding] = field(default_factory=list)
+    # table -> (added | updated | removed, what it is: an item's name, a milestone's text)
+    changes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     TABLES = {"work_item": "工作事项", "department": "部门", "milestone": "工作节点", "indicator": "指标"}
     OUTCOMES = {"imported": "新导入", "updated": "已更新", "unchanged": "无变化"}
@@ -57,16 +59,23 @@ class ImportResult:
         return "; ".join(parts)
 
 
-def import_file(session: Session, path: str | Path, given: Given = Given(),
-                kind: str | None = None) -> ImportResult:
+def import_file(session: Session, path: str | Path, given: Given = Given(), kind: str | None = None,
+                imported_by: str | None = None) -> ImportResult:
     """Parse and load one document (raises DocumentError; the caller rolls back);
     ``given``, ``kind``: what the importing user states (importers.parse_text)."""
-    parsed = parse_document(path, given, kind)
-    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return load_plan(session, parsed, sha)
+    path = Path(path)
+    return import_bytes(session, path.read_bytes(), path.name, given, kind, imported_by)
 
 
-def load_plan(session: Session, parsed: ParsedPlan, sha256: str) -> ImportResult:
+def import_bytes(session: Session, raw: bytes, name: str, given: Given = Given(), kind: str | None = None,
+                 imported_by: str | None = None) -> ImportResult:
+    """Parse and load the file ``raw`` named ``name``, keeping it with the import."""
+    parsed = parse_file(raw, name, given, kind)
+    return load_plan(session, parsed, hashlib.sha256(raw).hexdigest(), raw, imported_by)
+
+
+def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes | None = None,
+              imported_by: str | None = None) -> ImportResult:
     ensure_regions(session)
     loader = _Loader(session, parsed)
     plan, created = loader.plan(sha256)
@@ -79,11 +88,24 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str) -> ImportResult
     forget_derived(session)
     changed = any(c["added"] or c["updated"] or c["removed"] for c in loader.counts.values())
     outcome = "imported" if created else ("updated" if changed else "unchanged")
-    result = ImportResult(plan.label, outcome, loader.counts, parsed.findings)
+    result = ImportResult(plan.label, outcome, loader.counts, parsed.findings, {
+        table: [(what, _label(row)) for what, row in rows] for table, rows in loader.changed.items()})
     session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256,
-                          outcome=outcome, summary=result.summary()))
+                          outcome=outcome, summary=result.summary(), content=content, imported_by=imported_by))
     session.flush()
     return result
+
+
+# Where a record stands in its file: updated on a re-import, but a new file
+# name or layout (the same plan as .docx) changes nothing the plan says.
+PROVENANCE = ("source_file", "source_line", "source_text", "source_where")
+
+
+def _label(row) -> str:
+    """A changed row as the preview names it."""
+    if isinstance(row, Milestone):
+        return f"{row.key}：{row.text}（{row.due_text or '无完成时间'}）"
+    return f"{row.key}：{row.name}"
 
 
 def _set(obj, values: dict) -> bool:
@@ -101,6 +123,7 @@ class _Loader:
         self.s = session
         self.p = parsed
         self.counts: dict[str, Counter] = {}
+        self.changed: dict[str, list[tuple[str, object]]] = {}  # table -> (outcome, row)
         self.regions = dict(session.execute(select(Region.name, Region.id)).all())
         self.item_ids: dict[str, int] = {}
         by_key = {i.key: i for i in parsed.walk_items()}
@@ -110,20 +133,26 @@ class _Loader:
                              for k, i in by_key.items()}
         self.seen: dict[str, set[str]] = {"work_item": set(), "milestone": set(), "indicator": set()}
 
-    def _count(self, table: str, outcome: str) -> None:
+    def _count(self, table: str, outcome: str, row=None) -> None:
+        """Count an outcome; what was added, changed or removed is listed too
+        (``row``: a work item, milestone or indicator) for the preview."""
         c = self.counts.setdefault(table, Counter(added=0, updated=0, removed=0, total=0))
         c[outcome] += 1
         if outcome != "removed":
             c["total"] += 1
+        if row is not None and outcome != "same":
+            self.changed.setdefault(table, []).append((outcome, row))
 
     def _upsert(self, model, existing: dict, key: str, values: dict):
         obj = existing.get(key)
         if obj is None:
             obj = model(key=key, **values)
             self.s.add(obj)
-            self._count(model.__tablename__, "added")
+            self._count(model.__tablename__, "added", obj)
         else:
-            self._count(model.__tablename__, "updated" if _set(obj, values) else "same")
+            content = {k: v for k, v in values.items() if k not in PROVENANCE}
+            _set(obj, {k: v for k, v in values.items() if k in PROVENANCE})  # where it stands now: no change
+            self._count(model.__tablename__, "updated" if _set(obj, content) else "same", obj)
         self.seen[model.__tablename__].add(key)
         return obj
 
@@ -179,7 +208,7 @@ class _Loader:
                 deadline_text=deadline.text if deadline else None,
                 deadline_precision=deadline.precision if deadline else None,
                 sort_order=order, source_file=src.file, source_line=src.line,
-                source_text=src.text,
+                source_text=src.text, source_where=src.where,
             )
             obj = self._upsert(WorkItem, existing, item.key, values)
             self.s.flush()
@@ -211,7 +240,7 @@ class _Loader:
                     text=m.text, due=m.due.due, due_text=m.due.text,
                     due_precision=m.due.precision, due_start=m.due.start,
                     due_inherited=m.due_inherited, source_file=m.source.file,
-                    source_line=m.source.line, source_text=m.source.text))
+                    source_line=m.source.line, source_text=m.source.text, source_where=m.source.where))
         self.s.flush()
 
     def _milestone_id(self, plan: Plan, item_key: str | None, seq: int | None) -> int | None:
@@ -236,7 +265,7 @@ class _Loader:
                 direction=t.direction, qualitative=t.qualitative,
                 due=ind.due.due if ind.due else None, due_text=ind.due.text if ind.due else None,
                 attribute=ind.attribute, source_file=ind.source.file,
-                source_line=ind.source.line, source_text=ind.source.text))
+                source_line=ind.source.line, source_text=ind.source.text, source_where=ind.source.where))
         self.s.flush()
 
     def remove_stale(self, plan: Plan) -> None:
@@ -261,11 +290,11 @@ class _Loader:
         for table, rows in (("indicator", stale_ind), ("milestone", stale_ms)):
             for row in rows:
                 self.s.delete(row)
-                self._count(table, "removed")
+                self._count(table, "removed", row)
         self.s.flush()
         for item in sorted(stale_items, key=lambda w: -w.sort_order):
             self.s.delete(item)
-            self._count("work_item", "removed")
+            self._count("work_item", "removed", item)
         self.s.flush()
 
     def findings(self, plan: Plan) -> None:
@@ -275,7 +304,8 @@ class _Loader:
                 plan_id=plan.id, kind=f.kind, message=f.message,
                 work_item_id=self.item_ids.get(f.item_key) if f.item_key else None,
                 milestone_id=self._milestone_id(plan, f.item_key, f.milestone_seq),
-                source_file=f.source.file, source_line=f.source.line, source_text=f.source.text))
+                source_file=f.source.file, source_line=f.source.line, source_text=f.source.text,
+                source_where=f.source.where))
         self.s.flush()
 
     def completions_at_import(self, plan: Plan) -> None:

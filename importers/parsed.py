@@ -6,7 +6,7 @@ on the documents alone and lets one loader enforce idempotency for all of them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from importers.dates import Due
@@ -21,11 +21,14 @@ class DocumentError(ValueError):
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a record came from: file name, 1-based line, the sentence itself."""
+    """Where a record came from: file name, 1-based line (of the text the
+    file was read as), the sentence itself, and for a Word, Excel or PDF file
+    the place in it (表2第5行, 工作表「附件」第7行, 第3页)."""
 
     file: str
     line: int
     text: str
+    where: str | None = None
 
 
 @dataclass
@@ -117,6 +120,21 @@ class ParsedPlan:
     items: list[ParsedItem] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)
     findings: list[ParsedFinding] = field(default_factory=list)
+    left_out: list[SourceRef] = field(default_factory=list)  # read but not imported (a preview lists them)
+
+    def locate(self, places: list[str | None]) -> None:
+        """Give every record's source its place in the file (``places``: one
+        per line of the text the file was read as)."""
+        def placed(ref: SourceRef) -> SourceRef:
+            return replace(ref, where=places[ref.line - 1]) if 0 < ref.line <= len(places) else ref
+
+        for item in self.walk_items():
+            item.source = placed(item.source)
+            for milestone in item.milestones:
+                milestone.source = placed(milestone.source)
+        for record in (*self.indicators, *self.findings):
+            record.source = placed(record.source)
+        self.left_out = [placed(ref) for ref in self.left_out]
 
     def walk_items(self):
         """Every item, parents before children."""

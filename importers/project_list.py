@@ -40,8 +40,8 @@ def fits(header: Header) -> bool:
     return header.has("item", "plan", "lead") and not header.has("city") and not header.has("group")
 
 
-def detect(text: str) -> bool:
-    header = find_header(text.split("\n"))
+def detect(text: str, given: Given = Given()) -> bool:
+    header = find_header(text.split("\n"), given.roles)
     return header is not None and fits(header)
 
 
@@ -49,7 +49,7 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     """The plan and its projects; DocumentError if truncated or garbled."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     fail = failer(source_file)
-    header = find_header(lines)
+    header = find_header(lines, given.roles)
     rows = table_rows(lines, header if header and fits(header) else None, fail)
     plan, city = _plan(lines, header, source_file, fail, given)
     number_col, name_col = header.index("number"), header.index("item")

@@ -63,7 +63,7 @@ class _Node:
     unit_lines: list[tuple[str, str]] = field(default_factory=list)  # (label, units) lines under it
 
 
-def detect(text: str) -> bool:
+def detect(text: str, given: Given = Given()) -> bool:  # noqa: ARG001 — no columns to correct
     """Prose with at least a few numbered paragraphs naming their units."""
     nodes = _outline(text.split("\n"))
     return sum(1 for node in _walk(nodes) if _units_of(node)[0]) >= _MIN_TASKS
@@ -183,10 +183,13 @@ class _Reader:
         naming no units."""
         departments, scopes, text = _units_of(node)
         task = self.task(node, departments, scopes, text) if departments or scopes else None
+        left_out = len(self.plan.left_out)
         children = [item for n, child in enumerate(node.children, 1) for item in self.items(child, f"{key}.{n}")]
         if task:
             return [task, *children]
-        if not children:
+        if not children:  # the section as a whole is left out, not each paragraph of it
+            del self.plan.left_out[left_out:]
+            self.plan.left_out.append(self.ref(node, normalize(self.lines[node.line - 1]).strip()[:60]))
             return []
         return [ParsedItem(key, "group", node.number or None, _heading(node.text), self.ref(node),
                            city=self.city, children=children)]

@@ -71,16 +71,16 @@ def fits(header: Header) -> bool:
     return header.has("city", "item", "plan", "lead") and (header.has("type") or header.has("scope"))
 
 
-def detect(text: str) -> bool:
+def detect(text: str, given: Given = Given()) -> bool:
     """A notice whose annex table is a scene plan, whoever issued it, whatever year."""
-    header = find_header(text.split("\n"))
+    header = find_header(text.split("\n"), given.roles)
     return header is not None and fits(header)
 
 
 def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     """The plan with one item per city scene (the cities its rows name; a year
     ``given`` replaces the title's); DocumentError if truncated or garbled."""
-    return _Parser(text, source_file, given.year).plan()
+    return _Parser(text, source_file, given).plan()
 
 
 @dataclass
@@ -134,19 +134,19 @@ def _lead_county(departments: list[ParsedDepartment]) -> str | None:
 class _Parser:
     """One parse: collects findings while it reads, raises DocumentError on damage."""
 
-    def __init__(self, text: str, source_file: str, year: int | None = None):
+    def __init__(self, text: str, source_file: str, given: Given = Given()):
         self.text = text
         self.file = source_file
         self.findings: list[ParsedFinding] = []
         self.plan_year = 0
-        self.given_year = year
+        self.given = given
 
     def fail(self, zh: str, en: str) -> DocumentError:
         return DocumentError(f"{self.file}: {zh} ({en})")
 
     def plan(self) -> ParsedPlan:
         lines = self.text.split("\n")  # numbered as editors number them
-        header = find_header(lines)
+        header = find_header(lines, self.given.roles)
         if header is None or not fits(header):
             raise self.fail("找不到附件表头“地市 场景类型 应用场景…”", "annex table header not found")
         front = "\n".join(lines[:header.line])
@@ -157,9 +157,9 @@ class _Parser:
             self.search(_DATE_LINE, front, "成文日期", "issue date"),
         )
         year = _YEAR.match(title)
-        if not year and not self.given_year:
+        if not year and not self.given.year:
             raise self.fail(f"标题“{title}”未写明年度，请指定年度后再导入", "plan year missing from the title")
-        self.plan_year = self.given_year or int(year.group(1))
+        self.plan_year = self.given.year or int(year.group(1))
         issue_date = written_date(date_line)
         if issue_date is None:
             raise self.fail(f"成文日期“{date_line}”无法识别", "issue date unreadable")

@@ -39,8 +39,8 @@ def fits(header: Header) -> bool:
     return header.has("group", "item", "lead", "deadline") and not header.has("plan")
 
 
-def detect(text: str) -> bool:
-    header = find_header(text.split("\n"))
+def detect(text: str, given: Given = Given()) -> bool:
+    header = find_header(text.split("\n"), given.roles)
     return header is not None and fits(header)
 
 
@@ -49,7 +49,7 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     document is truncated or garbled."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     fail = failer(source_file)
-    header = find_header(lines)
+    header = find_header(lines, given.roles)
     rows = table_rows(lines, header if header and fits(header) else None, fail)
     if not any(normalize(line).startswith("抄送") for line in lines[rows[-1][0]:]):
         fail(None, "表格之后缺少“抄送”行，文件不完整",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from queries.aliases import CITY
-from store.models import Finding, Milestone, Plan, WorkItem
+from store.models import Finding, Milestone, Plan, WorkItem, source_label
 
 FINDING_LABELS = {
     "missing_deadline": "缺少完成时间",
@@ -18,6 +18,7 @@ FINDING_LABELS = {
     "unnumbered_step": "未编号的工作计划",
     "assumed_issue_date": "推定成文日期",
     "assumed_issuer": "推定发文机关",
+    "no_lead": "未写牵头单位",
 }
 
 
@@ -44,6 +45,6 @@ def finding_rows(session, plan: str | None = None) -> list[dict]:
         "item": r["item"],
         "seq": r["seq"],
         "message": r["Finding"].message,
-        "source": f"{r['Finding'].source_file}:{r['Finding'].source_line}",
+        "source": source_label(r["Finding"].source_file, r["Finding"].source_line, r["Finding"].source_where),
         "source_text": r["Finding"].source_text,
     } for r in session.execute(stmt).mappings()]

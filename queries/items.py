@@ -31,6 +31,7 @@ from store.models import (
     ProgressUpdate,
     ReportSubmission,
     WorkItem,
+    source_label,
 )
 
 # The items that carry milestones and are assessed; groups and sub-scenes only structure them.
@@ -46,11 +47,6 @@ def display_name(name: str, county: str | None) -> str:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _source(file: str | None, line: int | None) -> str | None:
-    """'000_d6ec9d57f268dd20.txt:61', the pointer a user checks the document with."""
-    return f"{file}:{line}" if file else None
 
 
 def header_row(session, item_id: int) -> dict | None:
@@ -70,7 +66,7 @@ def header_row(session, item_id: int) -> dict | None:
     related, related_county = RELATED_ITEM, COUNTY
     rows = session.execute(
         select(related.id, related.kind, related.number, related.name, related.description,
-               related.parent_id, related.source_file, related.source_line, related.source_text,
+               related.parent_id, related.source_file, related.source_line, related.source_text, related.source_where,
                related_county.name.label("county"))
         .outerjoin(related_county, related_county.id == related.county_id)
         .where(or_(related.parent_id == item.id, related.id == item.parent_id))
@@ -88,13 +84,13 @@ def header_row(session, item_id: int) -> dict | None:
         "number": item.number, "name": item.name, "item_type": item.item_type, "scope": item.scope,
         "description": item.description, "deadline": _iso(item.deadline),
         "deadline_text": item.deadline_text, "deadline_precision": item.deadline_precision,
-        "source": _source(item.source_file, item.source_line), "source_text": item.source_text,
+        "source": source_label(item.source_file, item.source_line, item.source_where), "source_text": item.source_text,
         "plan_key": plan.key, "plan": plan.label, "plan_doc_no": plan.doc_no, "plan_title": plan.title,
         "plan_issuer": plan.issuer, "plan_issue_date": _iso(plan.issue_date),
         "city": city_name, "county": county_name, "lead": depts["lead"], "coop": depts["coop"],
         "parent": parent,
         "sub_scenes": [{**brief(r), "description": r["description"],
-                        "source": _source(r["source_file"], r["source_line"]),
+                        "source": source_label(r["source_file"], r["source_line"], r["source_where"]),
                         "source_text": r["source_text"]}
                        for r in children if r["kind"] == "sub_scene"],
         "children": [brief(r) for r in children if r["kind"] != "sub_scene"],
@@ -106,13 +102,14 @@ def milestone_source_rows(session, item_id: int) -> list[dict]:
     sub = SUB_ITEM
     stmt = (select(Milestone.id, Milestone.seq, Milestone.text, Milestone.due_text,
                    Milestone.due_precision, Milestone.due_inherited, Milestone.source_file,
-                   Milestone.source_line, Milestone.source_text, sub.name.label("sub_item"))
+                   Milestone.source_line, Milestone.source_text, Milestone.source_where, sub.name.label("sub_item"))
             .outerjoin(sub, sub.id == Milestone.sub_item_id)
             .where(Milestone.work_item_id == item_id)
             .order_by(sub.sort_order, Milestone.seq, Milestone.id))
     return [{"milestone_id": r["id"], "seq": r["seq"], "milestone": r["text"], "sub_item": r["sub_item"],
              "due_text": r["due_text"], "due_precision": r["due_precision"],
-             "due_inherited": r["due_inherited"], "source": _source(r["source_file"], r["source_line"]),
+             "due_inherited": r["due_inherited"],
+             "source": source_label(r["source_file"], r["source_line"], r["source_where"]),
              "source_text": r["source_text"]}
             for r in session.execute(stmt).mappings()]
 
@@ -151,7 +148,7 @@ def item_finding_rows(session, item_id: int) -> list[dict]:
             .where(or_(Finding.work_item_id == item_id, Milestone.work_item_id == item_id))
             .order_by(Finding.id))
     return [{"kind": f.kind, "kind_label": FINDING_LABELS.get(f.kind, f.kind), "seq": seq,
-             "message": f.message, "source": _source(f.source_file, f.source_line)}
+             "message": f.message, "source": source_label(f.source_file, f.source_line, f.source_where)}
             for f, seq in session.execute(stmt)]
 
 

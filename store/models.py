@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -47,11 +48,22 @@ class Base(DeclarativeBase):
 
 
 class SourceMixin:
-    """Pointer back to the document: file, 1-based line, the sentence as written."""
+    """Pointer back to the document: file, 1-based line (of the text it was
+    read as), the sentence as written, and the place in a Word, Excel or PDF
+    file (表2第5行, 工作表「附件」第7行, 第3页)."""
 
     source_file: Mapped[str | None] = mapped_column(String(200))
     source_line: Mapped[int | None] = mapped_column(Integer)
     source_text: Mapped[str | None] = mapped_column(Text)
+    source_where: Mapped[str | None] = mapped_column(String(80))
+
+
+def source_label(file: str | None, line: int | None, where: str | None = None) -> str | None:
+    """The pointer a user checks the document with: '000_d6ec9d57f268dd20.txt:61',
+    or for a Word, Excel or PDF file its place: '计划.docx 表1第12行'."""
+    if not file:
+        return None
+    return f"{file} {where}" if where else f"{file}:{line}"
 
 
 class Region(Base):
@@ -245,7 +257,9 @@ class IndicatorObservation(Base):
 
 
 class ImportRun(Base):
-    """The import log: one row per successful import of a document."""
+    """The import log: one row per successful import of a document, with the
+    file as it was received (kept in the store, so backups keep it and every
+    worker can serve it; imports from before 0011 have none)."""
 
     __tablename__ = "import_run"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +269,22 @@ class ImportRun(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     outcome: Mapped[str] = mapped_column(String(12))  # imported | updated | unchanged
     summary: Mapped[str] = mapped_column(Text)  # what was added/changed, as text
+    imported_by: Mapped[str | None] = mapped_column(String(80))  # the account, or cli:<user>
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class PendingUpload(Base):
+    """A plan file uploaded for a preview and not imported yet.  Kept until it
+    is imported or cancelled, a day at most and a few per account
+    (importers.intake), so no visitor can grow the store with uploads."""
+
+    __tablename__ = "pending_upload"
+    token: Mapped[str] = mapped_column(String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class Finding(SourceMixin, Base):

@@ -14,8 +14,11 @@ from store.models import (
     AssessmentResult,
     AssessmentRules,
     AuditEntry,
+    ImportRun,
     IndicatorObservation,
     Milestone,
+    PendingUpload,
+    Plan,
     ProgressUpdate,
     Region,
     User,
@@ -34,8 +37,9 @@ JSON = st.recursive(
 ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "indicator_id", "value",
             "observed_on")
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
-           "create-account", "reset-password", "change-role", "deactivate", "activate")
-TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry)
+           "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel")
+TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
+          Plan, ImportRun, PendingUpload)
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

@@ -19,29 +19,42 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_its_rows_and_references(tmp_path
     again after (0010 widens work_item.scope on a store holding plans)."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import func, select, text
+    from sqlalchemy import MetaData, func, select, text
 
     from importers import SOURCES_DIR
     from importers.loader import import_file
     from store import ROOT, Store
     from store.models import Milestone, WorkItem
 
-    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    current = Store(f"sqlite:///{tmp_path / 'current.db'}")
+    current.upgrade()
+    with current.session() as s:
+        import_file(s, next(SOURCES_DIR.glob("000_*.txt")))
+    old = Store(f"sqlite:///{tmp_path / 'old.db'}")
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    with store.engine.begin() as conn:
+    with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0009")
-    with store.session() as s:
-        import_file(s, next(SOURCES_DIR.glob("000_*.txt")))
-    with store.session() as s:
+    then = MetaData()
+    then.reflect(old.engine)
+    with current.engine.connect() as source, old.engine.begin() as target:  # the plan's rows, as 0009 held them
+        for table in ("region", "plan", "department", "work_item", "item_department", "milestone"):
+            columns = [f'"{c.name}"' for c in then.tables[table].columns]
+            rows = source.execute(text(f"SELECT {', '.join(columns)} FROM \"{table}\"")).mappings().all()
+            names = [c.strip('"') for c in columns]
+            target.execute(text(f'DELETE FROM "{table}"'))
+            target.execute(text(f"INSERT INTO \"{table}\" ({', '.join(columns)}) "
+                                f"VALUES ({', '.join(':' + n for n in names)})"), [dict(row) for row in rows])
+    with old.session() as s:
         before = s.scalar(select(func.count()).select_from(WorkItem)), s.scalar(select(func.count()).select_from(Milestone))
-    store.upgrade()
-    with store.engine.connect() as conn:
+    old.upgrade()
+    with old.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert "VARCHAR(100)" in conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'work_item'"))
-    with store.session() as s:
+    with old.session() as s:
         after = s.scalar(select(func.count()).select_from(WorkItem)), s.scalar(select(func.count()).select_from(Milestone))
     assert after == before and before[1] > 100
-    store.engine.dispose()
+    current.engine.dispose()
+    old.engine.dispose()

@@ -117,3 +117,8 @@ def test_the_cli_imports_a_prose_plan_into_the_store(app, tmp_path):
         leads = s.scalars(select(Department.name).join(ItemDepartment).where(ItemDepartment.role == "lead")
                           .order_by(Department.name)).all()
         assert "人行丽水市中心支行" in leads and not any(name.startswith("各") for name in leads)
+
+
+def test_what_is_left_out_is_listed(plan):
+    """Sections naming no units are not tasks: the preview lists them."""
+    assert [(ref.line, ref.text) for ref in plan.left_out] == [(18, "一、总体要求"), (32, "三、保障措施")]

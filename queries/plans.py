@@ -1,0 +1,44 @@
+"""The imported plans as 计划管理 lists them: what each is, how much it holds,
+and its latest import (the file kept with it, who imported it and when)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from importers import KINDS
+from queries.aliases import CITY
+from store.models import ImportRun, Indicator, Milestone, Plan, WorkItem
+
+
+def plan_rows(session) -> list[dict]:
+    """One row per plan, newest first."""
+    def count(model):
+        return (select(model.plan_id, func.count().label("n")).group_by(model.plan_id)).subquery()
+
+    items, milestones, indicators = count(WorkItem), count(Milestone), count(Indicator)
+    cities = (select(WorkItem.plan_id, func.min(CITY.name).label("first"), func.count(func.distinct(CITY.name))
+                     .label("n")).join(CITY, CITY.id == WorkItem.city_id).group_by(WorkItem.plan_id)).subquery()
+    latest = (select(ImportRun.plan_id, func.max(ImportRun.id).label("run_id"))
+              .where(ImportRun.outcome != "unchanged").group_by(ImportRun.plan_id)).subquery()
+    stmt = (select(Plan, items.c.n.label("items"), milestones.c.n.label("milestones"),
+                   indicators.c.n.label("indicators"), cities.c.first, cities.c.n.label("cities"),
+                   ImportRun.id.label("run_id"), ImportRun.imported_by, ImportRun.imported_at,
+                   ImportRun.content.is_not(None).label("has_file"))
+            .outerjoin(items, items.c.plan_id == Plan.id).outerjoin(milestones, milestones.c.plan_id == Plan.id)
+            .outerjoin(indicators, indicators.c.plan_id == Plan.id).outerjoin(cities, cities.c.plan_id == Plan.id)
+            .outerjoin(latest, latest.c.plan_id == Plan.id).outerjoin(ImportRun, ImportRun.id == latest.c.run_id)
+            .order_by(Plan.issue_date.desc(), Plan.id.desc()))
+    rows = []
+    for r in session.execute(stmt):
+        plan = r.Plan
+        rows.append({
+            "plan": plan.label, "plan_key": plan.key, "title": plan.title, "issuer": plan.issuer,
+            "issue_date": plan.issue_date.isoformat(), "year": plan.plan_year,
+            "kind": KINDS.get(plan.kind, plan.kind),
+            "city": (r.first if r.cities == 1 else f"{r.cities}个地市") if r.cities else "全省",
+            "items": r.items or 0, "milestones": r.milestones or 0, "indicators": r.indicators or 0,
+            "source_file": plan.source_file,
+            "file_url": f"/plans/file/{r.run_id}" if r.has_file else None,
+            "imported_by": r.imported_by or "命令行",
+            "imported_at": (r.imported_at or plan.imported_at).strftime("%Y-%m-%d %H:%M"),
+        })
+    return rows
