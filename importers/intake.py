@@ -121,7 +121,7 @@ def preview(session, account, token, given: Given = Given(), kind: str | None = 
         shown.plan = parse_file(upload.content, upload.name, given, kind)
         shown.kind = shown.plan.kind
         with session.begin_nested() as trial:
-            shown.result = load_plan(session, shown.plan, upload.sha256)
+            shown.result = load_plan(session, shown.plan, upload.sha256, trial=True)
             shown.reported_changed = _reported(session, shown.result, shown.plan)
             trial.rollback()
     except DocumentError as exc:

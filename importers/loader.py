@@ -75,7 +75,9 @@ def import_bytes(session: Session, raw: bytes, name: str, given: Given = Given()
 
 
 def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes | None = None,
-              imported_by: str | None = None) -> ImportResult:
+              imported_by: str | None = None, trial: bool = False) -> ImportResult:
+    """Write ``parsed`` (``trial``: for a preview, in a transaction the caller
+    rolls back: the derived rollups and the import log are left alone)."""
     ensure_regions(session)
     loader = _Loader(session, parsed)
     plan, created = loader.plan(sha256)
@@ -85,13 +87,15 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
     loader.remove_stale(plan)
     loader.findings(plan)
     loader.completions_at_import(plan)
-    forget_derived(session)
+    if not trial:
+        forget_derived(session)
     changed = any(c["added"] or c["updated"] or c["removed"] for c in loader.counts.values())
     outcome = "imported" if created else ("updated" if changed else "unchanged")
     result = ImportResult(plan.label, outcome, loader.counts, parsed.findings, {
         table: [(what, _label(row)) for what, row in rows] for table, rows in loader.changed.items()})
-    session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256,
-                          outcome=outcome, summary=result.summary(), content=content, imported_by=imported_by))
+    if not trial:
+        session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256, outcome=outcome,
+                              summary=result.summary(), content=content, imported_by=imported_by))
     session.flush()
     return result
 
@@ -132,6 +136,7 @@ class _Loader:
         self.assessed_key = {k: parent_of[k] if i.kind == "sub_scene" else k
                              for k, i in by_key.items()}
         self.seen: dict[str, set[str]] = {"work_item": set(), "milestone": set(), "indicator": set()}
+        self.departments: dict[tuple, int] = {}  # (city, county, name) -> id, looked up once
 
     def _count(self, table: str, outcome: str, row=None) -> None:
         """Count an outcome; what was added, changed or removed is listed too
@@ -180,15 +185,18 @@ class _Loader:
         county = found[1] if found else (
             item.county if name.startswith(("县", "区")) and not name.startswith("区县") else None)
         county_id = self.regions.get(county) if county else None
-        dept = self.s.scalar(select(Department).where(
-            Department.city_id == city_id, Department.name == name,
-            Department.county_id.is_(None) if county_id is None else Department.county_id == county_id))
-        if dept is None:
-            dept = Department(city_id=city_id, county_id=county_id, name=name)
-            self.s.add(dept)
-            self.s.flush()
-            self._count("department", "added")
-        return dept.id
+        key = (city_id, county_id, name)
+        if key not in self.departments:
+            dept = self.s.scalar(select(Department).where(
+                Department.city_id == city_id, Department.name == name,
+                Department.county_id.is_(None) if county_id is None else Department.county_id == county_id))
+            if dept is None:
+                dept = Department(city_id=city_id, county_id=county_id, name=name)
+                self.s.add(dept)
+                self.s.flush()
+                self._count("department", "added")
+            self.departments[key] = dept.id
+        return self.departments[key]
 
     def items(self, plan: Plan) -> None:
         existing = {w.key: w for w in self.s.scalars(select(WorkItem).where(WorkItem.plan_id == plan.id))}
