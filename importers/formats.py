@@ -110,7 +110,8 @@ def read_file(raw: bytes, name: str) -> Document:
     if raw.startswith((b"{\\rtf", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")) or b"\x00" in raw[:4096]:
         raise DocumentError(f"{name}: 不是可读取的计划文件（Word、Excel、PDF 或文本），"
                             "请另存为 .docx 或 .xlsx 后上传 (not a document this importer reads)")
-    return Document(name, "text", [Paragraph(line, f"第{n}行") for n, line in enumerate(_decode(raw, name).split("\n"), 1)])
+    lines = _decode(raw, name).split("\n")
+    return Document(name, "text", [Paragraph(line, f"第{n}行") for n, line in enumerate(lines, 1)])
 
 
 def _decode(raw: bytes, name: str) -> str:

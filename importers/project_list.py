@@ -100,7 +100,8 @@ def _project(n: int, cells: list[str], header: Header, ref: SourceRef, plan: Par
     deadline = parse_due(strip_html(_cell(cells, header, "deadline")), plan.plan_year)
     item = ParsedItem(
         key=key, kind="project", number=str(n), name=name, source=ref, city=city,
-        county=county_of(leads, city), description=clean(_cell(cells, header, "description")) if header.has("description") else None,
+        county=county_of(leads, city),
+        description=clean(_cell(cells, header, "description")) if header.has("description") else None,
         deadline=deadline,
         departments=[ParsedDepartment(u, "lead") for u in leads]
         + [ParsedDepartment(u, "coop") for u in split_units(strip_html(_cell(cells, header, "coop")))],

@@ -289,6 +289,6 @@ def sources_card(h: dict) -> dbc.Card:
                     m["source_text"]) for m in items.milestone_sources(h["id"])]
     return dbc.Card(dbc.CardBody([
         html.H5("原文出处"),
-        html.Div(f"导入自 {h['plan']}，可按“文件:行号”对照原文核查。", className="small text-muted mb-2"),
+        html.Div(f"导入自 {h['plan']}，可按出处（文本文件的行号，Word、Excel 文件的表或工作表与行）对照原文核查。", className="small text-muted mb-2"),
         html.Ul(lines, className="list-unstyled small mb-0"),
     ]), className="mt-2", id="item-sources")

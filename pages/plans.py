@@ -172,10 +172,12 @@ def preview_body(shown: Preview) -> list:
         parts.append(recognised(shown))
         parts.append(difference(shown))
         parts.append(items_grid(plan))
+        parts.append(units_and_indicators(plan))
         parts.append(findings_list(plan))
         if plan.left_out:
             parts.append(html.Div([html.H6(f"未导入的部分（{len(plan.left_out)} 处：未写明责任单位，不作为工作任务）"),
-                                   html.Ul([html.Li(f"第{ref.line}行：{ref.text}") for ref in plan.left_out[:50]],
+                                   html.Ul([html.Li(f"{ref.where or f'第{ref.line}行'}：{ref.text}")
+                                            for ref in plan.left_out[:50]],
                                            className="small")], id="plan-left-out", className="mt-2"))
     if shown.sample:
         parts.append(sample_table(shown))
@@ -241,11 +243,30 @@ def items_grid(plan) -> html.Div:
                      filename=export_filename("导入预览", clock.today()))
 
 
+def units_and_indicators(plan) -> html.Div:
+    """The departments the plan names (lead or co-operating) and its indicators."""
+    units = sorted({d.name for item in plan.walk_items() for d in item.departments})
+    def goal(t) -> str:
+        if t.target_text:
+            return t.target_text
+        return f"{t.value:g}{t.unit or ''}" if t.value is not None else "（定性）"
+
+    indicators = [f"{i.target.name}：{goal(i.target)}" for i in plan.indicators]
+    return html.Div([
+        html.H6(f"部门（{len(units)} 个）", className="mt-2"),
+        html.P("、".join(units) or "（无）", className="small"),
+        html.H6(f"指标（{len(indicators)} 个）"),
+        html.Ul([html.Li(text) for text in indicators[:60]], className="small") if indicators else
+        html.P("（无）", className="small"),
+    ], id="plan-units")
+
+
 def findings_list(plan) -> html.Div:
     if not plan.findings:
         return html.P("没有数据质量问题。", className="text-muted small", id="plan-findings")
     return html.Div([html.H6(f"数据质量问题（{len(plan.findings)} 条，导入后在“数据质量”页可见）"),
-                     html.Ul([html.Li(f"[{FINDING_LABELS.get(f.kind, f.kind)}] {f.message}") for f in plan.findings[:100]],
+                     html.Ul([html.Li(f"[{FINDING_LABELS.get(f.kind, f.kind)}] {f.message}")
+                              for f in plan.findings[:100]],
                              className="small")], id="plan-findings", className="mt-2")
 
 
@@ -253,7 +274,8 @@ def sample_table(shown: Preview) -> html.Div:
     header = shown.header
     head = html.Tr([html.Th([html.Div(word or "（空白）"),
                              html.Div(ROLE_LABELS.get(role, "不读取") if role else "不读取",
-                                      className="small text-primary")]) for word, role in zip(header.words, header.roles)])
+                                      className="small text-primary")])
+                     for word, role in zip(header.words, header.roles)])
     body = [html.Tr([html.Td(cell[:80]) for cell in row]) for row in shown.sample]
     return html.Div([html.H6("表格前几行（按上方各列含义读取）", className="mt-3"),
                      html.Div(dbc.Table([html.Thead(head), html.Tbody(body)], bordered=True, size="sm",

@@ -129,6 +129,7 @@ def test_the_admin_corrects_a_column_imports_and_the_plan_is_on_the_dashboards(r
         expect(page.locator("#plan-recognised")).to_contain_text("甬政办〔2018〕50号", timeout=20000)
         expect(page.locator("#plan-recognised")).to_contain_text("宁波")
         expect(page.locator("#plan-difference")).to_contain_text("工作事项 35 个")
+        expect(page.locator("#plan-units")).to_contain_text("市发改委")
         page.click("#plan-confirm")
         expect(page.locator("#plans-result")).to_contain_text("已导入：甬政办〔2018〕50号", timeout=20000)
         page.evaluate("document.getElementById('plan-preview-card').style.display = ''")  # shown again:
@@ -168,3 +169,16 @@ def test_a_reimport_shows_its_difference_first(reporting_app):
     status, body = render_page(admin, "/plans", f"?upload={token}")
     assert "该计划已导入（温政办〔2018〕50号），本次为更新" in body
     assert "工作节点 新增 0、修改 1、删除 0" in body and "10月底前" in body
+
+
+def test_the_preview_of_a_prose_plan_lists_its_units_indicators_and_what_is_left_out(reporting_app):
+    from tests.plans import WORK_POINTS
+
+    admin = reporting_app.test_client()
+    login(admin, "admin")
+    token = upload(admin, as_docx(WORK_POINTS), name="丽水工作要点.docx").location.split("upload=", 1)[1]
+    status, body = render_page(admin, "/plans", f"?upload={token}")
+    assert status == 200 and "丽政办发〔2021〕12号" in body and "工作要点（文字）" in body
+    assert "人行丽水市中心支行" in body and "信用信息归集率：95%以上" in body and "授信企业：不少于500家" in body
+    assert "一、总体要求" in body and "三、保障措施" in body  # left out: no units named
+    assert "第18段：一、总体要求" in body  # where it stands in the Word file
