@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers.formats import read_file
+from importers.formats import Document, read_file
 from importers.front import Given
 from importers.parsed import DocumentError, ParsedPlan
 
@@ -42,10 +42,14 @@ def parse_document(path: str | Path, given: Given = Given(), kind: str | None = 
 
 
 def parse_file(raw: bytes, name: str, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
-    """Read and parse the file ``raw`` named ``name``; each record's source
-    names its place in a Word, Excel or PDF file."""
-    document = read_file(raw, name)
-    plan = parse_text(document.text(), name, given, kind)
+    """Read and parse the file ``raw`` named ``name``."""
+    return parse_read(read_file(raw, name), given, kind)
+
+
+def parse_read(document: Document, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
+    """Parse a file already read; each record's source names its place in a
+    Word, Excel or PDF file."""
+    plan = parse_text(document.text(), document.name, given, kind)
     plan.locate(document.places())
     return plan
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from importers.dates import written_date
+from importers.parsed import DocumentError, ParsedPlan
 from importers.text import normalize
 from store.regions import CITIES
 
@@ -70,6 +71,28 @@ def read_front(lines: list[str], before: int | None = None, given: Given = Given
     provincial = bool(mark.startswith(PROVINCE_MARKS) or (issuer or "").startswith(("浙江省", "省")))
     city = given.city or (None if provincial else _city(issuer, mark, title))
     return Front(doc_no, issuer, title, issue_date, given.year or plan_year, city, provincial and not given.city)
+
+
+PARTS = {"issuer": "发文机关", "doc_no": "文号", "title": "标题", "issue_date": "成文日期"}
+
+
+def plan_of(lines: list[str], before: int | None, given: Given, kind: str, source_file: str,
+            required: tuple[str, ...] = tuple(PARTS), provincial_ok: bool = False) -> tuple[ParsedPlan, Front]:
+    """The plan a notice heads, as the notice states it (read_front), with no
+    item yet; DocumentError when a ``required`` part cannot be read, or the
+    city it belongs to cannot be told (unless ``provincial_ok`` and the
+    province issued it: its rows name their cities)."""
+    front = read_front(lines, before, given)
+    missing = [name for name in required if not getattr(front, name)]
+    if missing:
+        raise DocumentError(f"{source_file}: 无法识别文件头（{'、'.join(PARTS[name] for name in missing)}） "
+                            f"(document header not found: {', '.join(missing)})")
+    if front.city is None and not (provincial_ok and front.provincial):
+        raise DocumentError(f"{source_file}: 无法从发文机关、文号或标题确定所属地市，请指定地市后再导入 "
+                            "(the city this plan belongs to is not named: give it)")
+    return ParsedPlan(doc_no=front.doc_no, title=front.title, issuer=front.issuer or "",
+                      issue_date=front.issue_date, plan_year=front.plan_year, kind=kind,
+                      source_file=source_file), front
 
 
 def _title(filled: list[str], doc_no: str | None) -> str | None:

@@ -16,16 +16,16 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
-from importers import KINDS, parse_file
+from importers import KINDS, parse_file, parse_read
 from importers.columns import ROLES, Header, find_header
 from importers.formats import read_file
 from importers.front import Given
 from importers.loader import ImportResult, load_plan
 from importers.parsed import DocumentError, ParsedPlan
 from store.audit import record
-from store.models import ImportRun, Milestone, PendingUpload, Plan, ProgressUpdate, User, utcnow
+from store.models import ImportRun, PendingUpload, User, utcnow
 from store.regions import CITIES
 
 MAX_PENDING = 3
@@ -52,7 +52,6 @@ class Preview:
     header: Header | None = None
     sample: list[list[str]] = field(default_factory=list)  # the table's first rows, as read
     result: ImportResult | None = None  # the difference the import would make
-    reported_changed: int = 0  # milestones with progress that the import changes (their progress stays)
     error: str | None = None  # why it cannot be imported as it stands
 
     @property
@@ -113,32 +112,20 @@ def preview(session, account, token, given: Given = Given(), kind: str | None = 
     upload = _pending(session, account, token)
     shown = Preview(token, upload.name, given, kind)
     try:
-        lines = read_file(upload.content, upload.name).text().split("\n")
+        document = read_file(upload.content, upload.name)  # (read once: a file may be 20 MB)
+        lines = document.text().split("\n")
         shown.header = find_header(lines, given.roles)
         if shown.header is not None:
             shown.sample = [line.split("\t") for line in lines[shown.header.line + 1:]
                             if "\t" in line][:SAMPLE_ROWS]
-        shown.plan = parse_file(upload.content, upload.name, given, kind)
+        shown.plan = parse_read(document, given, kind)
         shown.kind = shown.plan.kind
         with session.begin_nested() as trial:
             shown.result = load_plan(session, shown.plan, upload.sha256, trial=True)
-            shown.reported_changed = _reported(session, shown.result, shown.plan)
             trial.rollback()
     except DocumentError as exc:
         shown.error = str(exc).split(": ", 1)[-1]
     return shown
-
-
-def _reported(session, result: ImportResult, parsed: ParsedPlan) -> int:
-    """Of the milestones the import changes, those with progress reported."""
-    keys = [label.split("：", 1)[0] for what, label in result.changes.get("milestone", []) if what == "updated"]
-    if not keys:
-        return 0
-    plan_id = session.scalar(select(Plan.id).where(Plan.key == (parsed.doc_no or parsed.title)))
-    return session.scalar(select(func.count(func.distinct(ProgressUpdate.milestone_id)))
-                          .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
-                          .where(Milestone.plan_id == plan_id, Milestone.key.in_(keys),
-                                 ProgressUpdate.origin != "import")) or 0
 
 
 def confirm(session, account, token, given: Given = Given(), kind: str | None = None) -> ImportResult:

@@ -42,6 +42,7 @@ class ImportResult:
     findings: list[ParsedFinding] = field(default_factory=list)
     # table -> (added | updated | removed, what it is: an item's name, a milestone's text)
     changes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    reported_changed: int = 0  # changed milestones that have progress reported (it stays)
 
     TABLES = {"work_item": "工作事项", "department": "部门", "milestone": "工作节点", "indicator": "指标"}
     OUTCOMES = {"imported": "新导入", "updated": "已更新", "unchanged": "无变化"}
@@ -92,7 +93,8 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
     changed = any(c["added"] or c["updated"] or c["removed"] for c in loader.counts.values())
     outcome = "imported" if created else ("updated" if changed else "unchanged")
     result = ImportResult(plan.label, outcome, loader.counts, parsed.findings, {
-        table: [(what, _label(row)) for what, row in rows] for table, rows in loader.changed.items()})
+        table: [(what, _label(row)) for what, row in rows] for table, rows in loader.changed.items()},
+        loader.reported_changed())
     if not trial:
         session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256, outcome=outcome,
                               summary=result.summary(), content=content, imported_by=imported_by))
@@ -275,6 +277,14 @@ class _Loader:
                 attribute=ind.attribute, source_file=ind.source.file,
                 source_line=ind.source.line, source_text=ind.source.text, source_where=ind.source.where))
         self.s.flush()
+
+    def reported_changed(self) -> int:
+        """Of the milestones this import changes, those with progress reported."""
+        ids = [row.id for what, row in self.changed.get("milestone", []) if what == "updated"]
+        if not ids:
+            return 0
+        return self.s.scalar(select(func.count(func.distinct(ProgressUpdate.milestone_id))).where(
+            ProgressUpdate.milestone_id.in_(ids), ProgressUpdate.origin != "import")) or 0
 
     def remove_stale(self, plan: Plan) -> None:
         """Drop rows the document no longer has; refuse if progress would be lost."""

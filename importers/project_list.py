@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from importers.columns import Header, find_header
 from importers.dates import Due, deadline_issue, find_due, parse_due, written_date
-from importers.front import Given, read_front
+from importers.front import Given, plan_of
 from importers.parsed import (
     ParsedDepartment,
     ParsedFinding,
@@ -68,23 +68,13 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
 
 
 def _plan(lines: list[str], header: Header, source_file: str, fail, given: Given) -> tuple[ParsedPlan, str]:
-    """Issuer, number, title, issue date and city as the notice states them
-    (importers.front); the closing "…印发" line proves the file is whole."""
+    """The notice's plan (importers.front); the closing "…印发" line proves the file is whole."""
     filled = [normalize(line) for line in lines if line.strip()]
     if written_date(filled[-1]) is None or not filled[-1].endswith("印发"):
         fail(None, "文末缺少“××××年×月×日印发”，文件不完整",
              "closing '…印发' line missing: the document is truncated")
-    front = read_front(lines, header.line, given)
-    if not front.issuer or front.doc_no is None or not front.title or not front.issue_date:
-        fail(None, "无法识别文件头（发文机关、文号）", "document header (issuer, number) not found")
-    if front.city is None:
-        fail(None, "无法从发文机关、文号或标题确定所属地市，请指定地市后再导入",
-             "the city this plan belongs to is not named: give it")
-    return ParsedPlan(
-        doc_no=front.doc_no, title=front.title, issuer=front.issuer,
-        issue_date=front.issue_date, plan_year=front.plan_year, kind=KIND,
-        source_file=source_file,
-    ), front.city
+    plan, front = plan_of(lines, header.line, given, KIND, source_file)
+    return plan, front.city
 
 
 def _cell(cells: list[str], header: Header, role: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from importers.dates import YEAR, Due, find_due
-from importers.front import Given, read_front
+from importers.front import Given, plan_of
 from importers.kpi import scene_kpis
 from importers.parsed import (
     DocumentError,
@@ -71,15 +71,7 @@ def detect(text: str, given: Given = Given()) -> bool:  # noqa: ARG001 — no co
 
 def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     lines = text.split("\n")
-    front = read_front(lines, given=given)
-    if not front.title or not front.issue_date:
-        raise DocumentError(f"{source_file}: 无法识别文件头（标题、成文日期） (document title or date not found)")
-    if front.city is None and not front.provincial:
-        raise DocumentError(f"{source_file}: 无法从发文机关、文号或标题确定所属地市，请指定地市后再导入 "
-                            "(the city this plan belongs to is not named: give it)")
-    plan = ParsedPlan(doc_no=front.doc_no, title=front.title, issuer=front.issuer or "",
-                      issue_date=front.issue_date, plan_year=front.plan_year, kind=KIND,
-                      source_file=source_file)
+    plan, front = plan_of(lines, None, given, KIND, source_file, ("title", "issue_date"), provincial_ok=True)
     reader = _Reader(plan, front.city, source_file, lines)
     plan.items = [item for n, node in enumerate(_outline(lines), 1) for item in reader.items(node, f"g{n}")]
     if not any(True for item in plan.walk_items() if item.kind == "task"):

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from importers.columns import Header, find_header
 from importers.dates import deadline_issue, parse_due
-from importers.front import Given, read_front
+from importers.front import Given, plan_of
 from importers.parsed import (
     ParsedDepartment,
     ParsedFinding,
@@ -54,7 +54,8 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
     if not any(normalize(line).startswith("抄送") for line in lines[rows[-1][0]:]):
         fail(None, "表格之后缺少“抄送”行，文件不完整",
              "closing '抄送' line missing: the document is truncated")
-    plan, city = _plan(lines, header, source_file, fail, given)
+    plan, front = plan_of(lines, header.line, given, KIND, source_file)
+    city = front.city
     group_col = header.index("group")
     *sub_cols, task_col = header.indexes("item")
     sub_col = sub_cols[0] if sub_cols else None
@@ -80,22 +81,6 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
             fail(line_no, "任务行前没有工作任务", "task row before any task group")
         sub_group.children.append(_task(task_no, cells, header, task_col, ref, plan, city, line_no, fail))
     return plan
-
-
-def _plan(lines: list[str], header: Header, source_file: str, fail, given: Given) -> tuple[ParsedPlan, str]:
-    """Issuer, number, title, issue date and city as the notice states them
-    (importers.front); the plan year is the title's."""
-    front = read_front(lines, header.line, given)
-    if not (front.issuer and front.doc_no and front.title and front.issue_date):
-        fail(None, "无法识别文件头（发文机关、文号、标题、成文日期）",
-             "document header (issuer, number, title, date) not found")
-    if front.city is None:
-        fail(None, "无法从发文机关、文号或标题确定所属地市，请指定地市后再导入",
-             "the city this plan belongs to is not named: give it")
-    return ParsedPlan(
-        doc_no=front.doc_no, title=front.title, issuer=front.issuer, issue_date=front.issue_date,
-        plan_year=front.plan_year, kind=KIND, source_file=source_file,
-    ), front.city
 
 
 def _numbered(pattern: re.Pattern, cell: str, count: int, label: str, line_no: int, fail):

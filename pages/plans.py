@@ -214,8 +214,8 @@ def difference(shown: Preview) -> html.Div:
             counts = "；".join(f"{words[t]} 新增 {c['added']}、修改 {c['updated']}、删除 {c['removed']}"
                               for t, c in result.counts.items() if t in words)
             lines.append(f"该计划已导入（{result.plan}），本次为更新：{counts}。")
-            if shown.reported_changed:
-                lines.append(f"其中 {shown.reported_changed} 个已报送进度的节点内容或时间有变：已报送的进度保留，"
+            if result.reported_changed:
+                lines.append(f"其中 {result.reported_changed} 个已报送进度的节点内容或时间有变：已报送的进度保留，"
                              "按新的节点内容和完成时间判断状态。")
             lines.append("删除的节点和指标如已有报送，将拒绝导入（不会删除任何已报送的进度）。")
             labels = {"added": "新增", "updated": "修改", "removed": "删除"}
