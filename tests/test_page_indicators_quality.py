@@ -293,6 +293,6 @@ def test_data_quality_filters_by_kind_and_links_to_items(loaded_app, tmp_path):
         expect(rows).to_have_count(len(findings))
         link = rows.filter(has_text=linked["source"]).first.locator("a")
         assert link.get_attribute("href") == f"/item/{linked['item_id']}"
-        link.click()
-        page.wait_for_url(f"**/item/{linked['item_id']}")
+        link.click()  # (in-app navigation: the URL changes by pushState, no load event to wait for)
+        expect(page).to_have_url(re.compile(rf"/item/{linked['item_id']}$"), timeout=30000)
         assert page.errors == []
