@@ -6,6 +6,11 @@ A header cell names one role through its synonyms; a blank header cell beside
 a named one continues it (a header merged across two columns: 工作任务 over
 the task group and the task); a header of two rows (a merged top row over its
 sub-headers) reads its lower row where the upper is merged or blank.
+
+Two kinds of table have a header: a plan table (its rows are items: tasks,
+projects, scenes) and an indicator table (its rows are indicators with a
+target, often a baseline, a unit and an attribute; a column headed only by a
+year — 2020年 | 2025年 — is the baseline before the target).
 """
 from __future__ import annotations
 
@@ -29,6 +34,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
              "牵头领导及单位", "负责单位"),
     "coop": ("配合部门", "配合单位", "协办单位", "参与单位", "协同单位"),
     "deadline": ("完成时间", "完成时限", "完成期限", "时间进度", "时间要求", "时间安排", "时限", "完成节点"),
+    "indicator": ("指标名称", "主要指标", "指标内容", "指标项", "指标"),
+    "unit": ("计量单位", "单位"),
+    "baseline": ("基期值", "基准值", "现状值", "基期", "基数", "现状"),
+    "target": ("目标值", "预期值", "预期目标", "目标"),
+    "attribute": ("指标属性", "指标性质", "属性", "性质"),
 }
 # A group word after the item column describes the item (湖州's 主要任务 beside 创新应用项目).
 _DESCRIBES = "description"
@@ -69,9 +79,12 @@ def role_of(word: str) -> str | None:
 def read_header(cells: list[str]) -> tuple[str | None, ...] | None:
     """Each column's role from one header row; None when the row is not a plan
     table's header (it must name an item and at least two other roles, and
-    name no role twice but an item spanning its blank neighbour)."""
+    name no role twice but an item spanning its blank neighbour) nor an
+    indicator table's (an indicator, its target and one more role)."""
     words = [_words(cell) for cell in cells]
     roles: list[str | None] = [role_of(word) for word in words]
+    if "indicator" in roles and "item" not in roles:
+        return _indicator_header(words, roles)
     for i in range(1, len(roles)):  # a blank header continues a merged one
         if not words[i] and roles[i - 1] == "item":
             roles[i] = "item"
@@ -90,6 +103,31 @@ def read_header(cells: list[str]) -> tuple[str | None, ...] | None:
     if repeated - {"item"} or named.count("item") > 2:
         return None
     return tuple(roles)
+
+
+_YEAR_ONLY = re.compile(r"((?:19|20)\d\d)年(?:[(（][^)）]*[)）])?")
+
+
+def _indicator_header(words: list[str], roles: list[str | None]) -> tuple[str | None, ...] | None:
+    """An indicator table's roles: columns headed only by a year are the
+    baseline (the earliest) and the target (the latest) where no column
+    names them; a column of a year between (2021年, 2022年 …) is left alone."""
+    years = [(int(found.group(1)), i) for i, word in enumerate(words)
+             if not roles[i] and (found := _YEAR_ONLY.fullmatch(word))]
+    if len(years) >= 2 and "baseline" not in roles:
+        roles[min(years)[1]] = "baseline"
+    if years and "target" not in roles:
+        roles[max(years)[1]] = "target"
+    named = [r for r in roles if r]
+    if "target" not in named or len(set(named)) < 3 or len(named) != len(set(named)):
+        return None
+    return tuple(roles)
+
+
+def header_year(word: str) -> int | None:
+    """The year a baseline or target column is of: 2020年基期值（预估） -> 2020."""
+    found = re.search(r"((?:19|20)\d\d)年", word)
+    return int(found.group(1)) if found else None
 
 
 def find_header(lines: list[str], roles: tuple[str | None, ...] | None = None) -> Header | None:

@@ -25,6 +25,8 @@ _TITLE_QUOTED = re.compile(r"关于印发《(.+?)》的通知")
 _TITLE_PLAIN = re.compile(r"关于印发(.+?)的通知")
 _PLAN_WORDS = re.compile(r"(方案|计划|要点|清单|分工|规划|任务|措施)")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
+# The line under a title that says which edition it is: （征求意见稿）, （试行）.
+_EDITION = re.compile(r"[（(](?:征求意见稿|送审稿|讨论稿|修订稿|代拟稿|草案|试行)[)）]")
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,20 @@ def plan_of(lines: list[str], before: int | None, given: Given, kind: str, sourc
 
 
 def _title(filled: list[str], doc_no: str | None) -> str | None:
-    """The plan's name in "关于印发《…》的通知", else the title line itself:
-    among the short lines after the number (the body cites other notices)."""
+    """The plan's name in "关于印发《…》的通知", else the title line itself
+    with its edition (（征求意见稿）) where the next line says one: among the
+    short lines after the number (the body cites other notices)."""
     after = next((k + 1 for k, line in enumerate(filled[:12]) if doc_no and line.startswith(doc_no)), 0)
     near = [line for line in filled[after:after + 6] if len(line) <= 80]
     for pattern in (_TITLE_QUOTED, _TITLE_PLAIN):
         found = next((m.group(1) for line in near if (m := pattern.search(line))), None)
         if found:
             return found
-    return next((line for line in near if _PLAN_WORDS.search(line)), None)
+    at = next((k for k, line in enumerate(near) if _PLAN_WORDS.search(line)), None)
+    if at is None:
+        return None
+    edition = near[at + 1] if at + 1 < len(near) and _EDITION.fullmatch(near[at + 1]) else ""
+    return near[at] + edition
 
 
 def _city(issuer: str | None, mark: str, title: str | None) -> str | None:

@@ -1,23 +1,25 @@
-"""Importer for 浙江省社会信用体系建设“十四五”规划（征求意见稿）: the province's
-indicators for 2021-2025.
+"""Indicator plans: a plan whose targets stand in a table of indicators —
+指标名称 | 单位 | 基期值 | 目标值 | 属性, in any order and in the words any office
+uses (importers.columns), a column per city or none — and the targets its
+text states from its goals section (主要目标, 发展目标 …) on.  The 十四五
+credit plan's 表4 is one such table, converted one cell per line
+(importers.table.join_cell_lines reads it as rows).
 
-Two sources in the document, read differently:
-- 表4 “十四五”规划主要目标表, a Word table converted one cell per line (each
-  line starting with a tab; a header cell broken over lines): 7 indicators
-  with a 2020 baseline, a 2025 target and the attribute 约束性/预期性;
-- targets written in the text from 二（三）主要目标 on ("到2025年底…达到80%以上").
-  Several restate a 表4 row in other words; the table's version is kept, as
-  it carries the baseline and the attribute.
+A text target restating a table row in other words is left out: the table's
+version carries the baseline and the attribute.  What the plan does not
+state about itself (an undated draft, an unsigned one) is assumed from what
+it does state, and a finding says so.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from importers.dates import YEAR, Due
-from importers.kpi import extract_targets, name_similarity, parse_quantity
-from importers.front import Given
+from importers.columns import Header, find_header, header_year
+from importers.dates import YEAR, Due, parse_due
+from importers.front import Front, Given, read_front
+from importers.kpi import Quantity, extract_targets, name_similarity, parse_quantity
 from importers.parsed import (
     DocumentError,
     ParsedFinding,
@@ -26,175 +28,246 @@ from importers.parsed import (
     SourceRef,
     Target,
 )
+from importers.table import failer, join_cell_lines, table_rows
+from importers.text import clean, find_city
 
 KIND = "indicator_plan"  # ParsedPlan.kind, and the name a user picks it by
 
-TITLE = "浙江省社会信用体系建设“十四五”规划（征求意见稿）"
-# The draft names no issuing body (it is unsigned; "信用浙江建设联席会议" appears
-# only as a mechanism to improve), so the issuer is the province itself.
-ISSUER = "浙江省"
-ROWS = 7  # 表4 has seven indicators
-ATTRIBUTES = ("约束性", "预期性")
-
-_TITLE_LINE = re.compile(r"^\s*浙江省社会信用体系建设[“\"]十四五[”\"]规划\s*$")
-_TABLE_TITLE = re.compile(r"^\s*表\s*4\s*[“\"]十四五[”\"]规划主要目标表\s*$")
-_PERIOD = re.compile(r"规划期为\s*(\d{4})\s*[-—–至]\s*(\d{4})\s*年")
-_GOALS = re.compile(r"^\s*（三）\s*主要目标\s*$")
-_LAST_SECTION = re.compile(r"^\s*六、\s*保障措施\s*$")
-_SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|表\s*\d)")
-_BASE_YEAR = re.compile(r"(\d{4})年基期值")
+_TABLE_LABEL = re.compile(r"表\s*(\d+)")
+_GOALS = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章节])"
+                    r"\s*(?:主要|发展|总体|工作|规划|预期)?目标")
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]+、")
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*[-—–~至到]\s*((?:19|20)\d\d)\s*年")
+_FIVE_YEAR = {"十三五": 2016, "十四五": 2021, "十五五": 2026}
+_TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,3}市)")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
-# "每个地市至少成立1个…": a target for every city, not a province figure.
+_ENDS_SENTENCE = re.compile(r"[。！？；）)”]$")
+_DOUBLING = {"翻一番": 2, "翻番": 2, "翻两番": 4}
+_WHOLE_PROVINCE = ("全省", "合计", "总计", "省级", "")
+# "每个地市至少成立1个…": a target for every city, not the plan's own figure.
 _PER_REGION = re.compile(r"每个?(?:地市|设区市|市|县)")
 
 
-def detect(text: str, given: Given = Given()) -> bool:  # noqa: ARG001 — no columns to correct
-    """The plan's title line at the top and its 表4 “十四五”规划主要目标表."""
-    lines = text.splitlines()
-    head = [line for line in lines if line.strip()][:3]
-    return any(_TITLE_LINE.match(line) for line in head) and any(
-        _TABLE_TITLE.match(line) for line in lines
-    )
+def fits(header: Header) -> bool:
+    return header.has("indicator", "target") and not header.has("item")
 
 
-def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:  # noqa: ARG001 — its years are its own
-    """表4's indicators and the text's further targets; DocumentError if the
-    document is not this plan, or is truncated or garbled."""
-
-    def fail(zh: str, en: str) -> DocumentError:
-        return DocumentError(f"{source_file}: {zh} ({en})")
-
-    if not detect(text):
-        raise fail("不是浙江省社会信用体系建设“十四五”规划，或标题、表4已损坏",
-                   "not the 14th five-year credit plan, or its title/table 4 is garbled")
-    lines = text.splitlines()
-    period = _PERIOD.search(text)
-    if not period:
-        raise fail("找不到规划期“规划期为2021-2025年”", "plan period not found")
-    first_year, last_year = int(period.group(1)), int(period.group(2))
-    due = Due(f"{last_year}年", date(last_year, 12, 31), YEAR)
-    goals = _find(lines, _GOALS)
-    if goals is None:
-        raise fail("找不到“（三）主要目标”", "section 二（三） main targets not found")
-    table_at = _find(lines, _TABLE_TITLE)
-    table_end, base_year, body = _table(lines, table_at)
-    if base_year is None:
-        raise fail(f"表4不完整：应有表头和{ROWS}行完整指标", f"table 4 incomplete: header and {ROWS} full rows expected")
-    last_line = [line for line in lines if line.strip()][-1]
-    if _find(lines, _LAST_SECTION) is None or not last_line.rstrip().endswith("。"):
-        raise fail("文件不完整：缺少“六、保障措施”或末段被截断", "document truncated: section 六 missing or cut")
-
-    table = [_row_indicator(n, row, base_year, due, source_file, fail) for n, row in enumerate(body, 1)]
-    text_part = [(n, line) for n, line in enumerate(lines[goals:], goals + 1)
-                 if not table_at < n <= table_end]
-    title_at = _find(lines, _TITLE_LINE)
-    return ParsedPlan(
-        doc_no=None,  # a draft for comment has no document number
-        title=TITLE,
-        issuer=ISSUER,
-        # The draft is undated: the start of its plan period (规划期为2021-2025年)
-        # stands in for the issue date, and a finding says so.
-        issue_date=date(first_year, 1, 1),
-        plan_year=first_year,
-        kind=KIND,
-        source_file=source_file,
-        indicators=table + _text_indicators(text_part, table, due, source_file),
-        findings=[
-            ParsedFinding(
-                "assumed_issue_date",
-                f"征求意见稿未写成文日期，按规划期起始记为{first_year}年1月1日",
-                SourceRef(source_file, text[: period.start()].count("\n") + 1, period.group()),
-            ),
-            ParsedFinding(
-                "assumed_issuer",
-                f"征求意见稿未写发文机关，记为“{ISSUER}”",
-                SourceRef(source_file, title_at + 1, lines[title_at].strip()),
-            ),
-        ],
-    )
+def detect(text: str, given: Given = Given()) -> bool:
+    """A table of indicators with their targets."""
+    header = find_header(join_cell_lines(text.split("\n")), given.roles)
+    return header is not None and fits(header)
 
 
-def _find(lines: list[str], pattern: re.Pattern) -> int | None:
-    return next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+@dataclass(frozen=True)
+class _Period:
+    first: int
+    last: int
+    source: SourceRef | None  # where the document states it
 
 
-def _table(lines: list[str], title_at: int) -> tuple[int, int | None, list[list[tuple[int, str]]]]:
-    """表4: its last line, the baseline year of its header (None unless the
-    header and all rows are complete) and its rows of (line number, cell).
-
-    One cell per tab-led line; a line without a tab continues the cell above
-    ("2020年基期值" … "（预估）"); a data row starts at its 序号."""
-    cells: list[list] = []
-    end = title_at + 1
-    for n, line in enumerate(lines[title_at + 1:], title_at + 2):
-        if line.startswith("\t"):
-            cells.append([n, line.strip()])
-        elif not line.strip():
-            continue
-        elif cells and not _SECTION.match(line):
-            cells[-1][1] += line.strip()
-        else:
-            break
-        end = n
-    rows: list[list[tuple[int, str]]] = [[]]
-    for n, cell in cells:
-        if cell.isdigit():
-            rows.append([])
-        rows[-1].append((n, cell))
-    header, body = rows[0], rows[1:]
-    base_year = len(header) == 5 and _BASE_YEAR.search(header[2][1])
-    complete = base_year and len(body) == ROWS and all(
-        len(row) == 5 and row[0][1] == str(n) and row[4][1] in ATTRIBUTES
-        for n, row in enumerate(body, 1)
-    )
-    return end, int(base_year.group(1)) if complete else None, body
-
-
-def _row_indicator(seq: int, row: list[tuple[int, str]], base_year: int, due: Due,
-                   source_file: str, fail: Callable[[str, str], DocumentError]) -> ParsedIndicator:
-    """One 表4 row.  "翻一番" is twice the baseline; a target below its
-    baseline (企业严重失信率 1.78% -> 1.5%) is lower-is-better; a row without
-    figures (公共信用评价覆盖范围) is qualitative."""
-    (line, _), (_, name), (_, base), (_, goal), (_, attribute) = row
-    phrase = "\t".join(cell for _, cell in row)
-    baseline, target = parse_quantity(base), parse_quantity(goal)
-    common = dict(name=name, baseline_year=base_year, baseline_text=base, target_text=goal, phrase=phrase)
-    numeric = baseline is not None and (target is not None or goal == "翻一番")
-    qualitative = goal != "翻一番" and not re.search(r"\d", base + goal)
-    if not (numeric or qualitative):
-        raise fail(f"表4第{seq}行数值无法识别：{phrase}", f"table 4 row {seq}: unreadable figures")
-    if qualitative:
-        t = Target(unit=None, comparator=None, value=None, qualitative=True, **common)
-    elif target is None:
-        t = Target(unit=baseline.unit, comparator=">=", value=2 * baseline.value,
-                   baseline=baseline.value, **common)
-    else:
-        lower = target.value < baseline.value
-        t = Target(unit=target.unit, comparator=target.comparator or ("<=" if lower else ">="),
-                   value=target.value, baseline=baseline.value,
-                   direction="lower" if lower else "higher", **common)
-    return ParsedIndicator(key=f"表4-{seq}", target=t, source=SourceRef(source_file, line, phrase),
-                           scope="province", due=due, attribute=attribute)
+def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
+    """The table's indicators and the text's further targets; DocumentError
+    when there is no indicator table, or the document is truncated or garbled."""
+    fail = failer(source_file)
+    lines = join_cell_lines([line.rstrip("\r") for line in text.split("\n")])
+    header = find_header(lines, given.roles)
+    if header is None or not fits(header):
+        fail(None, "未找到指标表表头（应有指标名称、目标值等列）", "no indicator table header")
+    if "\ufffd" in text:
+        fail(None, "文件含无法识别的字符（乱码），请用原文件重新导出后上传", "the text holds undecodable characters")
+    end = next((i for i in range(header.line + 1, len(lines)) if lines[i].strip() and "\t" not in lines[i]),
+               len(lines))
+    rows = table_rows(lines[:end], header, fail)
+    _check_complete(lines, header, end, fail)
+    front = read_front(lines, header.line, given)
+    period = _period(front, lines, source_file, given)
+    if period is None:
+        fail(None, "无法从标题或正文确定规划年份，请指定年份后再导入", "the plan year is not stated: give it")
+    plan = ParsedPlan(doc_no=front.doc_no, title=front.title or "指标表", issuer=front.issuer or "",
+                      issue_date=front.issue_date or date(period.first, 1, 1), plan_year=period.first,
+                      kind=KIND, source_file=source_file)
+    _assume_what_is_unstated(plan, front, lines, period, source_file)
+    table = _Table(plan, header, lines, period, front, source_file, fail)
+    for line_no, cells in rows:
+        table.read_row(line_no, cells)
+    goals = next((i for i, line in enumerate(lines) if _GOALS.match(line)), None)
+    if goals is not None:
+        text_part = [(n, line) for n, line in enumerate(lines[goals:], goals + 1)
+                     if not header.line < n <= end]  # (the table's rows are read above)
+        plan.indicators += _text_indicators(text_part, plan.indicators, table.due, table.scope, source_file)
+    return plan
 
 
-def _text_indicators(lines: list[tuple[int, str]], table: list[ParsedIndicator], due: Due,
-                     source_file: str) -> list[ParsedIndicator]:
-    """Province targets stated in the text, one per sentence found, without
-    those that restate a 表4 row or an earlier sentence."""
+def _check_complete(lines: list[str], header: Header, end: int, fail) -> None:
+    """A plan cut short: its last paragraph stops mid-sentence, or a table
+    inside its numbered sections (not an annex) has nothing after it."""
+    after = [line.strip() for line in lines[end:] if line.strip()]
+    if after:
+        last = after[-1]
+        if len(last) > 30 and not _ENDS_SENTENCE.search(last):
+            fail(None, "文件末段在句中截断，文件不完整", "the last paragraph is cut mid-sentence: truncated")
+        return
+    before = lines[:header.line]
+    in_body = any(_SECTION.match(line) for line in before) and not any(
+        line.strip().startswith("附件") for line in before)
+    if in_body:
+        fail(None, "正文在指标表处结束，表格之后的内容缺失，文件不完整",
+             "the text ends at its table: the rest of the document is missing")
+
+
+def _period(front: Front, lines: list[str], source_file: str, given: Given) -> _Period | None:
+    """The years the plan runs: a range in its title (2021—2023年), else a
+    sentence naming its 规划期, else a five-year plan its title names (十四五),
+    else the plan year (its title's, its number's or date's, or given)."""
+    title_at = next((n for n, line in enumerate(lines, 1) if front.title and front.title in line), 1)
+    title = front.title or ""
+    found = _PERIOD.search(title)
+    if found:
+        years = int(found.group(1)), int(found.group(2))
+        return _Period(given.year or years[0], years[1], SourceRef(source_file, title_at, found.group()))
+    for n, line in enumerate(lines, 1):
+        if "规划期" in line and (found := _PERIOD.search(line[line.index("规划期"):])):
+            start = line.index("规划期")
+            return _Period(given.year or int(found.group(1)), int(found.group(2)),
+                           SourceRef(source_file, n, line[start:start + found.end()]))
+    five = next((year for name, year in _FIVE_YEAR.items() if name in title), None)
+    if five:
+        return _Period(given.year or five, five + 4, SourceRef(source_file, title_at, title))
+    if front.plan_year:
+        return _Period(front.plan_year, front.plan_year, None)
+    return None
+
+
+def _assume_what_is_unstated(plan: ParsedPlan, front: Front, lines: list[str], period: _Period,
+                             source_file: str) -> None:
+    """An undated plan is dated at the start of its period, an unsigned one is
+    the place its title begins with (浙江省…): each said by a finding."""
+    if front.issue_date is None:
+        plan.findings.append(ParsedFinding(
+            "assumed_issue_date", f"文件未写成文日期，按规划期起始记为{period.first}年1月1日",
+            period.source or SourceRef(source_file, 1, plan.title)))
+    if front.issuer is None:
+        place = _PLACE.match(plan.title)
+        if place is None:
+            raise DocumentError(f"{source_file}: 无法识别发文机关：文件头、落款和标题都没有写明 "
+                                "(the issuer is not stated)")
+        plan.issuer = place.group(1)
+        title_at = next((n for n, line in enumerate(lines, 1) if plan.title.split("（")[0] in line), 1)
+        plan.findings.append(ParsedFinding(
+            "assumed_issuer", f"文件未写发文机关，按标题记为“{plan.issuer}”",
+            SourceRef(source_file, title_at, lines[title_at - 1].strip())))
+
+
+class _Table:
+    """Reading the indicator table's rows: each row's target against its
+    baseline, in the unit its 单位 column gives, for the city its 地市 column
+    or the plan names, due at its own time or the table's target year."""
+
+    def __init__(self, plan: ParsedPlan, header: Header, lines: list[str], period: _Period,
+                 front: Front, source_file: str, fail):
+        self.plan, self.header, self.lines, self.source_file, self.fail = plan, header, lines, source_file, fail
+        label = next((found.group() for line in reversed(lines[max(0, header.line - 3):header.line])
+                      if (found := _TABLE_LABEL.search(line))), "表")
+        self.label = label.replace(" ", "")
+        target_year = header_year(header.words[header.index("target")]) or period.last
+        self.due = Due(f"{target_year}年", date(target_year, 12, 31), YEAR)
+        baseline = header.index("baseline")
+        self.baseline_year = header_year(header.words[baseline]) if baseline is not None else None
+        self.scope = ("city", front.city) if front.city else ("province", None)
+        self.count = 0
+
+    def cell(self, cells: list[str], role: str) -> str:
+        at = self.header.index(role)
+        return clean(cells[at]) if at is not None else ""
+
+    def read_row(self, line_no: int, cells: list[str]) -> None:
+        name = self.cell(cells, "indicator")
+        if not name:
+            return  # a heading row (一、信用基础设施) spanning the table
+        phrase = "\t".join(cell.strip() for cell in cells)
+        source = SourceRef(self.source_file, line_no, self.lines[line_no - 1].strip())
+        scope = self._scope(cells, source)
+        if scope is None:
+            return
+        self.count += 1
+        deadline = self.cell(cells, "deadline")
+        due = parse_due(deadline, self.plan.plan_year) if deadline else None
+        self.plan.indicators.append(ParsedIndicator(
+            key=f"{self.label}-{self.count}", target=self._target(name, cells, phrase, line_no), source=source,
+            scope=scope[0], city=scope[1], due=due if due and due.due else self.due,
+            attribute=self.cell(cells, "attribute") or None,
+        ))
+
+    def _scope(self, cells: list[str], source: SourceRef) -> tuple[str, str | None] | None:
+        """("city", 湖州) or ("province", None); None, with a finding, for a
+        row of a place that is not one of the cities."""
+        if self.header.index("city") is None:
+            return self.scope
+        place = self.cell(cells, "city")
+        city = find_city(place)
+        if city:
+            return "city", city
+        if place in _WHOLE_PROVINCE:
+            return self.scope
+        self.plan.findings.append(ParsedFinding(
+            "unknown_city", f"指标行的地市「{place}」不是设区市，未导入", source))
+        self.plan.left_out.append(source)
+        return None
+
+    def _target(self, name: str, cells: list[str], phrase: str, line_no: int) -> Target:
+        """"翻一番" is twice the baseline; a target below its baseline
+        (企业严重失信率 1.78% -> 1.5%) or capped (以内, 控制在) is lower-is-better;
+        a row without figures (全面覆盖五类主体) is qualitative."""
+        unit = self.cell(cells, "unit") or None
+        base, goal = self.cell(cells, "baseline"), self.cell(cells, "target")
+        baseline, target = parse_quantity(base, unit), parse_quantity(goal, unit)
+        common = dict(name=name, baseline_year=self.baseline_year, baseline_text=base or None,
+                      target_text=goal, phrase=phrase)
+        times = next((k for word, k in _DOUBLING.items() if word in goal), None)
+        if times and baseline is not None:
+            return Target(unit=baseline.unit, comparator=">=", value=times * baseline.value,
+                          baseline=baseline.value, **common)
+        if target is not None:
+            return _against(target, baseline, common)
+        if not times and not re.search(r"\d", base + goal) and goal:
+            return Target(unit=unit, comparator=None, value=None, qualitative=True, **common)
+        self.fail(line_no, f"指标「{name}」的目标值无法识别：{goal or '（空）'}",
+                  f"indicator {name}: unreadable target")
+
+
+def _against(target: Quantity, baseline: Quantity | None, common: dict) -> Target:
+    lower = target.comparator in ("<=", "<") or (
+        target.comparator is None and baseline is not None and target.value < baseline.value)
+    return Target(unit=target.unit, comparator=target.comparator or ("<=" if lower else ">="),
+                  value=target.value, value_max=target.value_max,
+                  baseline=baseline.value if baseline else None,
+                  direction="lower" if lower else "higher", **common)
+
+
+def _text_indicators(lines: list[tuple[int, str]], known: list[ParsedIndicator], due: Due,
+                     scope: tuple[str, str | None], source_file: str) -> list[ParsedIndicator]:
+    """Targets stated in the text, one per sentence found, without those that
+    restate a table row or an earlier sentence."""
     found: list[ParsedIndicator] = []
     for n, line in lines:
-        k = 0
         for sentence in _SENTENCE.findall(line.strip()):
             for target in extract_targets(sentence):
-                known = [i.target for i in table + found]
-                if _PER_REGION.search(target.phrase) or any(_restates(target, t) for t in known):
+                if _PER_REGION.search(target.phrase) or any(_restates(target, i.target) for i in known + found):
                     continue
                 found.append(ParsedIndicator(
-                    key=f"L{n}-{k}", target=target, source=SourceRef(source_file, n, sentence.strip()),
-                    scope="province", due=due,
+                    key=_text_key(target.name, found), target=target,
+                    source=SourceRef(source_file, n, sentence.strip()), scope=scope[0], city=scope[1], due=due,
                 ))
-                k += 1
     return found
+
+
+def _text_key(name: str, found: list[ParsedIndicator]) -> str:
+    """A text target's key is its name (a corrected edition that moves the
+    sentence keeps it), numbered when the name comes again."""
+    key = f"文:{name}"[:130]
+    taken = {i.key for i in found}
+    return next(k for n in range(1, len(found) + 2) if (k := key if n == 1 else f"{key}#{n}") not in taken)
 
 
 def _restates(new: Target, known: Target) -> bool:

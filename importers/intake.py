@@ -24,6 +24,7 @@ from importers.formats import read_file
 from importers.front import Given
 from importers.loader import ImportResult, load_plan
 from importers.parsed import DocumentError, ParsedPlan
+from importers.table import join_cell_lines
 from store.audit import record
 from store.models import ImportRun, PendingUpload, User, utcnow
 from store.regions import CITIES
@@ -32,7 +33,9 @@ MAX_PENDING = 3
 PENDING_HOURS = 24
 ROLE_LABELS = {"number": "序号", "city": "地市", "group": "分组（重点工作）", "item": "事项（任务/项目/场景）",
                "type": "类型", "scope": "推进范围", "plan": "工作计划（进度安排）", "lead": "牵头/责任单位",
-               "coop": "配合单位", "deadline": "完成时间", "description": "事项说明"}
+               "coop": "配合单位", "deadline": "完成时间", "description": "事项说明",
+               "indicator": "指标名称", "unit": "计量单位", "baseline": "基期值", "target": "目标值",
+               "attribute": "指标属性"}
 SAMPLE_ROWS = 6
 
 
@@ -113,7 +116,7 @@ def preview(session, account, token, given: Given = Given(), kind: str | None = 
     shown = Preview(token, upload.name, given, kind)
     try:
         document = read_file(upload.content, upload.name)  # (read once: a file may be 20 MB)
-        lines = document.text().split("\n")
+        lines = join_cell_lines(document.text().split("\n"))
         shown.header = find_header(lines, given.roles)
         if shown.header is not None:
             shown.sample = [line.split("\t") for line in lines[shown.header.line + 1:]

@@ -33,6 +33,8 @@ _QTY = re.compile(
     rf"(?<![\d.第])(?P<lo>{_NUM})(?:\s*[-~—–至]\s*(?P<hi>{_NUM}))?\s*"
     rf"(?P<unit>{'|'.join(map(re.escape, _UNITS))})(?!月|工作日|小时|星期|季度)"
 )
+# A number alone, in a table whose 单位 column gives its unit.
+_BARE = re.compile(rf"(?<![\d.])(?P<lo>{_NUM})(?:\s*[-~—–至]\s*(?P<hi>{_NUM}))?(?P<unit>)(?![\d.])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # "1,600家" -> "1600家"
 _DOUBLE = re.compile(r"翻一番")
 
@@ -81,15 +83,17 @@ class Quantity:
     comparator: str | None  # None when the text states none
 
 
-def parse_quantity(text: str) -> Quantity | None:
-    """The first quantity in a short text such as a table cell; None if none."""
+def parse_quantity(text: str, unit: str | None = None) -> Quantity | None:
+    """The first quantity in a short text such as a table cell; None if none.
+    ``unit``: the table's 单位 column, which a bare number ('95', '≥95') is in."""
     text = _prepare(text)
-    m = _QTY.search(text)
+    m = _QTY.search(text) or (_BARE.search(text) if unit else None)
     if not m:
         return None
     pre = _PRE.search(text[: m.start()])
     post = _POST.match(text[m.end():])
-    return Quantity(*_numbers(m), _comparator(pre, post, m))
+    value, value_max, written = _numbers(m)
+    return Quantity(value, value_max, written or normalize(unit), _comparator(pre, post, m))
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -259,7 +263,7 @@ def _comparator(pre: re.Match | None, post: re.Match | None, m: re.Match) -> str
         return _PRE_CMP.get(pre["word"], ">=")
     if post:
         return _POST_CMP[post.group()]
-    if m.re is _QTY and m["hi"]:
+    if m.re in (_QTY, _BARE) and m["hi"]:
         return ">="
     return None
 

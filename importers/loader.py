@@ -34,6 +34,21 @@ from store.models import (
 from store.regions import PROVINCE
 
 
+def _check_lengths(model, key: str, values: dict) -> None:
+    """DocumentError (the import is rolled back) for text longer than its
+    column holds — a misread column, a sentence under 单位 — which PostgreSQL
+    would otherwise refuse with a database error."""
+    for name, value in values.items():
+        size = getattr(model.__table__.columns[name].type, "length", None) if name in model.__table__.columns else None
+        if isinstance(value, str) and size and len(value) > size:
+            raise DocumentError(f"「{key}」的{_FIELD_LABELS.get(name, name)}过长（{len(value)}字，最多{size}字），"
+                                f"请检查该列是否读错 (field {name} too long)")
+
+
+_FIELD_LABELS = {"unit": "单位", "attribute": "指标属性", "target_text": "目标值", "baseline_text": "基期值",
+                 "due_text": "完成时间", "scope": "推进范围", "item_type": "类型", "number": "序号"}
+
+
 @dataclass
 class ImportResult:
     plan: str
@@ -151,6 +166,7 @@ class _Loader:
             self.changed.setdefault(table, []).append((outcome, row))
 
     def _upsert(self, model, existing: dict, key: str, values: dict):
+        _check_lengths(model, key, values)
         obj = existing.get(key)
         if obj is None:
             obj = model(key=key, **values)

@@ -3,6 +3,8 @@ against their header (importers.columns), errors that name the file and line,
 places named by units."""
 from __future__ import annotations
 
+import re
+
 from importers.columns import Header, is_repeat
 from importers.parsed import DocumentError
 from importers.text import find_county
@@ -46,3 +48,58 @@ def county_of(units: list[str], city: str) -> str | None:
     """The county the first unit naming one of `city`'s counties names."""
     return next((place[1] for unit in units
                  if (place := find_county(unit)) and place[0] == city), None)
+
+
+_ONE_CELL = re.compile(r"^\t([^\t]*)$")
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+_CELL_GOES_ON = re.compile(r"^[^\t。；]{1,20}$")  # a short line, not a sentence: the cell above goes on
+_HEADING = re.compile(r"^\s*(?:#|[一二三四五六七八九十]+、|表\s*\d|第[一二三四五六七八九十]+[章节])")
+
+
+def join_cell_lines(lines: list[str]) -> list[str]:
+    """A Word table converted one cell per line (a tab, then the cell; a cell
+    broken over lines goes on in a short line without the tab) as the
+    tab-separated rows every parser reads.  A row begins at a cell holding
+    only its number (序号); the cells before the first such cell are the
+    header.  Each row stands on the line of its first cell and its other lines
+    are left blank, so line numbers still point into the document."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        if not _ONE_CELL.match(lines[i]):
+            i += 1
+            continue
+        cells, i = _cell_run(lines, i)
+        _write_rows(out, cells)
+    return out
+
+
+def _cell_run(lines: list[str], start: int) -> tuple[list[list], int]:
+    """[line index, cell text, indexes of the lines it goes on in] of the
+    one-cell lines from ``start``, and the index after them."""
+    cells: list[list] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if (found := _ONE_CELL.match(line)):
+            cells.append([i, found.group(1).strip(), []])
+        elif line.strip() and cells and _CELL_GOES_ON.match(line.strip()) and not _HEADING.match(line):
+            cells[-1][1] += line.strip()
+            cells[-1][2].append(i)
+        elif line.strip():
+            break
+        i += 1
+    return cells, i
+
+
+def _write_rows(out: list[str], cells: list[list]) -> None:
+    starts = [k for k, (_, cell, _) in enumerate(cells) if _ROW_NUMBER.fullmatch(cell)]
+    if not starts or starts[0] == 0:
+        return  # no header before the first numbered row: not a table in this form
+    bounds = [0, *starts, len(cells)]
+    for begin, end in zip(bounds, bounds[1:]):
+        row = cells[begin:end]
+        for index, _, more in row:
+            for blank in (index, *more):
+                out[blank] = ""
+        out[row[0][0]] = "\t".join(cell for _, cell, _ in row)

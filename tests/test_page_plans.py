@@ -182,3 +182,29 @@ def test_the_preview_of_a_prose_plan_lists_its_units_indicators_and_what_is_left
     assert "人行丽水市中心支行" in body and "信用信息归集率：95%以上" in body and "授信企业：不少于500家" in body
     assert "一、总体要求" in body and "三、保障措施" in body  # left out: no units named
     assert "第18段：一、总体要求" in body  # where it stands in the Word file
+
+
+def test_an_indicator_table_in_excel_is_previewed_by_its_columns_and_lands_on_the_indicators_page(reporting_app):
+    """湖州's annual indicators as an Excel annex: the preview reads the year
+    columns as baseline and target; once imported they are 湖州's on 指标达成."""
+    from tests.documents import as_xlsx
+    from tests.plans import CITY_INDICATORS
+
+    admin = reporting_app.test_client()
+    login(admin, "admin")
+    token = upload(admin, as_xlsx(CITY_INDICATORS), name="湖州主要指标.xlsx").location.split("upload=", 1)[1]
+    status, body = render_page(admin, "/plans", f"?upload={token}")
+    assert status == 200 and "湖信用办〔2021〕3号" in body and "规划指标" in body
+    assert "基期值" in body and "目标值" in body and "指标属性" in body  # the columns' roles
+    assert "企业严重失信率" in body and "信用修复办理时限" in body
+    status, body = post(admin, act_payload(admin, token))
+    assert status == 200 and "已导入" in body, body
+    with reporting_app.app_context(), session_scope() as s:
+        from store.models import Indicator, Region
+        rows = s.execute(select(Indicator.name, Region.name, Indicator.target, Indicator.unit)
+                         .join(Region, Region.id == Indicator.city_id)
+                         .join(Plan, Plan.id == Indicator.plan_id).where(Plan.doc_no == "湖信用办〔2021〕3号")).all()
+    assert len(rows) == 7 and {city for _, city, _, _ in rows} == {"湖州"}
+    assert ("信用修复办理时限", "湖州", 3, "个工作日") in rows
+    status, body = render_page(admin, "/indicators", "?city=湖州")
+    assert status == 200 and "信用修复办理时限" in body
