@@ -65,24 +65,45 @@ class Document:
         filled is a line of prose (its title rows, the notice around it)."""
         return "\n".join(line for line, _ in self.lines())
 
-    def places(self) -> list[str | None]:
-        """Each line of ``text()``'s place in the file (None for a text file's)."""
+    def places(self) -> list[Place]:
+        """Each line of ``text()``'s place in the file (none for a text file's)."""
         return [place for _, place in self.lines()] if self.kind != "text" else []
 
-    def lines(self) -> list[tuple[str, str]]:
+    def lines(self) -> list[tuple[str, Place]]:
         """(each line of ``text()``, its place in the file)."""
         lines = []
         for block in self.blocks:
             if isinstance(block, Paragraph):
-                lines.append((block.text, block.where))
+                lines.append((block.text, Place(block.where)))
                 continue
             for n, row in enumerate(block.rows, 1):
-                place = f"{block.where}第{n}行"
+                place = Place(f"{block.where}第{n}行", tuple(self._cell_place(block, n, c) for c in range(len(row))))
                 if self.kind == "xlsx" and not any(row[1:]):  # a sheet's title and prose rows
-                    lines.append((row[0] if row else "", place))
+                    lines.append((row[0] if row else "", Place(place.row)))
                 else:
                     lines.append(("\t".join(_cell_text(cell) for cell in row), place))
         return lines
+
+    def _cell_place(self, table: Table, row: int, column: int) -> str:
+        """A cell as the file's user finds it: 工作表「附件」C7 in Excel, 表2第5行第3列 in Word."""
+        if self.kind == "xlsx":
+            from openpyxl.utils import get_column_letter
+
+            return f"{table.where}{get_column_letter(column + 1)}{row}"
+        return f"{table.where}第{row}行第{column + 1}列"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a line of a document's text stands in its file: the paragraph or
+    table row, and for a row each cell's place."""
+
+    row: str
+    cells: tuple[str, ...] = ()
+
+    def at(self, column: int | None) -> str:
+        """The cell's place, else the row's."""
+        return self.cells[column] if column is not None and 0 <= column < len(self.cells) else self.row
 
 
 def _cell_text(cell: str) -> str:

@@ -79,17 +79,21 @@ PARTS = {"issuer": "发文机关", "doc_no": "文号", "title": "标题", "issue
 
 
 def plan_of(lines: list[str], before: int | None, given: Given, kind: str, source_file: str,
-            required: tuple[str, ...] = tuple(PARTS), provincial_ok: bool = False) -> tuple[ParsedPlan, Front]:
+            required: tuple[str, ...] = tuple(PARTS), provincial_ok: bool = False,
+            rows_name_cities: bool = False) -> tuple[ParsedPlan, Front]:
     """The plan a notice heads, as the notice states it (read_front), with no
-    item yet; DocumentError when a ``required`` part cannot be read, or the
-    city it belongs to cannot be told (unless ``provincial_ok`` and the
-    province issued it: its rows name their cities)."""
+    item yet; DocumentError when a ``required`` part cannot be read, the
+    plan year cannot be told, or the city it belongs to cannot be (unless
+    ``rows_name_cities``, or ``provincial_ok`` and the province issued it)."""
     front = read_front(lines, before, given)
     missing = [name for name in required if not getattr(front, name)]
     if missing:
         raise DocumentError(f"{source_file}: 无法识别文件头（{'、'.join(PARTS[name] for name in missing)}） "
                             f"(document header not found: {', '.join(missing)})")
-    if front.city is None and not (provincial_ok and front.provincial):
+    if front.plan_year is None:
+        raise DocumentError(f"{source_file}: 无法从标题、成文日期或文号确定计划年度，请指定年度后再导入 "
+                            "(the plan year is not stated: give it)")
+    if front.city is None and not rows_name_cities and not (provincial_ok and front.provincial):
         raise DocumentError(f"{source_file}: 无法从发文机关、文号或标题确定所属地市，请指定地市后再导入 "
                             "(the city this plan belongs to is not named: give it)")
     return ParsedPlan(doc_no=front.doc_no, title=front.title, issuer=front.issuer or "",

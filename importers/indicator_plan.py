@@ -13,7 +13,7 @@ it does state, and a finding says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from importers.columns import Header, find_header, header_year
@@ -183,10 +183,11 @@ class _Table:
 
     def read_row(self, line_no: int, cells: list[str]) -> None:
         name = self.cell(cells, "indicator")
-        if not name:
+        if not name or sum(bool(cell.strip()) for cell in cells) == 1:
             return  # a heading row (一、信用基础设施) spanning the table
         phrase = "\t".join(cell.strip() for cell in cells)
-        source = SourceRef(self.source_file, line_no, self.lines[line_no - 1].strip())
+        source = SourceRef(self.source_file, line_no, self.lines[line_no - 1].strip(),
+                           column=self.header.index("indicator"))
         scope = self._scope(cells, source)
         if scope is None:
             return
@@ -211,7 +212,8 @@ class _Table:
         if place in _WHOLE_PROVINCE:
             return self.scope
         self.plan.findings.append(ParsedFinding(
-            "unknown_city", f"指标行的地市「{place}」不是设区市，未导入", source))
+            "unknown_city", f"指标行的地市「{place}」不是设区市，未导入",
+            replace(source, column=self.header.index("city"))))
         self.plan.left_out.append(source)
         return None
 

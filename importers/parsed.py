@@ -22,13 +22,15 @@ class DocumentError(ValueError):
 @dataclass(frozen=True)
 class SourceRef:
     """Where a record came from: file name, 1-based line (of the text the
-    file was read as), the sentence itself, and for a Word, Excel or PDF file
-    the place in it (表2第5行, 工作表「附件」第7行, 第3页)."""
+    file was read as), the sentence itself, the table column it was read
+    from, and for a Word, Excel or PDF file the place in it (表2第5行第3列,
+    工作表「附件」C7, 第3页)."""
 
     file: str
     line: int
     text: str
     where: str | None = None
+    column: int | None = None  # 0-based, of the table row on ``line``
 
 
 @dataclass
@@ -122,11 +124,11 @@ class ParsedPlan:
     findings: list[ParsedFinding] = field(default_factory=list)
     left_out: list[SourceRef] = field(default_factory=list)  # read but not imported (a preview lists them)
 
-    def locate(self, places: list[str | None]) -> None:
+    def locate(self, places: list) -> None:
         """Give every record's source its place in the file (``places``: one
-        per line of the text the file was read as)."""
+        importers.formats.Place per line of the text the file was read as)."""
         def placed(ref: SourceRef) -> SourceRef:
-            return replace(ref, where=places[ref.line - 1]) if 0 < ref.line <= len(places) else ref
+            return replace(ref, where=places[ref.line - 1].at(ref.column)) if 0 < ref.line <= len(places) else ref
 
         for item in self.walk_items():
             item.source = placed(item.source)

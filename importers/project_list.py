@@ -97,23 +97,24 @@ def _project(n: int, cells: list[str], header: Header, ref: SourceRef, plan: Par
         + [ParsedDepartment(u, "coop") for u in split_units(strip_html(_cell(cells, header, "coop")))],
     )
 
-    def finding(kind: str, message: str, text: str, seq: int | None = None):
+    def finding(kind: str, message: str, text: str, seq: int | None = None, role: str = "plan"):
         plan.findings.append(ParsedFinding(kind, f"项目{n}「{name}」{message}",
-                                           replace(ref, text=text), key, seq))
+                                           replace(ref, text=text, column=header.index(role)), key, seq))
 
     issue = deadline_issue(deadline)
     if issue:
         words = {"missing_deadline": "未填完成时间", "open_deadline": "完成时间不确定",
                  "unparsed_date": "完成时间无法识别"}[issue]
-        finding(issue, f"{words}：{deadline.text or '（空）'}", deadline.text)
+        finding(issue, f"{words}：{deadline.text or '（空）'}", deadline.text, role="deadline")
 
+    in_plan = replace(ref, column=header.index("plan"))
     if clean(schedule) in _NONE:
-        source = replace(ref, text=schedule.strip())
+        source = replace(in_plan, text=schedule.strip())
         item.milestones.append(ParsedMilestone(1, f"按期完成：{name}", deadline, source, True))
         finding("no_schedule", "未列进度安排，以完成时间作为唯一节点", schedule.strip())
         return item
     for seq, step in enumerate(_steps(strip_html(schedule)), 1):
-        item.milestones.append(_milestone(seq, step, deadline, ref, plan.plan_year, finding))
+        item.milestones.append(_milestone(seq, step, deadline, in_plan, plan.plan_year, finding))
     return item
 
 

@@ -23,8 +23,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from importers.columns import Header, find_header, is_repeat
-from importers.dates import UNPARSED, Due, deadline_issue, find_due, parse_due, written_date
-from importers.front import Given
+from importers.dates import UNPARSED, Due, deadline_issue, find_due, parse_due
+from importers.front import Given, plan_of
 from importers.kpi import scene_kpis
 from importers.parsed import (
     DocumentError,
@@ -43,11 +43,6 @@ KIND = "scene_plan"  # ParsedPlan.kind, and the name a user picks it by
 ROLES = ("city", "type", "item", "scope", "plan", "lead", "deadline")
 CITY, TYPE, SCENE, SCOPE, DESC, DEPTS, DEADLINE = range(len(ROLES))
 
-_DOC_NO = re.compile(r"^\s*(\S+〔\d{4}〕\d+号)\s*$", re.M)
-_ISSUER = re.compile(r"^#*\s*(\S+?)文件\s*$", re.M)  # "# …文件" in a conversion, a line of its own in Word
-_TITLE = re.compile(r"印发《(.+?)》的通知")
-_DATE_LINE = re.compile(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*$", re.M)
-_YEAR = re.compile(r"^(\d{4})年")
 _CLOSING = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日印发")
 
 _SCENE = re.compile(r"(\d+)\s*[.．、]\s*(\S.*)")  # "1.钱江分应用"
@@ -140,6 +135,7 @@ class _Parser:
         self.findings: list[ParsedFinding] = []
         self.plan_year = 0
         self.given = given
+        self.column: list[int | None] = []  # each role's column in the file's table
 
     def fail(self, zh: str, en: str) -> DocumentError:
         return DocumentError(f"{self.file}: {zh} ({en})")
@@ -149,44 +145,22 @@ class _Parser:
         header = find_header(lines, self.given.roles)
         if header is None or not fits(header):
             raise self.fail("找不到附件表头“地市 场景类型 应用场景…”", "annex table header not found")
-        front = "\n".join(lines[:header.line])
-        doc_no, issuer, title, date_line = (
-            self.search(_DOC_NO, front, "文号", "document number"),
-            self.search(_ISSUER, front, "发文机关", "issuer"),
-            self.search(_TITLE, front, "计划标题", "plan title"),
-            self.search(_DATE_LINE, front, "成文日期", "issue date"),
-        )
-        year = _YEAR.match(title)
-        if not year and not self.given.year:
-            raise self.fail(f"标题“{title}”未写明年度，请指定年度后再导入", "plan year missing from the title")
-        self.plan_year = self.given.year or int(year.group(1))
-        issue_date = written_date(date_line)
-        if issue_date is None:
-            raise self.fail(f"成文日期“{date_line}”无法识别", "issue date unreadable")
+        plan, _ = plan_of(lines, header.line, self.given, KIND, self.file, rows_name_cities=True)
+        self.plan_year = plan.plan_year
         rows = self.rows(lines, header)
         if not any(_CLOSING.search(line) for line in lines[rows[-1].line:]):
             raise self.fail(
                 "文件不完整：表格后缺少“…印发”行", "document truncated: closing '…印发' line missing"
             )
-        items = [
+        plan.items = [
             item for n, block in enumerate(self.blocks(rows), 1) for item in self.block(block, n)
         ]
-        plan = ParsedPlan(
-            doc_no=doc_no, title=title, issuer=issuer, issue_date=issue_date,
-            plan_year=self.plan_year, kind=KIND, source_file=self.file,
-            items=items, findings=self.findings,
-        )
+        plan.findings = self.findings
         plan.indicators = scene_kpis(plan)  # the numeric targets in its text
         keys = [item.key for item in plan.walk_items()]
         if dupes := sorted({k for k in keys if keys.count(k) > 1}):
             raise self.fail(f"场景编号重复：{'、'.join(dupes)}", f"duplicate scenes: {', '.join(dupes)}")
         return plan
-
-    def search(self, pattern: re.Pattern, text: str, zh: str, en: str) -> str:
-        found = pattern.search(text)
-        if not found:
-            raise self.fail(f"找不到{zh}", f"{en} not found")
-        return found.group(1)
 
     def rows(self, lines: list[str], header: Header) -> list[_Row]:
         """Table lines (those with tabs) merged into rows; continuation lines
@@ -194,6 +168,7 @@ class _Parser:
         in ROLES order, whatever the table's (a column it lacks reads empty)."""
         rows: list[_Row] = []
         width, order = len(header.roles), [header.index(role) for role in ROLES]
+        self.column = order
         for number, line in enumerate(lines[header.line + 1:], start=header.line + 2):
             if "\t" not in line or is_repeat(line, header):
                 continue
@@ -246,7 +221,7 @@ class _Parser:
             self.finding(
                 "unknown_city",
                 f"第{index}组场景（第{first.line}行起）地市不明，标注为：{shown}",
-                SourceRef(self.file, first.line, shown),
+                SourceRef(self.file, first.line, shown, column=self.column[CITY]),
             )
         prefix = city or f"block{index}"
         scenes: list[ParsedItem] = []
@@ -286,7 +261,8 @@ class _Parser:
         item = ParsedItem(
             key=key, kind="scene", number=number, name=name,
             source=SourceRef(
-                self.file, row.line, row.value(SCENE) or desc.text[:intro_end].strip()
+                self.file, row.line, row.value(SCENE) or desc.text[:intro_end].strip(),
+                column=self.column[SCENE if row.value(SCENE) else DESC],
             ),
             city=city, county=county, item_type=row.value(TYPE) or None,
             scope=row.value(SCOPE) or None, description=description, deadline=deadline,
@@ -305,7 +281,8 @@ class _Parser:
             item.children.append(ParsedItem(
                 key=sub_key, kind="sub_scene", number=sub.group(1), name=f"场景{sub.group(1)}",
                 source=SourceRef(
-                    self.file, desc.line_at(sub.start()), desc.text[sub.start():intro_end].strip()
+                    self.file, desc.line_at(sub.start()), desc.text[sub.start():intro_end].strip(),
+                    column=self.column[DESC],
                 ),
                 city=city, county=county, description=description, milestones=milestones,
             ))
@@ -336,13 +313,13 @@ class _Parser:
         if lead:
             self.finding(
                 "unnumbered_step", f"{key} 工作计划中有未编号的内容：{lead}",
-                SourceRef(self.file, desc.line_at(start), lead), key,
+                SourceRef(self.file, desc.line_at(start), lead, column=self.column[DESC]), key,
             )
         milestones = []
         for mark, following in zip(marks, marks[1:] + [None]):
             stop = following.start() if following else len(plan)
             sentence = plan[mark.start():stop].strip()
-            source = SourceRef(self.file, desc.line_at(start + mark.start()), sentence)
+            source = SourceRef(self.file, desc.line_at(start + mark.start()), sentence, column=self.column[DESC])
             milestones.append(
                 self.milestone(len(milestones) + 1, plan[mark.end():stop], source, key, deadline)
             )

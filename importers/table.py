@@ -7,7 +7,7 @@ import re
 
 from importers.columns import Header, is_repeat
 from importers.parsed import DocumentError
-from importers.text import find_county
+from importers.text import find_county, strip_html
 
 
 def failer(source_file: str):
@@ -21,13 +21,14 @@ def failer(source_file: str):
 def table_rows(lines: list[str], header: Header | None, fail) -> list[tuple[int, list[str]]]:
     """(line number, cells) of the table's data rows under ``header``
     (importers.columns), each checked to have the header's columns.  The
-    header repeats on every page; the table ends at the first line of prose
+    header repeats on every page, and a row a page break split in two is
+    joined again (``_continues``); the table ends at the first line of prose
     after it."""
     if header is None:
         fail(None, "未找到附件表头（应有工作任务或项目名称、责任单位、完成时间等列）",
              "annex table header not found: not this kind of document, or garbled")
     width = len(header.roles)
-    rows, ended = [], False
+    lines_read, ended = [], False
     for i, line in enumerate(lines[header.line + 1:], header.line + 2):
         if not line.strip() or is_repeat(line, header):
             continue
@@ -38,10 +39,51 @@ def table_rows(lines: list[str], header: Header | None, fail) -> list[tuple[int,
         if ended or len(cells) != width:
             fail(i, f"表格行应有 {width} 列，实有 {len(cells)} 列，文件可能被截断或损坏",
                  f"table row has {len(cells)} columns, expected {width}: truncated or garbled")
-        rows.append((i, cells))
-    if not rows:
+        lines_read.append((i, cells))
+    if not lines_read:
         fail(None, "附件表格没有数据行，文件不完整", "the annex table has no rows: truncated")
+    continues = _continues(header, [cells for _, cells in lines_read])
+    rows: list[tuple[int, list[str]]] = []
+    for i, cells in lines_read:
+        if rows and continues(cells):
+            rows[-1] = (rows[-1][0], [_joined(above, below) for above, below in zip(rows[-1][1], cells)])
+        else:
+            rows.append((i, cells))
     return rows
+
+
+_NUMBERED = re.compile(r"^\s*(?:<p>)?\s*\d+\s*[.．、]")
+_SENTENCE_END = ("。", "；", ";", "！", "？", "：", ":")
+
+
+def _continues(header: Header, rows: list[list[str]]):
+    """Whether a table row goes on from the one above (a page break split
+    it): none of the cells that open a row is filled (its number, group, city
+    or type) and it is no heading spanning the table (一、…); and its item cell
+    is empty, or the table numbers its rows in a column of their own, or its
+    items carry their numbers (1. …) and this one has none."""
+    opening = [header.index(role) for role in ("number", "group", "city", "type") if header.has(role)]
+    item = header.indexes("item")[-1] if header.has("item") else header.index("indicator")
+    items = [strip_html(cells[item]) for cells in rows if item is not None and cells[item].strip()]
+    numbered = bool(items) and sum(bool(_NUMBERED.match(cell)) for cell in items) >= 0.8 * len(items)
+
+    def continues(cells: list[str]) -> bool:
+        filled = [cell for cell in cells if cell.strip()]
+        if not filled or any(cells[at].strip() for at in opening):
+            return False
+        if len(filled) == 1 and _HEADING.match(strip_html(filled[0])):
+            return False
+        if item is None or not cells[item].strip() or header.has("number"):
+            return True
+        return numbered and not _NUMBERED.match(strip_html(cells[item]))
+    return continues
+
+
+def _joined(above: str, below: str) -> str:
+    """A cell's two parts: run on where the page broke mid-sentence."""
+    if not above.strip() or not below.strip():
+        return above + below
+    return above + ("\n" if above.rstrip().endswith(_SENTENCE_END) else "") + below
 
 
 def county_of(units: list[str], city: str) -> str | None:
@@ -53,7 +95,7 @@ def county_of(units: list[str], city: str) -> str | None:
 _ONE_CELL = re.compile(r"^\t([^\t]*)$")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
 _CELL_GOES_ON = re.compile(r"^[^\t。；]{1,20}$")  # a short line, not a sentence: the cell above goes on
-_HEADING = re.compile(r"^\s*(?:#|[一二三四五六七八九十]+、|表\s*\d|第[一二三四五六七八九十]+[章节])")
+_HEADING = re.compile(r"^\s*(?:#|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|表\s*\d|第[一二三四五六七八九十]+[章节])")
 
 
 def join_cell_lines(lines: list[str]) -> list[str]:

@@ -66,7 +66,7 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
         if clean(cells[group_col]):
             number, name = _numbered(_GROUP, cells[group_col], len(plan.items), "重点工作", line_no, fail)
             group = ParsedItem(f"g{len(plan.items) + 1}", "group", number, name,
-                               replace(ref, text=cells[group_col].strip()), city=city)
+                               replace(ref, text=cells[group_col].strip(), column=group_col), city=city)
             plan.items.append(group)
             sub_group = None if sub_col is not None else group
         if sub_col is not None and clean(cells[sub_col]):
@@ -75,7 +75,7 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
             number, name = _numbered(_SUB_GROUP, cells[sub_col], sub_groups, "工作任务", line_no, fail)
             sub_groups += 1
             sub_group = ParsedItem(f"{group.key}.{sub_groups}", "group", number, name.rstrip("。"),
-                                   replace(ref, text=cells[sub_col].strip()), city=city)
+                                   replace(ref, text=cells[sub_col].strip(), column=sub_col), city=city)
             group.children.append(sub_group)
         if sub_group is None:
             fail(line_no, "任务行前没有工作任务", "task row before any task group")
@@ -118,12 +118,13 @@ def _task(n: int, cells: list[str], header: Header, task_col: int, ref: SourceRe
     if issue:
         plan.findings.append(ParsedFinding(
             issue, f"任务{n}的时间进度「{deadline.text or '（空）'}」无法作为完成时间",
-            replace(ref, text=deadline_cell.strip()), key))
+            replace(ref, text=deadline_cell.strip(), column=header.index("deadline")), key))
     coop = header.index("coop")
+    task = replace(ref, text=cells[task_col].strip(), column=task_col)
     return ParsedItem(
-        key=key, kind="task", number=str(n), name=name, source=ref, city=city,
+        key=key, kind="task", number=str(n), name=name, source=replace(ref, column=task_col), city=city,
         county=county_of(units, city),
         deadline=deadline, departments=[ParsedDepartment(u, "lead") for u in units]
         + [ParsedDepartment(u, "coop") for u in (split_units(strip_html(cells[coop])) if coop is not None else [])],
-        milestones=[ParsedMilestone(1, name, deadline, replace(ref, text=cells[task_col].strip()))],
+        milestones=[ParsedMilestone(1, name, deadline, task)],
     )

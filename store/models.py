@@ -50,7 +50,7 @@ class Base(DeclarativeBase):
 class SourceMixin:
     """Pointer back to the document: file, 1-based line (of the text it was
     read as), the sentence as written, and the place in a Word, Excel or PDF
-    file (表2第5行, 工作表「附件」第7行, 第3页)."""
+    file (表2第5行第3列, 工作表「附件」C7, 第3页)."""
 
     source_file: Mapped[str | None] = mapped_column(String(200))
     source_line: Mapped[int | None] = mapped_column(Integer)

@@ -193,15 +193,20 @@ def test_an_old_excel_file_is_converted_by_libreoffice(tmp_path):
 
 
 def test_each_record_names_its_place_in_a_word_or_excel_file(tmp_path):
-    """A task read from a Word table points to its table and row; from a sheet,
-    to the sheet and row; a text file's records to their line only."""
+    """A task read from a Word table points to its table, row and cell; from a
+    sheet, to the sheet and cell as Excel names it; a text file's records to
+    their line only."""
     seed = next(s for s in SEEDS if s.name.startswith("004"))
-    text = seed.read_text(encoding="utf-8")
-    for save_as, suffix, first in ((as_docx, "docx", "表1第2行"), (as_xlsx, "xlsx", "工作表「附件」第")):
+    text = seed.read_text(encoding="utf-8").replace("\t12月底前", "\t适时", 1)  # a time that is no date
+    for save_as, suffix, task_at, due_at in ((as_docx, "docx", r"表1第2行第3列", r"表\d第\d+行第5列"),
+                                             (as_xlsx, "xlsx", r"工作表「附件」C\d+", r"工作表「附件」E\d+")):
         path = tmp_path / f"分工表.{suffix}"
         path.write_bytes(save_as(text))
         plan = parse_document(path)
         task = next(item for item in plan.walk_items() if item.kind == "task")
-        assert task.source.where.startswith(first), task.source
-        assert all(m.source.where for item in plan.walk_items() for m in item.milestones)
+        assert re.fullmatch(task_at, task.source.where), task.source
+        assert all(re.fullmatch(task_at.replace("1第2行", r"\d第\d+行"), m.source.where)
+                   for item in plan.walk_items() for m in item.milestones)
+        late = [f for f in plan.findings if f.item_key and f.item_key.startswith("t")]
+        assert late and all(re.fullmatch(due_at, f.source.where) for f in late), late[:1]
     assert parse_document(seed).items[0].source.where is None

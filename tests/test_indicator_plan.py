@@ -167,7 +167,7 @@ def test_the_table_as_a_real_word_table_gives_the_same_indicators(tmp_path):
     word.write_bytes(as_docx(rows))
     from_word = parse_document(word)
     assert records(from_word) == records(indicator_plan.parse(TEXT, PATH.name))
-    assert re.fullmatch(r"表\d+第2行", from_word.indicators[0].source.where)
+    assert re.fullmatch(r"表\d+第2行第2列", from_word.indicators[0].source.where)  # its 指标名称 cell
 
 
 def test_a_citys_indicator_annex_in_excel_by_its_columns(tmp_path):
@@ -195,7 +195,7 @@ def test_a_citys_indicator_annex_in_excel_by_its_columns(tmp_path):
         ("表-7", "诚信主题宣传活动", None, None, None, None, 2020, "higher", True, "预期性"),
     ]
     assert {(i.scope, i.city, i.due.due) for i in plan.indicators} == {("city", "湖州", date(2021, 12, 31))}
-    assert plan.indicators[0].source.where.startswith("工作表「附件」第")
+    assert re.fullmatch(r"工作表「附件」C\d+", plan.indicators[0].source.where)  # its 指标名称 cell
 
 
 def test_the_provinces_targets_for_each_city():

@@ -284,8 +284,8 @@ def random_splice(seed: int) -> str:
     (drop_column(31), "line 31 has 6 columns"),
     (drop_column(40), "line 40 has 6 columns"),
     (TEXT.replace(LINES[23], ""), "header"),
-    (TEXT.replace("浙信用办〔2020〕5号\n", ""), "document number"),
-    (TEXT.replace("2020年4月16日\n", "", 1), "issue date"),
+    (TEXT.replace("浙信用办〔2020〕5号\n", ""), "文号"),
+    (TEXT.replace("2020年4月16日\n", "", 1).replace("2020年4月16日印发", "印发"), "成文日期"),
     (edited((25, "1.钱江分应用", "钱江分应用")), "unnumbered scene"),
     (edited((31, "3.信用+金融服务", "2.信用+金融服务")), "duplicate scenes: 宁波-2"),
     (edited((65, "2.工作计划", "2.工作安排"), (66, "2.工作计划", "2.工作安排")),
@@ -293,8 +293,7 @@ def random_splice(seed: int) -> str:
     ("\n".join(LINES[:24] + LINES[25:]), "line 25: table does not start at scene 1"),
     (edited((25, "\t新增\t1.钱江分应用\t", "\t\t\t")), "line 25 continues no row"),
     ("\n".join(LINES[:24] + LINES[69:]), "annex table is empty"),
-    (TEXT.replace("2020年4月16日\n", "2020年2月30日\n", 1), "issue date unreadable"),
-    (TEXT.replace("印发《2020年", "印发《"), "plan year missing"),
+    (TEXT.replace("2020年4月16日", "2020年2月30日"), "成文日期"),  # no such day, under the signature or at the close
     (bytes(random.Random(1).randrange(256) for _ in range(5000)).decode("latin-1"), "header"),
     *[(random_splice(seed), "columns") for seed in range(5)],
 ])
@@ -302,6 +301,10 @@ def test_damaged_documents_are_refused(text, message):
     with pytest.raises(DocumentError, match=message) as raised:
         parse(text, FILE)
     assert str(raised.value).startswith(f"{FILE}: ")
+
+
+def test_a_title_without_its_year_takes_the_year_of_the_issue_date():
+    assert parse(TEXT.replace("印发《2020年", "印发《"), FILE).plan_year == 2020
 
 
 def test_random_bytes_are_not_read(tmp_path):

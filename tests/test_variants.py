@@ -127,3 +127,43 @@ def test_a_kind_named_by_the_user_is_the_parser_used():
     with pytest.raises(DocumentError, match="未找到附件表头"):
         parse_text(PROJECTS, "001.txt", kind="task_division")  # a project list is no task table
     assert parse_text(TASKS, "004.txt", kind="task_division").kind == "task_division"
+
+
+def page_split(text: str, after: str) -> str:
+    """The table row holding ``after`` broken over two lines right after it,
+    as a page break leaves a Word table converted to text: the rest of that
+    cell on a line of its own, the row's other cells empty there."""
+    line = next(line for line in text.split("\n") if after in line and "\t" in line)
+    cells = line.split("\t")
+    at = next(k for k, cell in enumerate(cells) if after in cell)
+    cut = cells[at].index(after) + len(after)
+    first = [*cells[:at], cells[at][:cut], *cells[at + 1:]]
+    rest = ["" if k != at else cells[at][cut:] for k in range(len(cells))]
+    assert rest[at].strip(), "nothing left to carry over"
+    return text.replace(line, "\t".join(first) + "\n" + "\t".join(rest), 1)
+
+
+@pytest.mark.parametrize("text, after", [
+    (TASKS, "1. 完善温州市信用信息综合服务平台建设,"),  # mid-sentence, in the task cell
+    (TASKS, "5月底前"[:2]),  # the time cell, 5月 | 底前
+    (PROJECTS, "1.一季度完成授信2亿元；"),  # between two steps, in a project's schedule
+], ids=["task-mid-sentence", "task-time", "project-steps"])
+def test_a_row_split_by_a_page_break_is_one_row(text, after):
+    split = page_split(text, after)
+    assert split.count("\n") == text.count("\n") + 1
+    assert records(parse_text(split, "split.txt")) == records(parse_text(text, "split.txt"))
+
+
+def test_an_indicator_row_split_by_a_page_break_is_one_row():
+    from tests.plans import CITY_INDICATORS
+
+    split = page_split(CITY_INDICATORS, "“双公示”数据")
+    assert records(parse_text(split, "指标.txt")) == records(parse_text(CITY_INDICATORS, "指标.txt"))
+
+
+def test_a_heading_row_spanning_a_table_is_not_taken_for_a_continuation():
+    from tests.plans import CITY_INDICATORS
+
+    headed = CITY_INDICATORS.replace("3\t信用应用\t", "\t\t二、信用应用\t\t\t\t\t\n3\t信用应用\t")
+    plan = parse_text(headed, "指标.txt")
+    assert [i.target.name for i in plan.indicators][1:3] == ["“双公示”数据按时上报率", "信用应用场景数量"]
