@@ -32,7 +32,7 @@ def parsers():
 
 
 KINDS = {"scene_plan": "场景推进计划", "project_list": "项目清单", "task_division": "任务分工表",
-         "indicator_plan": "规划指标", "work_points": "工作要点（文字）"}
+         "indicator_plan": "指标表", "work_points": "工作要点（文字）"}
 
 
 def parse_document(path: str | Path, given: Given = Given(), kind: str | None = None) -> ParsedPlan:

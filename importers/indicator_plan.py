@@ -43,6 +43,7 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d\d)年")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,3}市)")
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 _ENDS_SENTENCE = re.compile(r"[。！？；）)”]$")
+_BARE_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _DOUBLING = {"翻一番": 2, "翻番": 2, "翻两番": 4}
 _WHOLE_PROVINCE = ("全省", "合计", "总计", "省级", "")
 # "每个地市至少成立1个…": a target for every city, not the plan's own figure.
@@ -224,8 +225,8 @@ class _Table:
         unit = self.cell(cells, "unit") or None
         base, goal = self.cell(cells, "baseline"), self.cell(cells, "target")
         baseline, target = parse_quantity(base, unit), parse_quantity(goal, unit)
-        common = dict(name=name, baseline_year=self.baseline_year, baseline_text=base or None,
-                      target_text=goal, phrase=phrase)
+        common = dict(name=name, baseline_year=self.baseline_year, baseline_text=_in_unit(base, unit) or None,
+                      target_text=_in_unit(goal, unit), phrase=phrase)
         times = next((k for word, k in _DOUBLING.items() if word in goal), None)
         if times and baseline is not None:
             return Target(unit=baseline.unit, comparator=">=", value=times * baseline.value,
@@ -236,6 +237,11 @@ class _Table:
             return Target(unit=unit, comparator=None, value=None, qualitative=True, **common)
         self.fail(line_no, f"指标「{name}」的目标值无法识别：{goal or '（空）'}",
                   f"indicator {name}: unreadable target")
+
+
+def _in_unit(figure: str, unit: str | None) -> str:
+    """A bare figure as the row states it, with its 单位 column: 98 | % -> 98%."""
+    return f"{figure}{unit}" if unit and _BARE_FIGURE.fullmatch(figure) else figure
 
 
 def _against(target: Quantity, baseline: Quantity | None, common: dict) -> Target:

@@ -1,4 +1,4 @@
-"""指标监测: the 十四五 indicators (province scope) against their linear required
+"""指标监测: the province's indicators (a plan's, such as the 十四五 plan's) against their linear required
 path, and the KPIs of the work items — every figure as known on the as-of date."""
 from __future__ import annotations
 
@@ -32,17 +32,17 @@ def layout(**query):
         page_header("指标监测", view, subtitle="实际值均为截至日已报送的数据"),
         filter_bar(view),
         card_row(summary_cards(counts.get("province", NONE), counts.get("items", NONE))),
-        html.H5("“十四五”规划主要指标", className="mt-2", id="province-title"),
+        html.H5("全省指标（规划、年度指标）", className="mt-2", id="province-title"),
         html.P("达成度 =（实际值 − 基期值）/（目标值 − 基期值），越低越好的指标反向计算；计分封顶100%，另列原始值。"
                "应达进度值：从基期末（无基期值的从规划印发日、按0起算）到目标时限的线性路径在截至日应达到的值。",
                className="small text-muted"),
         province_section(view, province),
-        html.H5("工作事项指标", className="mt-4", id="item-kpis-title"),
+        html.H5("地市与工作事项指标", className="mt-4", id="item-kpis-title"),
         data_grid("item-kpis", [kpi_row(i) for i in items], item_columns(view),
                   total=counts.get("items", NONE)["indicators"],
-                  title=export_title("工作事项指标", view.as_of),
-                  filename=export_filename("工作事项指标", view.as_of),
-                  empty="筛选条件下没有工作事项指标"),
+                  title=export_title("地市与工作事项指标", view.as_of),
+                  filename=export_filename("地市与工作事项指标", view.as_of),
+                  empty="筛选条件下没有地市或工作事项指标"),
     ])
 
 
@@ -52,14 +52,14 @@ NONE = {"indicators": 0, "judged": 0, "on_track": 0, "behind": 0, "binding": 0, 
 def summary_cards(province: dict, items: dict) -> list:
     """The counts of queries.indicators.indicator_summary, of the province's indicators and the others."""
     return [
-        kpi_card("“十四五”指标", f"{province['indicators']:,}项", None, card_id="kpi-province-count",
+        kpi_card("全省指标", f"{province['indicators']:,}项", None, card_id="kpi-province-count",
                  note=f"其中约束性 {province['binding']} 项"),
-        kpi_card("“十四五”指标已达标或进度正常", f"{province['on_track']} / {province['judged']}", None,
+        kpi_card("全省指标已达标或进度正常", f"{province['on_track']} / {province['judged']}", None,
                  card_id="kpi-province-pace", note=f"落后于进度 {province['behind']} 项，"
                                                    f"暂无数据 {province['indicators'] - province['judged']} 项"),
-        kpi_card("工作事项指标", f"{items['indicators']:,}项", None, card_id="kpi-item-count",
+        kpi_card("地市与工作事项指标", f"{items['indicators']:,}项", None, card_id="kpi-item-count",
                  note=f"涉及 {items['cities']} 个地市、{items['items']} 个事项"),
-        kpi_card("工作事项指标已达标或进度正常", f"{items['on_track']} / {items['judged']}", None,
+        kpi_card("地市与工作事项指标已达标或进度正常", f"{items['on_track']} / {items['judged']}", None,
                  card_id="kpi-item-pace", note=f"落后于进度 {items['behind']} 项，"
                                                f"暂无数据 {items['indicators'] - items['judged']} 项"),
     ]
@@ -68,14 +68,14 @@ def summary_cards(province: dict, items: dict) -> list:
 def province_section(view, province: list[dict]):
     if not province:
         if view.filters.city or view.filters.department:
-            return dbc.Alert("“十四五”规划指标为全省指标，不分地市和部门：清除地市、部门筛选后显示。",
+            return dbc.Alert("全省指标不分地市和部门：清除地市、部门筛选后显示。",
                              color="light", className="border", id="province-empty")
         return dbc.Alert("所选计划没有全省指标。", color="light", className="border", id="province-empty")
     histories = observations.history(view.as_of, tuple(i["indicator_id"] for i in province))
     return html.Div([
         data_grid("province-indicators", [indicator_row(i) for i in province], PROVINCE_COLUMNS,
-                  title=export_title("“十四五”规划主要指标", view.as_of),
-                  filename=export_filename("十四五指标", view.as_of)),
+                  title=export_title("全省指标", view.as_of),
+                  filename=export_filename("全省指标", view.as_of)),
         dbc.Card(dbc.CardBody([
             html.H6("实际值与应达进度路径", className="mb-0"),
             html.Div("虚线：从基期到目标的线性路径；◇：截至日应达值；点线：截至日期。", className="small text-muted"),

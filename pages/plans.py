@@ -59,6 +59,15 @@ ITEM_COLUMNS = [
     {"field": "deadline", "headerName": "完成时间", "width": 130},
     {"field": "milestones", "headerName": "节点", "width": 70},
 ]
+INDICATOR_COLUMNS = [
+    {"field": "name", "headerName": "指标", "minWidth": 220, "flex": 2},
+    {"field": "city", "headerName": "地市", "width": 80},
+    {"field": "baseline", "headerName": "基期值", "minWidth": 110, "flex": 1},
+    {"field": "target", "headerName": "目标值", "minWidth": 130, "flex": 1},
+    {"field": "attribute", "headerName": "属性", "width": 80},
+    {"field": "due", "headerName": "完成时间", "width": 120},
+    {"field": "source", "headerName": "来源", "minWidth": 140, "flex": 1},
+]
 
 
 def plans_table() -> html.Div:
@@ -171,8 +180,11 @@ def preview_body(shown: Preview) -> list:
     if plan is not None:
         parts.append(recognised(shown))
         parts.append(difference(shown))
-        parts.append(items_grid(plan))
-        parts.append(units_and_indicators(plan))
+        if any(item.kind != "group" for item in plan.walk_items()) or not plan.indicators:
+            parts.append(items_grid(plan))
+        parts.append(units(plan))
+        if plan.indicators:
+            parts.append(indicators_grid(plan))
         parts.append(findings_list(plan))
         if plan.left_out:
             parts.append(html.Div([html.H6(f"未导入的部分（{len(plan.left_out)} 处：未写明责任单位，不作为工作任务）"),
@@ -186,7 +198,7 @@ def preview_body(shown: Preview) -> list:
 
 def recognised(shown: Preview) -> html.Div:
     plan = shown.plan
-    cities = sorted({item.city for item in plan.walk_items() if item.city})
+    cities = sorted({record.city for record in (*plan.walk_items(), *plan.indicators) if record.city})
     facts = [("类型", KINDS.get(plan.kind, plan.kind)), ("文号", plan.doc_no or "（无）"), ("发文机关", plan.issuer),
              ("标题", plan.title), ("成文日期", plan.issue_date.isoformat()), ("年度", str(plan.plan_year)),
              ("地市", "、".join(cities) if cities else "全省")]
@@ -243,22 +255,24 @@ def items_grid(plan) -> html.Div:
                      filename=export_filename("导入预览", clock.today()))
 
 
-def units_and_indicators(plan) -> html.Div:
-    """The departments the plan names (lead or co-operating) and its indicators."""
-    units = sorted({d.name for item in plan.walk_items() for d in item.departments})
-    def goal(t) -> str:
-        if t.target_text:
-            return t.target_text
-        return f"{t.value:g}{t.unit or ''}" if t.value is not None else "（定性）"
+def units(plan) -> html.Div:
+    """The departments the plan names (lead or co-operating)."""
+    names = sorted({d.name for item in plan.walk_items() for d in item.departments})
+    return html.Div([html.H6(f"部门（{len(names)} 个）", className="mt-2"),
+                     html.P("、".join(names) or "（无）", className="small")], id="plan-units")
 
-    indicators = [f"{i.target.name}：{goal(i.target)}" for i in plan.indicators]
-    return html.Div([
-        html.H6(f"部门（{len(units)} 个）", className="mt-2"),
-        html.P("、".join(units) or "（无）", className="small"),
-        html.H6(f"指标（{len(indicators)} 个）"),
-        html.Ul([html.Li(text) for text in indicators[:60]], className="small") if indicators else
-        html.P("（无）", className="small"),
-    ], id="plan-units")
+
+def indicators_grid(plan) -> html.Div:
+    """The indicators to be written, each with its city, figures as written
+    and where it was read."""
+    rows = [{"name": i.target.name, "city": i.city or "全省", "baseline": i.target.baseline_text or "",
+             "target": i.target.target_text or
+             (f"{i.target.value:g}{i.target.unit or ''}" if i.target.value is not None else "（定性）"),
+             "attribute": i.attribute or "", "due": i.due.text if i.due else "",
+             "source": i.source.where or f"第{i.source.line}行"} for i in plan.indicators]
+    return html.Div([html.H6(f"指标（{len(rows)} 个）"),
+                     data_grid("plan-indicators", rows, INDICATOR_COLUMNS, title="将导入的指标",
+                               filename=export_filename("导入预览_指标", clock.today()))], id="plan-indicators")
 
 
 def findings_list(plan) -> html.Div:

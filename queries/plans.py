@@ -2,7 +2,7 @@
 and its latest import (the file kept with it, who imported it and when)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 
 from importers import KINDS
 from queries.aliases import CITY
@@ -10,13 +10,15 @@ from store.models import ImportRun, Indicator, Milestone, Plan, WorkItem
 
 
 def plan_rows(session) -> list[dict]:
-    """One row per plan, newest first."""
+    """One row per plan, newest first; its cities are those its items or
+    indicators belong to."""
     def count(model):
         return (select(model.plan_id, func.count().label("n")).group_by(model.plan_id)).subquery()
 
     items, milestones, indicators = count(WorkItem), count(Milestone), count(Indicator)
-    cities = (select(WorkItem.plan_id, func.min(CITY.name).label("first"), func.count(func.distinct(CITY.name))
-                     .label("n")).join(CITY, CITY.id == WorkItem.city_id).group_by(WorkItem.plan_id)).subquery()
+    placed = union(select(WorkItem.plan_id, WorkItem.city_id), select(Indicator.plan_id, Indicator.city_id)).subquery()
+    cities = (select(placed.c.plan_id, func.min(CITY.name).label("first"), func.count(func.distinct(CITY.name))
+                     .label("n")).join(CITY, CITY.id == placed.c.city_id).group_by(placed.c.plan_id)).subquery()
     latest = (select(ImportRun.plan_id, func.max(ImportRun.id).label("run_id"))
               .where(ImportRun.outcome != "unchanged").group_by(ImportRun.plan_id)).subquery()
     stmt = (select(Plan, items.c.n.label("items"), milestones.c.n.label("milestones"),

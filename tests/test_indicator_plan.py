@@ -195,6 +195,8 @@ def test_a_citys_indicator_annex_in_excel_by_its_columns(tmp_path):
         ("表-7", "诚信主题宣传活动", None, None, None, None, 2020, "higher", True, "预期性"),
     ]
     assert {(i.scope, i.city, i.due.due) for i in plan.indicators} == {("city", "湖州", date(2021, 12, 31))}
+    first = plan.indicators[0].target  # a bare figure is written with its 单位
+    assert (first.baseline_text, first.target_text) == ("95%", "98%")
     assert re.fullmatch(r"工作表「附件」C\d+", plan.indicators[0].source.where)  # its 指标名称 cell
 
 

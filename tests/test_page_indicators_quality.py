@@ -248,7 +248,7 @@ def test_item_kpis_link_to_their_items_and_export(loaded_app, ind_page, tmp_path
             assert tourism.nth(n).locator("a").get_attribute("href").startswith(f"/item/{ind['item_id']}?")
 
         sheet = download_xlsx(page, "item-kpis", tmp_path)
-        assert sheet[0][0] == export_title("工作事项指标", END)
+        assert sheet[0][0] == export_title("地市与工作事项指标", END)
         headers = list(sheet[1])
         assert headers[:3] == ["地市", "工作事项", "指标"] and "进度判断" in headers
         body = sheet[2:]

@@ -179,7 +179,9 @@ def test_the_preview_of_a_prose_plan_lists_its_units_indicators_and_what_is_left
     token = upload(admin, as_docx(WORK_POINTS), name="丽水工作要点.docx").location.split("upload=", 1)[1]
     status, body = render_page(admin, "/plans", f"?upload={token}")
     assert status == 200 and "丽政办发〔2021〕12号" in body and "工作要点（文字）" in body
-    assert "人行丽水市中心支行" in body and "信用信息归集率：95%以上" in body and "授信企业：不少于500家" in body
+    assert "人行丽水市中心支行" in body
+    assert '"name": "信用信息归集率", "city": "丽水"' in body and '"target": "95%以上"' in body
+    assert '"name": "授信企业"' in body and '"target": "不少于500家"' in body
     assert "一、总体要求" in body and "三、保障措施" in body  # left out: no units named
     assert "第18段：一、总体要求" in body  # where it stands in the Word file
 
@@ -194,9 +196,11 @@ def test_an_indicator_table_in_excel_is_previewed_by_its_columns_and_lands_on_th
     login(admin, "admin")
     token = upload(admin, as_xlsx(CITY_INDICATORS), name="湖州主要指标.xlsx").location.split("upload=", 1)[1]
     status, body = render_page(admin, "/plans", f"?upload={token}")
-    assert status == 200 and "湖信用办〔2021〕3号" in body and "规划指标" in body
+    assert status == 200 and "湖信用办〔2021〕3号" in body and "指标表" in body
     assert "基期值" in body and "目标值" in body and "指标属性" in body  # the columns' roles
-    assert "企业严重失信率" in body and "信用修复办理时限" in body
+    assert '"name": "企业严重失信率", "city": "湖州", "baseline": "1.2%", "target": "控制在1.0以内"' in body
+    assert '"baseline": "5个工作日", "target": "3个工作日"' in body  # bare figures in the 单位 column's unit
+    assert "工作事项 0 个" in body and "将导入的工作事项" not in body  # no empty grid of items
     status, body = post(admin, act_payload(admin, token))
     assert status == 200 and "已导入" in body, body
     with reporting_app.app_context(), session_scope() as s:
@@ -208,3 +212,7 @@ def test_an_indicator_table_in_excel_is_previewed_by_its_columns_and_lands_on_th
     assert ("信用修复办理时限", "湖州", 3, "个工作日") in rows
     status, body = render_page(admin, "/indicators", "?city=湖州")
     assert status == 200 and "信用修复办理时限" in body
+    from queries.plans import plan_rows
+    with reporting_app.app_context(), session_scope() as s:
+        listed = next(row for row in plan_rows(s) if row["plan"] == "湖信用办〔2021〕3号")
+    assert (listed["city"], listed["kind"], listed["items"], listed["indicators"]) == ("湖州", "指标表", 0, 7)
