@@ -34,6 +34,27 @@ from store.models import (
 from store.regions import PROVINCE
 
 
+def department_of(session, name: str, city_id: int, item_county_id: int | None) -> tuple[Department, bool]:
+    """The department ``name`` of a work item of ``city_id`` (the province's
+    region for a provincial item), added if new (and whether it was): a unit
+    naming a county is that county's, and "县发改局" in a county's item is that
+    county's, so 德清县's and 长兴县's are two departments."""
+    found = find_county(name)
+    if found:
+        county_id = session.scalar(select(Region.id).where(Region.name == found[1]))
+    else:
+        county_id = item_county_id if name.startswith(("县", "区")) and not name.startswith("区县") else None
+    dept = session.scalar(select(Department).where(
+        Department.city_id == city_id, Department.name == name,
+        Department.county_id.is_(None) if county_id is None else Department.county_id == county_id))
+    if dept is not None:
+        return dept, False
+    dept = Department(city_id=city_id, county_id=county_id, name=name)
+    session.add(dept)
+    session.flush()
+    return dept, True
+
+
 def _check_lengths(model, key: str, values: dict) -> None:
     """DocumentError (the import is rolled back) for text longer than its
     column holds — a misread column, a sentence under 单位 — which PostgreSQL
@@ -196,22 +217,12 @@ class _Loader:
         return plan, created
 
     def _department(self, name: str, item: ParsedItem) -> int:
-        """A department of the item's city; "县发改局" in a county's item is that
-        county's, so 德清县's and 长兴县's are two departments."""
         city_id = self.regions[item.city] if item.city else self.regions[PROVINCE]
-        found = find_county(name)
-        county = found[1] if found else (
-            item.county if name.startswith(("县", "区")) and not name.startswith("区县") else None)
-        county_id = self.regions.get(county) if county else None
+        county_id = self.regions.get(item.county) if item.county else None
         key = (city_id, county_id, name)
         if key not in self.departments:
-            dept = self.s.scalar(select(Department).where(
-                Department.city_id == city_id, Department.name == name,
-                Department.county_id.is_(None) if county_id is None else Department.county_id == county_id))
-            if dept is None:
-                dept = Department(city_id=city_id, county_id=county_id, name=name)
-                self.s.add(dept)
-                self.s.flush()
+            dept, added = department_of(self.s, name, city_id, county_id)
+            if added:
                 self._count("department", "added")
             self.departments[key] = dept.id
         return self.departments[key]

@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from accounts import current_account
 from components.cards import SITE, page_header
 from components.figures import milestone_timeline
 from components.filters import filter_bar, read_view
@@ -76,8 +77,37 @@ def layout(item_id=None, **query):
         sub_scene_cards(header, milestones),
         findings_alert(header["id"]),
         *(progress_sections(view, header, name, milestones) if assessed else []),
+        changes_section(header["id"], name, view),
         sources_card(header),
     ])
+
+
+def changes_section(item_id: int, name: str, view) -> html.Div:
+    """The plan's changes made in the app (更正与调整), beside its progress history;
+    an admin finds the way to make one here."""
+    account = current_account()
+    edit = dcc.Link("更正或调整计划", href=f"/item/{item_id}/edit", className="btn btn-outline-primary btn-sm",
+                    id="item-edit-link") if account is not None and account.role == "admin" else None
+    changes = items.plan_changes(item_id)
+    return html.Div([
+        html.Div([html.H5("计划变更记录", className="me-auto mb-0"), edit], className="d-flex align-items-center mb-2"),
+        html.Div("在系统中对计划所作的更正和调整：各自从生效日期起计，此前各日期的状态仍按原计划判断。",
+                 className="small text-muted mb-1"),
+        html.Div(data_grid("item-changes", changes, CHANGE_COLUMNS, title=f"{name} 计划变更记录",
+                           filename=export_filename(f"{name}_计划变更", view.as_of), empty="计划未作过更正或调整"),
+                 id="item-changes"),
+    ], className="mb-4")
+
+
+CHANGE_COLUMNS = [
+    {"field": "changed_at", "headerName": "修改时间", "width": 140},
+    {"field": "effective_on", "headerName": "生效日期", "width": 110},
+    {"field": "what", "headerName": "内容", "width": 130},
+    {"field": "before", "headerName": "原为", "minWidth": 160, "flex": 1},
+    {"field": "after", "headerName": "改为", "minWidth": 160, "flex": 1},
+    {"field": "reason", "headerName": "原因", "minWidth": 200, "flex": 2},
+    {"field": "changed_by", "headerName": "修改人", "width": 100},
+]
 
 
 def progress_sections(view, header: dict, name: str, milestones: list[dict]) -> list:

@@ -21,6 +21,7 @@ from queries.status_table import departments_of
 from store import session_scope
 from store.clock import local_text
 from store.models import (
+    CHANGE_FIELDS,
     CHANNELS,
     PROGRESS_STATES,
     Department,
@@ -28,6 +29,7 @@ from store.models import (
     ItemDepartment,
     Milestone,
     Plan,
+    PlanChange,
     ProgressUpdate,
     ReportSubmission,
     WorkItem,
@@ -152,6 +154,16 @@ def item_finding_rows(session, item_id: int) -> list[dict]:
             for f, seq in session.execute(stmt)]
 
 
+def change_rows(session, item_id: int) -> list[dict]:
+    """The plan's changes made in the app to the item and its milestones, newest first."""
+    stmt = (select(PlanChange, Milestone.seq).outerjoin(Milestone, Milestone.id == PlanChange.milestone_id)
+            .where(PlanChange.work_item_id == item_id).order_by(PlanChange.id.desc()))
+    return [{"changed_at": local_text(c.changed_at), "effective_on": c.effective_on.isoformat(),
+             "what": (f"节点{seq} " if seq is not None else "") + CHANGE_FIELDS.get(c.field, c.field),
+             "before": c.before or "（空）", "after": c.after or "（空）", "reason": c.reason,
+             "changed_by": c.changed_by} for c, seq in session.execute(stmt)]
+
+
 def _assessed_items(columns, filters: Filters):
     """A select of ``columns`` over the assessed work items matching the plan /
     city / county / department filters (statuses are ignored: an item has no
@@ -217,6 +229,12 @@ def milestone_sources(item_id: int) -> list[dict]:
 def update_history(item_id: int, as_of: date) -> list[dict]:
     with session_scope() as s:
         return history_rows(s, item_id, as_of)
+
+
+@cache.memoize()
+def plan_changes(item_id: int) -> list[dict]:
+    with session_scope() as s:
+        return change_rows(s, item_id)
 
 
 @cache.memoize()

@@ -5,9 +5,9 @@ per plan, city and county.  Lists, status counts and rates of any city, plan,
 department or item then read indexed rows instead of finding every
 milestone's latest report again.
 
-Writes keep them true: a report (dated today) recomputes the rows of the
-milestones it changed for the kept dates from today on and marks the passing
-ones stale (refresh_rollups; queries.rollup_dates says which dates are kept
+Writes keep them true: a report (dated today) or a change of the plan (from
+the date it counts) recomputes the rows of the milestones it changed for the
+kept dates from then on and marks the passing ones stale (refresh_rollups; queries.rollup_dates says which dates are kept
 and bounds the others); an import or the demo loader drops them all
 (store.forget_derived), and the next page that asks about a date builds it
 again."""
@@ -23,12 +23,13 @@ from sqlalchemy.orm import aliased
 from queries import rollup_dates
 from queries.aliases import CITY, ITEM, SUB_ITEM
 from queries.sqlfuncs import date_param
-from queries.status import COUNTS, count_terms, item_counts, judged, milestone_status, red
+from queries.status import COUNTS, count_terms, due_as_of, due_then, item_counts, judged, milestone_status, red
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import (
     Milestone,
     MilestoneStatusRollup,
     Plan,
+    PlanChange,
     ProgressUpdate,
     StatusRollup,
     StatusRollupDate,
@@ -138,7 +139,8 @@ def _store_statuses(session, as_of: date, due_soon_days: int, whole: bool) -> No
 
 
 def refresh_rollups(session, since: date, milestone_ids: set[int]) -> None:
-    """After reports on ``milestone_ids`` dated ``since``: recompute those
+    """After reports on ``milestone_ids`` dated ``since`` (or changes of their
+    due counting from ``since``): recompute those
     milestones' stored statuses, and their items' counts, for the kept dates
     from ``since`` on, and mark the passing ones stale (in the writer's
     transaction; earlier dates cannot change)."""
@@ -206,7 +208,8 @@ def _computed(session, as_of: date, due_soon_days: int, among: tuple[str, ...] |
     does not keep, computed now from a kept date's stored statuses: today's for a
     later date, else the previous month end's (stored first if needed).  Only the
     milestones reported on between that date and ``as_of`` take their latest
-    report then (latest as the definition orders them); every row is
+    report then (latest as the definition orders them), and those whose due
+    was moved from a date between take their due then; every row is
     judged again for ``as_of`` (queries.status.judged) and keeps its place in the
     table; so do those reported done with a completion date still to come
     then.  The same rows as milestone_status's (tests/test_rollup.py), without
@@ -227,23 +230,27 @@ def _patched(session, as_of: date, due_soon_days: int):
         partition_by=pu.milestone_id, order_by=(pu.reported_on.desc(), pu.id.desc())).label("n"))
         .where(pu.reported_on > base, pu.reported_on <= as_of).subquery("since"))
     patch = select(since.c.milestone_id, since.c.id.label("update_id")).where(since.c.n == 1).subquery("patch")
+    moved = _moved(base, as_of)
     done_later = and_(r.state == "done", r.completed_on.is_(None))  # its completion date read again
     reread = func.coalesce(patch.c.update_id, case((done_later, r.update_id)))
-    patched = reread.is_not(None)
+    reported, due_moved = reread.is_not(None), moved.c.milestone_id.is_not(None)
+    patched = or_(reported, due_moved)
 
     def latest(column, stored):
-        return case((patched, column), else_=stored)
+        return case((reported, column), else_=stored)
 
     state, completed_on = latest(u.state, r.state), latest(u.completed_on, r.completed_on)
+    due = case((due_moved, moved.c.due), else_=r.due)
     columns = {"update_id": latest(u.id, r.update_id).label("update_id"), "state": state.label("state"),
                "last_reported_on": latest(u.reported_on, r.last_reported_on).label("last_reported_on"),
-               **judged(state, completed_on, r.due, as_of, due_soon_days)}
+               "due": due.label("due"), **judged(state, completed_on, due, as_of, due_soon_days)}
     names = (*STORED, "position")
 
     def rows(*selected, among: tuple[str, ...] | None = None):
         """``among``: only the rows that may change, and those that had one of
         these statuses (and keep it)."""
         stmt = (select(*selected).select_from(r).outerjoin(patch, patch.c.milestone_id == r.milestone_id)
+                .outerjoin(moved, moved.c.milestone_id == r.milestone_id)
                 .outerjoin(u, u.id == reread).where(r.as_of == base, r.due_soon_days == due_soon_days))
         if among is not None:
             stmt = stmt.where(or_(r.status.in_(among), patched, _may_change(r.due, base, as_of, due_soon_days)))
@@ -251,6 +258,18 @@ def _patched(session, as_of: date, due_soon_days: int):
 
     return (rows, {c: columns.get(c, getattr(r, c)) for c in names},
             {c: getattr(r, c) for c in names})
+
+
+def _moved(base: date, as_of: date):
+    """The milestones whose due was changed in the app counting from a date
+    after ``base`` up to ``as_of``, each with its due as of ``as_of`` (a small
+    subquery: milestone_id, due)."""
+    c, then = PlanChange, due_then(as_of)
+    changed = select(c.milestone_id).where(c.field == "due", c.effective_on > date_param(base),
+                                           c.effective_on <= date_param(as_of))
+    return (select(Milestone.id.label("milestone_id"), due_as_of(then).label("due"))
+            .outerjoin(then, then.c.milestone_id == Milestone.id)
+            .where(Milestone.id.in_(changed)).subquery("moved"))
 
 
 def _may_change(due, base: date, as_of: date, due_soon_days: int):

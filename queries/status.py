@@ -2,7 +2,9 @@
 export and score.
 
 For a review date D each milestone takes its latest progress update reported
-on or before D (time travel: what was known on D).  Then:
+on or before D (time travel: what was known on D), and its due as the plan
+stood on D (a due moved in the app from a later date counts from that date
+on: ``due_then``).  Then:
 
 - done_on_time / done_late: reported done, completed on or before D, and on or
   before / after its due date;
@@ -32,6 +34,7 @@ from store.models import (
     ItemDepartment,
     Milestone,
     Plan,
+    PlanChange,
     ProgressUpdate,
     Region,
 )
@@ -74,6 +77,24 @@ def latest_update_id(as_of: date):
             .scalar_subquery())
 
 
+def due_then(as_of: date):
+    """The milestones whose due as of ``as_of`` is not their due today — those
+    with a change of due in the app counting from a later date — each with
+    its due (and the phrase it was written as) before the first such change
+    (a small subquery: milestone_id, due, due_text)."""
+    c = PlanChange
+    later = (select(c.milestone_id, c.due_before.label("due"), c.before.label("due_text"), func.row_number().over(
+        partition_by=c.milestone_id, order_by=(c.effective_on, c.id)).label("n"))
+        .where(c.field == "due", c.effective_on > date_param(as_of)).subquery("later_due"))
+    return select(later.c.milestone_id, later.c.due, later.c.due_text).where(later.c.n == 1).subquery("due_then")
+
+
+def due_as_of(then, column: str = "due"):
+    """A milestone's due (or its phrase: ``column="due_text"``) as of the date
+    ``then`` (due_then's subquery, joined) was made for."""
+    return case((then.c.milestone_id.is_not(None), then.c[column]), else_=getattr(Milestone, column))
+
+
 def judged(state, completed_on, due, as_of: date, due_soon_days: int) -> dict:
     """The columns DESIGN §5 derives from a milestone's reported state and
     completion date and its due date, as of ``as_of``: completed_on (when done
@@ -101,14 +122,15 @@ def judged(state, completed_on, due, as_of: date, due_soon_days: int) -> dict:
 
 def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
     """One row per milestone with its status as of ``as_of`` (a subquery)."""
-    lu = LATEST_UPDATE
-    j = judged(lu.state, lu.completed_on, Milestone.due, as_of, due_soon_days)
+    lu, then = LATEST_UPDATE, due_then(as_of)
+    due = due_as_of(then)
+    j = judged(lu.state, lu.completed_on, due, as_of, due_soon_days)
     return (
         select(
             Milestone.id.label("milestone_id"),
             Milestone.work_item_id,
             Milestone.plan_id,
-            Milestone.due,
+            due.label("due"),
             lu.id.label("update_id"),
             lu.state,
             j["completed_on"],
@@ -117,6 +139,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
             j["status"], j["days_overdue"], j["active"], j["due_by"],
         )
         .outerjoin(lu, lu.id == latest_update_id(as_of))
+        .outerjoin(then, then.c.milestone_id == Milestone.id)
         .subquery("ms_status")
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from queries.aliases import CITY, COUNTY, ITEM, LATEST_UPDATE, SUB_ITEM
 from queries.rollup import stored_status
 from queries.sqlfuncs import iso_date
-from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, narrowed
+from queries.status import DONE, DUE_SOON_DAYS, Filters, apply_filters, due_as_of, due_then, narrowed
 from store.models import Department, ItemDepartment, Milestone, Plan
 
 # JSON keys of a status row, in order (the CLI contract of export-status).
@@ -35,6 +35,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
     item, sub, city, county, latest = ITEM, SUB_ITEM, CITY, COUNTY, LATEST_UPDATE
     among = filters.statuses or (DONE if done_reported_after else CHASED if chased is not None else None)
     st = stored_status(session, as_of, due_soon_days, among)
+    then = due_then(as_of)
 
     def order(rows):  # the list's order, of the status rows ``rows``
         if done_reported_after:
@@ -66,14 +67,15 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             Plan.doc_no, Plan.title, city.name.label("city"), county.name.label("county"),
             item.id.label("item_id"), item.number, item.name.label("item"),
             sub.name.label("sub_item"), item.item_type, item.scope, iso_date(item.deadline).label("deadline"),
-            Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, iso_date(Milestone.due).label("due"),
-            Milestone.due_text, chosen.c.status, iso_date(chosen.c.completed_on).label("completed_on"),
+            Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, iso_date(chosen.c.due).label("due"),
+            due_as_of(then, "due_text").label("due_text"), chosen.c.status, iso_date(chosen.c.completed_on).label("completed_on"),
             chosen.c.days_overdue, chosen.c.state, iso_date(chosen.c.last_reported_on).label("last_reported_on"),
             latest.note.label("last_note"), Plan.key.label("plan_key"), Milestone.report_version,
             Plan.kind.label("plan_kind"), item.deadline_text,
         )
         .select_from(chosen)
         .join(Milestone, Milestone.id == chosen.c.milestone_id)
+        .outerjoin(then, then.c.milestone_id == Milestone.id)  # the due as the plan stood then
         .outerjoin(latest, latest.id == chosen.c.update_id)
         .join(item, item.id == chosen.c.work_item_id)
         .outerjoin(sub, sub.id == Milestone.sub_item_id)

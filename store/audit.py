@@ -17,6 +17,7 @@ ACTIONS = {
     "user.update": "修改账号",
     "user.password": "重设密码",
     "plan.import": "导入计划文件",
+    "plan.correct": "更正/调整计划",
     "demo.load": "加载演示数据",
     "demo.clear": "清除演示数据",
     "assessment.rules": "修改考核规则",

@@ -176,6 +176,37 @@ class Milestone(SourceMixin, Base):
     report_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class PlanChange(Base):
+    """A correction or adjustment of a plan made in the app: a work item's or a
+    milestone's field as it stood before and stands since, why, by whom, and
+    from which date it counts.  Append-only: the plan's history beside its
+    progress history.  A change of a milestone's due keeps both dates, which
+    the status as of a date before ``effective_on`` reads
+    (queries.status.due_then)."""
+
+    __tablename__ = "plan_change"
+    __table_args__ = (Index("ix_plan_change_milestone_due", "milestone_id", "field", "effective_on", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(20))  # name | deadline | lead | coop | text | due
+    before: Mapped[str | None] = mapped_column(Text)  # as a person reads it
+    after: Mapped[str | None] = mapped_column(Text)
+    due_before: Mapped[date | None] = mapped_column(Date)  # a due's change: the dates themselves
+    due_after: Mapped[date | None] = mapped_column(Date)
+    effective_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# What a PlanChange may change, as the pages name it: the work item's fields, then a milestone's.
+CHANGE_FIELDS = {"name": "名称", "deadline": "完成时间", "lead": "牵头单位", "coop": "配合单位",
+                 "text": "节点内容", "due": "节点时间"}
+MILESTONE_FIELDS = ("text", "due")
+
+
 # Reported milestone states (进度报送); labels in Chinese for the UI.
 PROGRESS_STATES = {
     "not_started": "未开始",
@@ -301,6 +332,7 @@ class Finding(SourceMixin, Base):
 
 @event.listens_for(ProgressUpdate, "before_update")
 @event.listens_for(IndicatorObservation, "before_update")
+@event.listens_for(PlanChange, "before_update")
 def _history_is_append_only(mapper, connection, target):
     raise ValueError(f"{type(target).__name__} rows are append-only history")
 

@@ -1,0 +1,157 @@
+"""更正或调整计划 (admin): one work item's name, deadline and departments and
+its milestones' work and time, edited in place with a reason and the date the
+change counts from (corrections.apply).  Dates before it still see the plan
+as it stood; the item page lists every change beside the progress reports.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, dcc, html
+from sqlalchemy import select
+
+from accounts import current_account
+from components.access import login_needed, not_allowed
+from components.actions import clicked
+from components.cards import SITE
+from corrections.apply import CorrectionError, Edit, correct, current_values
+from pages.item import header_of, numbered
+from pages.not_found_404 import not_found
+from queries.cache import invalidate
+from store import clock, session_scope
+from store.models import CHANGE_FIELDS, MILESTONE_FIELDS, Milestone, Plan, WorkItem
+
+
+def title(item_id=None) -> str:
+    return f"更正或调整计划 · {SITE}"
+
+
+# (an order, so that /item/<id>/edit is matched before the item page's /item/<item_id>)
+dash.register_page(__name__, path_template="/item/<item_id>/edit", name="更正或调整计划", nav=False, title=title,
+                   order=99, cache_layout=False)
+
+
+def layout(item_id=None, **_query):
+    account = current_account()
+    if account is None:
+        return login_needed(f"/item/{item_id}/edit", "更正或调整计划")
+    if account.role != "admin":
+        return not_allowed("只有管理员可以更正或调整计划；地市和部门请提交计划调整申请。")
+    header = header_of(item_id)
+    if header is None:
+        return not_found(f"没有编号为“{item_id}”的工作事项。")
+    with session_scope() as s:
+        item = s.get(WorkItem, header["id"])
+        plan = s.get(Plan, item.plan_id)
+        values = current_values(s, item)
+        milestones = s.execute(select(Milestone.id, Milestone.seq, Milestone.due)
+                               .where(Milestone.work_item_id == item.id).order_by(Milestone.seq, Milestone.id)).all()
+        issued = plan.issue_date
+    today = clock.today()
+    return html.Div([
+        html.Div([dcc.Link(f"‹ 返回{header['kind_label']}详情", href=f"/item/{header['id']}")], className="small mb-1"),
+        html.H3("更正或调整计划", className="page-title mb-0"),
+        html.Div(f"{numbered(header)} · {header['plan_doc_no'] or header['plan_title']}", className="text-muted mb-3"),
+        dcc.Store(id="edit-item", data=header["id"]),
+        dcc.Store(id="edit-seen", data=_seen(values)),
+        dbc.Card(dbc.CardBody([html.H5(f"{header['kind_label']}"), *[
+            _field(label, name, 0, values[(name, None)], textarea=name == "name")
+            for name, label in CHANGE_FIELDS.items() if name not in MILESTONE_FIELDS],
+            html.Div("完成时间写原文，如“2021年6月底前”“三季度”“持续推进”；单位之间用顿号分隔。改动事项的完成时间，"
+                     "沿用该时间的节点随之改动。", className="small text-muted")]), className="mb-3"),
+        dbc.Card(dbc.CardBody([html.H5("工作节点"), milestone_table(milestones, values)]), className="mb-3"),
+        dbc.Card(dbc.CardBody([
+            dbc.Row([
+                dbc.Col([dbc.Label("生效日期", html_for="edit-effective", className="small text-muted mb-1"),
+                         dbc.Input(type="date", id="edit-effective", value=today.isoformat(),
+                                   min=issued.isoformat(), max=today.isoformat())], md=3),
+                dbc.Col([dbc.Label("原因（必填，记入变更记录和审计日志）", html_for="edit-reason",
+                                   className="small text-muted mb-1"),
+                         dbc.Textarea(id="edit-reason", rows=2, maxLength=500,
+                                      placeholder="如：市政府同意延期（某某函〔2021〕3号）；导入时读错，原文为“12月底前”")],
+                        md=9),
+            ], className="g-2"),
+            html.Div([f"调整自生效日期起计：此前各日期的状态仍按原计划判断。更正导入错误时，把生效日期设为计划印发日"
+                      f"（{issued.isoformat()}），各日期都按更正后的计划判断。"], className="small text-muted mt-1"),
+        ]), className="mb-3"),
+        dbc.Button("保存", id="edit-save", color="primary", className="me-2"),
+        dcc.Link("取消", href=f"/item/{header['id']}", className="btn btn-outline-secondary"),
+        dcc.Loading(html.Div(id="edit-result", className="mt-3", role="status")),
+    ])
+
+
+def _field(label: str, name: str, ms: int, value: str, textarea: bool = False) -> dbc.Row:
+    control = (dbc.Textarea if textarea else dbc.Input)(
+        id={"type": "edit-field", "field": name, "ms": ms}, value=value, **({"rows": 2} if textarea else {}))
+    return dbc.Row([dbc.Label(label, width=2, className="small text-muted"), dbc.Col(control, width=10)],
+                   className="mb-2")
+
+
+def milestone_table(milestones, values) -> html.Div:
+    if not milestones:
+        return html.Div("该事项没有工作节点。", className="text-muted")
+    head = html.Thead(html.Tr([html.Th("序号", style={"width": "4em"}), html.Th("节点内容"),
+                               html.Th("节点时间（原文）", style={"width": "14em"}),
+                               html.Th("解析为", style={"width": "7em"})]))
+    rows = [html.Tr([
+        html.Td(seq),
+        html.Td(dbc.Textarea(id={"type": "edit-field", "field": "text", "ms": ms_id}, rows=2,
+                             value=values[("text", ms_id)])),
+        html.Td(dbc.Input(id={"type": "edit-field", "field": "due", "ms": ms_id}, value=values[("due", ms_id)])),
+        html.Td(due.isoformat() if due else "无时限", className="small text-muted")])
+        for ms_id, seq, due in milestones]
+    return dbc.Table([head, html.Tbody(rows)], bordered=True, size="sm", className="mb-0")
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _key(name, ms) -> bool:
+    """A field name and a milestone id (0: the item's own) as this form sends them."""
+    return name in CHANGE_FIELDS and isinstance(ms, int) and not isinstance(ms, bool) and 0 <= ms < 2**31
+
+
+def _seen(values: dict) -> list:
+    """The values the form shows, as [field, milestone id or 0, value]: sent back with the edits."""
+    return [[name, ms or 0, value] for (name, ms), value in values.items()]
+
+
+@callback(Output("edit-result", "children"), Output("edit-seen", "data"),
+          Input("edit-save", "n_clicks"),
+          State({"type": "edit-field", "field": ALL, "ms": ALL}, "value"),
+          State({"type": "edit-field", "field": ALL, "ms": ALL}, "id"),
+          State("edit-seen", "data"), State("edit-effective", "value"), State("edit-reason", "value"),
+          State("edit-item", "data"), prevent_initial_call=True)
+def save(_clicks, values, ids, seen, effective, reason, item_id):
+    """Write the edits that differ from the store (decided on the server), or nothing."""
+    clicked("edit-save")
+    account = current_account()
+    shown = {(row[0], row[1] or None): row[2] for row in _listed(seen)
+             if isinstance(row, list) and len(row) == 3 and _key(row[0], row[1]) and isinstance(row[2], str)}
+    edits = [Edit(i["field"], v if isinstance(v, str) else "", shown.get((i["field"], i["ms"] or None)),
+                  i["ms"] or None)
+             for i, v in zip(_listed(ids), _listed(values)) if isinstance(i, dict) and _key(i.get("field"), i.get("ms"))]
+    try:
+        effective_on = date.fromisoformat(effective) if isinstance(effective, str) else None
+    except ValueError:
+        effective_on = None
+    if not isinstance(item_id, int) or isinstance(item_id, bool) or not 0 < item_id < 2**31:
+        item_id = None
+    try:
+        with session_scope() as s:
+            changes = correct(s, account, item_id, edits, reason if isinstance(reason, str) else "",
+                              effective_on, clock.today())
+            done = [f"{CHANGE_FIELDS[c.field]}：{c.before or '空'} → {c.after or '空'}" for c in changes]
+            fresh = _seen(current_values(s, s.get(WorkItem, item_id)))
+    except CorrectionError as exc:
+        return dbc.Alert([html.Strong("未保存："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
+                         color="danger", id="edit-refused"), dash.no_update
+    if not done:
+        return dbc.Alert("没有改动，未保存。", color="secondary", id="edit-nothing"), fresh
+    invalidate()
+    return dbc.Alert([html.Strong(f"已保存 {len(done)} 项改动（自{effective_on.isoformat()}起计），已记入变更记录："),
+                      html.Ul([html.Li(line) for line in done], className="mb-0"),
+                      dcc.Link("查看事项详情", href=f"/item/{item_id}")], color="success", id="edit-saved"), fresh
