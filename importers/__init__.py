@@ -54,6 +54,11 @@ def parse_read(document: Document, given: Given = Given(), kind: str | None = No
     return plan
 
 
+def _judged(plan: ParsedPlan) -> ParsedPlan:
+    plan.judge_early_dues()  # (one rule for every kind of plan)
+    return plan
+
+
 def parse_text(text: str, name: str, given: Given = Given(), kind: str | None = None) -> ParsedPlan:
     """Parse a document's text (importers.formats) with the parser that
     recognises it, or the one of ``kind``; ``given``: the city and year the
@@ -62,10 +67,10 @@ def parse_text(text: str, name: str, given: Given = Given(), kind: str | None = 
     if kind is not None:
         if kind not in by_kind:
             raise DocumentError(f"{name}: 未知的计划类型「{kind}」，应为 {'、'.join(KINDS)} (unknown kind)")
-        return by_kind[kind].parse(text, name, given)
+        return _judged(by_kind[kind].parse(text, name, given))
     for parser in parsers():
         if parser.detect(text, given):
-            return parser.parse(text, name, given)
+            return _judged(parser.parse(text, name, given))
     raise DocumentError(
         f"{name}: 无法识别的文件：不是已知的计划、项目清单、分工表或规划文件 "
         "(unrecognised document: no importer for it)"

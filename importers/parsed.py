@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from importers.dates import Due
+from importers.dates import DONE, Due
 
 
 class DocumentError(ValueError):
@@ -137,6 +137,19 @@ class ParsedPlan:
         for record in (*self.indicators, *self.findings):
             record.source = placed(record.source)
         self.left_out = [placed(ref) for ref in self.left_out]
+
+    def judge_early_dues(self) -> None:
+        """A milestone due before its plan was issued (湖州's 一季度 in a plan of
+        June) cannot have been late before the plan existed: it is judged
+        from the issue date — that is its due — and a finding says so, the
+        phrase kept as written."""
+        for item in self.walk_items():
+            for m in item.milestones:
+                if m.due.due and m.due.due < self.issue_date and m.due.precision != DONE:
+                    self.findings.append(ParsedFinding(
+                        "due_before_issue", f"{item.key} 第{m.seq}项节点时间「{m.due.text}」（{m.due.due}）"
+                        f"早于计划印发日（{self.issue_date}），按印发日判断是否逾期", m.source, item.key, m.seq))
+                    m.due = replace(m.due, due=self.issue_date)
 
     def walk_items(self):
         """Every item, parents before children."""

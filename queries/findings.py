@@ -19,6 +19,7 @@ FINDING_LABELS = {
     "assumed_issue_date": "推定成文日期",
     "assumed_issuer": "推定发文机关",
     "no_lead": "未写牵头单位",
+    "due_before_issue": "节点早于计划印发",
 }
 
 

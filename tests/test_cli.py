@@ -118,7 +118,8 @@ def test_export_status_json_contract(imported):
     assert plans == {"浙信用办〔2020〕5号", "湖信用办〔2019〕9号", "温政办〔2018〕50号"}
     hz = [r for r in rows if r["city"] == "杭州" and r["item_no"] == "1" and r["county"] is None]
     assert hz[0]["item"] == "钱江分应用" and hz[0]["lead"] == ["市商务局"]
-    assert hz[0]["due"] == "2020-03-31" and hz[0]["status"] == "overdue"  # nothing reported yet
+    # 2020年3月底前 in a plan issued on 2020-04-16: judged from the issue date; nothing reported yet
+    assert (hz[0]["due_text"], hz[0]["due"], hz[0]["status"]) == ("2020年3月底前", "2020-04-16", "overdue")
 
 
 def test_export_status_filters(imported):

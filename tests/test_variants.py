@@ -167,3 +167,16 @@ def test_a_heading_row_spanning_a_table_is_not_taken_for_a_continuation():
     headed = CITY_INDICATORS.replace("3\t信用应用\t", "\t\t二、信用应用\t\t\t\t\t\n3\t信用应用\t")
     plan = parse_text(headed, "指标.txt")
     assert [i.target.name for i in plan.indicators][1:3] == ["“双公示”数据按时上报率", "信用应用场景数量"]
+
+
+def test_a_milestone_due_before_its_plan_was_issued_is_judged_from_the_issue_date():
+    """湖州's 一季度 in a plan issued on 2019-06-26: due on the issue date (it
+    cannot have been late before the plan existed), the phrase kept, a finding."""
+    from datetime import date
+
+    plan = parse_text(PROJECTS, "001.txt")
+    first = next(i for i in plan.items if i.key == "p02").milestones[0]
+    assert (first.due.text, first.due.due, plan.issue_date) == ("一季度", date(2019, 6, 26), date(2019, 6, 26))
+    early = [f for f in plan.findings if f.kind == "due_before_issue"]
+    assert len(early) == 8 and ("p02", 1) in {(f.item_key, f.milestone_seq) for f in early}
+    assert "一季度" in early[0].message and "按印发日判断" in early[0].message
