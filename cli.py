@@ -23,6 +23,7 @@ from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
+from importers.units import canonical
 from queries import api, assessment
 from queries.cache import invalidate
 from queries.findings import finding_rows
@@ -184,6 +185,7 @@ def _check_region(session, name: str | None, level: str, hint: str) -> str | Non
 
 
 def _check_department(session, name: str | None) -> str | None:
+    name = canonical(name) if name is not None else None  # (市发改委 is filed as 市发展改革委)
     if name is not None and session.scalar(select(Department.id).where(Department.name == name)) is None:
         raise click.BadParameter(f"未知的部门 {name!r}（请使用文件中的部门全称，如 市发展改革委）",
                                  param_hint="--department")

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from importers.units import canonical
 from store.audit import record
 from store.clock import local_text
 from store.models import ROLES, AuditEntry, Department, LoginFailure, Region, User, utcnow
@@ -75,6 +76,7 @@ def resolve_scope(session: Session, role: str, city: str | None, department: str
         return city_id, None
     if not department:
         raise AccountError("部门填报员须指定部门（--department 市发展改革委）")
+    department = canonical(department)  # (市发改委 is filed as 市发展改革委)
     stmt = select(Department.id).where(Department.city_id == city_id, Department.name == department)
     if county:
         county_id = session.scalar(select(Region.id).where(Region.name == county))

@@ -14,6 +14,7 @@ from pathlib import Path
 from importers.formats import Document, read_file
 from importers.front import Given
 from importers.parsed import DocumentError, ParsedPlan
+from importers.units import tidy_units
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "data" / "sources"
 
@@ -55,7 +56,9 @@ def parse_read(document: Document, given: Given = Given(), kind: str | None = No
 
 
 def _judged(plan: ParsedPlan) -> ParsedPlan:
-    plan.judge_early_dues()  # (one rule for every kind of plan)
+    """The rules every kind of plan shares: dues before the issue date, one name per department."""
+    plan.judge_early_dues()
+    tidy_units(plan)
     return plan
 
 

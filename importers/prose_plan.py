@@ -34,6 +34,7 @@ from importers.parsed import (
 )
 from importers.table import county_of
 from importers.text import normalize, split_units
+from importers.units import is_scope
 
 KIND = "work_points"  # ParsedPlan.kind, and the name a user picks it by
 
@@ -48,7 +49,6 @@ _LEVELS = [
 _ROLE_WORDS = {"牵头": "lead", "负责": "lead", "落实": "lead", "按职责分工": "lead",
                "配合": "coop", "参与": "coop", "协同": "coop", "协助": "coop"}
 _UNIT_LINE = re.compile(r"^(牵头单位|牵头部门|责任单位|责任部门|主办单位|配合单位|配合部门|协办单位|参与单位)\s*[:：]\s*(.+)")
-_GENERIC = re.compile(r"^(各|市级各|市各|全市各|省级各|有关|相关)|各有关|各相关|各地|各级")
 _CLAUSE_END = "。；;"
 _MIN_TASKS = 3
 
@@ -154,7 +154,7 @@ def _units_of(node: _Node) -> tuple[list[ParsedDepartment], list[str], str]:
         clauses.append((units, "coop" if label.startswith(("配合", "协办", "参与")) else "lead"))
     for units, role in clauses:
         for unit in split_units(units):
-            if _GENERIC.search(unit):
+            if is_scope(unit):
                 scopes.append(unit)
             elif not any(d.name == unit for d in departments):
                 departments.append(ParsedDepartment(unit, role))
