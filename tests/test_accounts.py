@@ -31,7 +31,7 @@ def test_cli_creates_lists_and_changes_accounts(app):
     assert dept.exit_code == 0, dept.output
     listed = runner.invoke(args=["list-users"]).output
     assert re.search(r"^hz\t杭州\tcity\t杭州\tactive", listed, re.M)
-    assert re.search(r"^wz\twz\tdepartment\t温州 · 市发改委\tactive", listed, re.M)
+    assert re.search(r"^wz\twz\tdepartment\t温州 · 市发展改革委\tactive", listed, re.M)  # (市发改委, one name)
     for args, message in [
         (["create-user", "hz", "--role", "city", "--city", "杭州"], "已存在"),
         (["create-user", "x", "--role", "city", "--city", "不存在"], "未知的地市"),

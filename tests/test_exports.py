@@ -31,7 +31,7 @@ def test_scene_rows_read_as_the_plan_writes_them(loaded_app):
     first = official_row(rows[0])
     assert first["scene"] == "1.钱江分应用"
     assert first["work_plan"] == "（1）2020年3月底前，以钱江分为基础，联合家政服务企业推出本地化“信用+家政”产品"
-    assert first["departments"] == "牵头部门：市商务局\n配合部门：市发展改革委、市公安局、市人社局、市卫健委、市市场监管局"
+    assert first["departments"] == "牵头部门：市商务局\n配合部门：市发展改革委、市公安局、市人力社保局、市卫生健康委、市市场监管局"
     assert first["deadline_shown"] == "2020.12"
     county = next(official_row(r) for r in rows if r["county"])
     assert county["scene"] == "1.钱江分应用（萧山区）"

@@ -44,9 +44,10 @@ def test_item_header_has_plan_departments_deadline_and_source(loaded_app):
     assert (header["name"], header["city"], header["kind"]) == ("信用+金融服务", "舟山", "scene")
     assert header["plan"] == "浙信用办〔2020〕5号" and "重点场景" in header["plan_title"]
     assert header["lead"] == ["市发展改革委"]
-    assert len(header["coop"]) == 6
+    assert len(header["coop"]) == 5 and "各功能区管委会" in header["scope"]  # a scope, not a department
     line = source_line(header["source"])
-    assert all(d in line for d in header["lead"] + header["coop"])  # as written in the document
+    assert "人行舟山市中支" in line and "市人行" in header["coop"]  # under its one name
+    assert all(d in line for d in header["lead"] + header["coop"] if d != "市人行")  # as written in the document
     assert header["source_text"] in line and "信用+金融服务" in header["source_text"]
     assert (header["deadline"], header["deadline_text"]) == ("2020-12-31", "2020.12")
     assert header["parent"] is None and header["sub_scenes"] == [] and header["children"] == []

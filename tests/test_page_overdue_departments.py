@@ -16,7 +16,7 @@ from components.official import official_headers
 from queries import api
 from queries.departments import department_items, department_roles
 from queries.ledger import ledger_head
-from queries.overdue import overdue_groups, overdue_totals, worst_rows
+from queries.overdue import UNNAMED, overdue_groups, overdue_totals, worst_rows
 from queries.status import STATUSES, Filters
 from queries.status_counts import status_counts
 from tests.browser import browser_page, filter_control, pick, serve
@@ -137,7 +137,7 @@ def test_overdue_counts_per_city_and_per_lead_department(loaded_app):
     for r in rows:
         days[r["city"]] += r["days_overdue"] or 0
     assert {g["name"]: g["days"] for g in by_city} == dict(days)
-    leads = Counter(name for r in rows if r["status"] == "overdue" for name in r["lead"])
+    leads = Counter(name for r in rows if r["status"] == "overdue" for name in (r["lead"] or [UNNAMED]))
     assert {g["name"]: g["overdue"] for g in by_lead} == dict(leads)
     overdue = [r for r in rows if r["status"] == "overdue"]
     assert totals == {"overdue": len(overdue), "due_soon": len(rows) - len(overdue),

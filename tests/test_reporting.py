@@ -172,7 +172,7 @@ def test_another_citys_rows_and_leaders_are_refused(reporting_app):
 def test_a_department_editor_reports_only_what_it_leads(reporting_app):
     ms, _ = form(reporting_app, "wzfg")
     with reporting_app.app_context():
-        led = {r["item_id"] for r in api.status_table(TODAY, Filters(city="温州")) if "市发改委" in r["lead"]}
+        led = {r["item_id"] for r in api.status_table(TODAY, Filters(city="温州")) if "市发展改革委" in r["lead"]}
     assert ms and {r["item_id"] for r in ms} == led
 
 
