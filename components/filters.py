@@ -86,8 +86,8 @@ def read_view(query: dict) -> View:
 
 
 # The URL parameters the pages read; a cached page is keyed by these alone.
-PARAMS = FIELDS + ("status", "min_days", "kind", "result", "month", "period", "theme", "auto", "all", "page",
-                   "tab", "item_id")
+PARAMS = FIELDS + ("status", "min_days", "kind", "state", "result", "month", "period", "theme", "auto", "all",
+                   "page", "tab", "item_id")
 _DIGITS = {"min_days": 4, "result": 9, "auto": 4, "page": 5, "item_id": 10}
 _WORD = re.compile(r"^[\w-]{1,20}$")
 

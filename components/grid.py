@@ -35,10 +35,11 @@ def item_column(item_link: str) -> dict:
 
 def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, filename: str,
               page_size: int = 50, empty: str = "没有符合条件的记录", official: bool = False,
-              total: int | None = None) -> html.Div:
+              total: int | None = None, selectable: bool = False) -> html.Div:
     """A grid with its toolbar: row count, 导出Excel, 导出CSV.  The export holds the
     rows shown; ``official`` (rows of the status table) puts them in the layout of
     the official tables (components.official), else in the columns shown.
+    ``selectable``: rows carry a checkbox (the grid's selectedRows).
 
     The browser gets at most ROW_CAP rows (a notice says so): ``rows`` may be the
     head of a longer list of ``total`` rows, cut in SQL."""
@@ -53,7 +54,7 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
         defaultColDef=DEFAULT_COL,
         dashGridOptions={"pagination": len(rows) > page_size, "paginationPageSize": page_size,
                          "domLayout": "autoHeight", "enableCellTextSelection": True,
-                         "tooltipShowDelay": 300},
+                         "tooltipShowDelay": 300, **({"rowSelection": {"mode": "multiRow"}} if selectable else {})},
         style={"width": "100%"},
         className="ag-theme-alpine",
     )

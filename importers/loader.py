@@ -30,6 +30,7 @@ from store.models import (
     ProgressUpdate,
     Region,
     WorkItem,
+    finding_fingerprint,
 )
 from store.regions import PROVINCE
 
@@ -347,6 +348,7 @@ class _Loader:
         for f in self.p.findings:
             self.s.add(Finding(
                 plan_id=plan.id, kind=f.kind, message=f.message,
+                fingerprint=finding_fingerprint(f.kind, f.item_key, f.milestone_seq, f.message),
                 work_item_id=self.item_ids.get(f.item_key) if f.item_key else None,
                 milestone_id=self._milestone_id(plan, f.item_key, f.milestone_seq),
                 source_file=f.source.file, source_line=f.source.line, source_text=f.source.text,

@@ -18,6 +18,7 @@ ACTIONS = {
     "user.password": "重设密码",
     "plan.import": "导入计划文件",
     "plan.correct": "更正/调整计划",
+    "finding.confirm": "确认数据质量问题无误",
     "demo.load": "加载演示数据",
     "demo.clear": "清除演示数据",
     "assessment.rules": "修改考核规则",

@@ -8,6 +8,7 @@ append-only history.  Every imported row keeps a pointer to its source
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
@@ -319,7 +320,8 @@ class PendingUpload(Base):
 
 
 class Finding(SourceMixin, Base):
-    """A data-quality finding of the latest import of a plan (kept, never 'fixed')."""
+    """A data-quality finding of the latest import of a plan (kept as found: it
+    is fixed by a change of the plan, or confirmed by a FindingReview)."""
 
     __tablename__ = "finding"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -328,6 +330,26 @@ class Finding(SourceMixin, Base):
     message: Mapped[str] = mapped_column(Text)
     work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"))
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # the same finding in a later import
+
+
+def finding_fingerprint(kind: str, item_key: str | None, seq: int | None, message: str) -> str:
+    """What tells a finding again when its plan is imported again (its rows are made anew)."""
+    return hashlib.sha256(f"{kind}|{item_key or ''}|{seq or ''}|{message}".encode()).hexdigest()
+
+
+class FindingReview(Base):
+    """A finding the admin has checked and confirmed as right (已确认无误), with
+    the reason: it stays confirmed when its plan is imported again."""
+
+    __tablename__ = "finding_review"
+    __table_args__ = (UniqueConstraint("plan_id", "fingerprint"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 @event.listens_for(ProgressUpdate, "before_update")

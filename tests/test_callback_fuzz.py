@@ -14,6 +14,7 @@ from store.models import (
     AssessmentResult,
     AssessmentRules,
     AuditEntry,
+    FindingReview,
     ImportRun,
     IndicatorObservation,
     Milestone,
@@ -39,9 +40,9 @@ ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "
             "observed_on")
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
            "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel",
-           "edit-save")
+           "edit-save", "findings-confirm")
 TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
-          Plan, ImportRun, PendingUpload, PlanChange)
+          Plan, ImportRun, PendingUpload, PlanChange, FindingReview)
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -95,7 +96,8 @@ def test_any_json_in_any_write_callback_is_answered_and_kept_in_scope(reporting_
             assert written_outside(reporting_app, username, since) == []
             if button not in ("report-save", "report-upload-confirm"):
                 assert after == before, (button, body[:300])  # the admin's writes: refused
-        if any(word in body for word in ("未写入任何数据", "report-problems", "report-refused", "edit-refused")) \
+        if any(word in body for word in ("未写入任何数据", "report-problems", "report-refused", "edit-refused",
+                                              "findings-refused")) \
                 or status == 204:
             assert after == before, body[:500]
 
