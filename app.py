@@ -25,6 +25,7 @@ from accounts import DEV_SECRET, current_account
 from components import filters, grid
 from components.cards import SITE
 from components.jsonify import as_sent, encoded
+from corrections.requests import pending_count
 from queries.cache import cache, generation
 from store import clock
 
@@ -166,11 +167,26 @@ def user_menu(account) -> html.Div:
     who = f"{account.display_name} · {account.role_label}"
     if account.role in ("city", "department"):
         who += f"（{account.scope_label}）"
-    return html.Form([html.Span(who, className="text-white small me-2", id="user-name"),
+    return html.Form([requests_link(account),
+                      html.Span(who, className="text-white small me-2", id="user-name"),
                       html.Button("退出", type="submit", className="btn btn-sm btn-outline-light",
                                   id="logout")],
                      method="post", action="/logout", className="ms-auto d-flex align-items-center",
                      id="user-menu")
+
+
+def requests_link(account):
+    """计划调整申请: the admin sees how many wait for a decision; an editor finds its requests."""
+    if account.role == "admin":
+        with store.session_scope() as s:
+            waiting = pending_count(s)
+        if not waiting:
+            return html.A("调整申请", href="/requests", className="text-white-50 small me-3", id="requests-link")
+        return html.A(["待审批调整申请", dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1")],
+                      href="/requests", className="text-white small me-3", id="requests-link")
+    if account.role in ("city", "department"):
+        return html.A("调整申请", href="/requests", className="text-white-50 small me-3", id="requests-link")
+    return None
 
 
 def layout():

@@ -22,7 +22,17 @@ from importers.text import split_units
 from queries.rollup import refresh_rollups
 from store.audit import record
 from store.models import CHANGE_FIELDS as FIELD_LABELS
-from store.models import ItemDepartment, Milestone, Plan, PlanChange, Region, User, WorkItem
+from store.models import (
+    PROGRESS_STATES,
+    ItemDepartment,
+    Milestone,
+    Plan,
+    PlanChange,
+    ProgressUpdate,
+    Region,
+    User,
+    WorkItem,
+)
 from store.regions import PROVINCE
 
 MAX_REASON = 500
@@ -105,6 +115,42 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
     session.flush()
     refresh_rollups(session, effective_on, {c.milestone_id for c in changes if c.field == "due"})
     return changes
+
+
+def cancel_milestone(session, account, milestone_id: int, reason: str, effective_on: date,
+                     today: date) -> PlanChange:
+    """Cancel a milestone from ``effective_on``: never deleted (its reports
+    stay), it is reported cancelled as of that date — open from then on,
+    outside every due-by count — and the change is kept, audited, and the
+    rollups from then on brought up to date.  CorrectionError: nothing written."""
+    user = session.get(User, account.user_id) if account is not None else None
+    if user is None or not user.active or user.role != "admin":
+        raise CorrectionError(["只有管理员可以更正计划，未作任何修改。"])
+    milestone = session.get(Milestone, milestone_id) if isinstance(milestone_id, int) else None
+    if milestone is None:
+        raise CorrectionError(["找不到该工作节点，请刷新页面。"])
+    plan = session.get(Plan, milestone.plan_id)
+    problems = _check_request(reason, effective_on, plan, today)
+    latest = session.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == milestone.id)
+                            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1))
+    if latest == "cancelled":
+        problems.append("该节点已取消。")
+    if problems:
+        raise CorrectionError(problems)
+    milestone.report_version += 1  # (a report form loaded before sees the change: reporting.apply)
+    session.add(ProgressUpdate(milestone_id=milestone.id, reported_on=effective_on, period=f"{effective_on:%Y-%m}",
+                               state="cancelled", note=reason.strip(), reported_by=user.username, origin="plan",
+                               version=milestone.report_version))
+    change = PlanChange(plan_id=plan.id, work_item_id=milestone.work_item_id, milestone_id=milestone.id,
+                        field="cancel", before=PROGRESS_STATES.get(latest, "未报送"), after="取消",
+                        effective_on=effective_on, reason=reason.strip(), changed_by=user.username)
+    session.add(change)
+    item = session.get(WorkItem, milestone.work_item_id)
+    record(session, user.username, "plan.correct", _target(session, item, change), "work_item", item.id,
+           {"节点": change.before}, {"节点": "取消", "原因": change.reason, "生效日期": effective_on.isoformat()})
+    session.flush()
+    refresh_rollups(session, effective_on, {milestone.id})
+    return change
 
 
 def _check_request(reason: str, effective_on: date, plan: Plan, today: date) -> list[str]:

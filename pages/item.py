@@ -86,8 +86,11 @@ def changes_section(item_id: int, name: str, view) -> html.Div:
     """The plan's changes made in the app (更正与调整), beside its progress history;
     an admin finds the way to make one here."""
     account = current_account()
-    edit = dcc.Link("更正或调整计划", href=f"/item/{item_id}/edit", className="btn btn-outline-primary btn-sm",
-                    id="item-edit-link") if account is not None and account.role == "admin" else None
+    role = account.role if account is not None else None
+    edit = (dcc.Link("更正或调整计划", href=f"/item/{item_id}/edit", className="btn btn-outline-primary btn-sm",
+                     id="item-edit-link") if role == "admin" else
+            dcc.Link("申请调整", href=f"/requests?item_id={item_id}", className="btn btn-outline-primary btn-sm",
+                     id="item-request-link") if role in ("city", "department") else None)
     changes = items.plan_changes(item_id)
     return html.Div([
         html.Div([html.H5("计划变更记录", className="me-auto mb-0"), edit], className="d-flex align-items-center mb-2"),

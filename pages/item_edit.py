@@ -21,7 +21,7 @@ from pages.item import header_of, numbered
 from pages.not_found_404 import not_found
 from queries.cache import invalidate
 from store import clock, session_scope
-from store.models import CHANGE_FIELDS, MILESTONE_FIELDS, Milestone, Plan, WorkItem
+from store.models import CHANGE_FIELDS, ITEM_FIELDS, Milestone, Plan, WorkItem
 
 
 def title(item_id=None) -> str:
@@ -58,7 +58,7 @@ def layout(item_id=None, **_query):
         dcc.Store(id="edit-seen", data=_seen(values)),
         dbc.Card(dbc.CardBody([html.H5(f"{header['kind_label']}"), *[
             _field(label, name, 0, values[(name, None)], textarea=name == "name")
-            for name, label in CHANGE_FIELDS.items() if name not in MILESTONE_FIELDS],
+            for name, label in CHANGE_FIELDS.items() if name in ITEM_FIELDS],
             html.Div("完成时间写原文，如“2021年6月底前”“三季度”“持续推进”；单位之间用顿号分隔。改动事项的完成时间，"
                      "沿用该时间的节点随之改动。", className="small text-muted")]), className="mb-3"),
         dbc.Card(dbc.CardBody([html.H5("工作节点"), milestone_table(milestones, values)]), className="mb-3"),

@@ -38,7 +38,7 @@ from store.models import (
 
 # The items that carry milestones and are assessed; groups and sub-scenes only structure them.
 ASSESSED_KINDS = ("scene", "project", "task")
-ORIGIN_LABELS = {"demo": "演示数据", "import": "导入时已完成", "report": "报送"}
+ORIGIN_LABELS = {"demo": "演示数据", "import": "导入时已完成", "report": "报送", "plan": "计划调整"}
 KIND_LABELS = {"scene": "场景", "sub_scene": "子场景", "project": "项目", "task": "任务", "group": "任务组"}
 
 

@@ -204,8 +204,28 @@ class PlanChange(Base):
 
 # What a PlanChange may change, as the pages name it: the work item's fields, then a milestone's.
 CHANGE_FIELDS = {"name": "名称", "deadline": "完成时间", "lead": "牵头单位", "coop": "配合单位",
-                 "text": "节点内容", "due": "节点时间"}
-MILESTONE_FIELDS = ("text", "due")
+                 "text": "节点内容", "due": "节点时间", "cancel": "取消节点"}
+ITEM_FIELDS, MILESTONE_FIELDS = ("name", "deadline", "lead", "coop"), ("text", "due")  # what the edit form shows
+
+
+class AdjustmentRequest(Base):
+    """计划调整申请: a city or department editor asks to move a milestone's time
+    or to cancel it; the admin approves (the plan is changed, PlanChange) or
+    rejects it with a comment (corrections.requests)."""
+
+    __tablename__ = "adjustment_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # move | cancel
+    due_text: Mapped[str | None] = mapped_column(String(200))  # the time asked for (move)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(80), index=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # pending | approved | rejected
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[date | None] = mapped_column(Date)
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 # Reported milestone states (进度报送); labels in Chinese for the UI.

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from store import session_scope
 from store.models import (
+    AdjustmentRequest,
     AssessmentBonus,
     AssessmentResult,
     AssessmentRules,
@@ -40,9 +41,9 @@ ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "
             "observed_on")
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
            "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel",
-           "edit-save", "findings-confirm")
+           "edit-save", "findings-confirm", "request-submit", "request-approve", "request-reject")
 TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
-          Plan, ImportRun, PendingUpload, PlanChange, FindingReview)
+          Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest)
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -94,10 +95,10 @@ def test_any_json_in_any_write_callback_is_answered_and_kept_in_scope(reporting_
         after = counts(reporting_app)
         if username != "admin":
             assert written_outside(reporting_app, username, since) == []
-            if button not in ("report-save", "report-upload-confirm"):
+            if button not in ("report-save", "report-upload-confirm", "request-submit"):  # (editors' own writes)
                 assert after == before, (button, body[:300])  # the admin's writes: refused
         if any(word in body for word in ("未写入任何数据", "report-problems", "report-refused", "edit-refused",
-                                              "findings-refused")) \
+                                              "findings-refused", "request-refused", "decision-refused")) \
                 or status == 204:
             assert after == before, body[:500]
 

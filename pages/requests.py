@@ -1,0 +1,148 @@
+"""计划调整申请: a city or department editor asks to move a milestone's time or
+cancel it (its own milestones only) and follows its requests; the admin
+approves or rejects each pending one with a comment — an approval changes the
+plan from that day on (corrections.requests).  Every write is checked again
+on the server: who is logged in, what they may ask about, what is pending.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from accounts import current_account
+from accounts.scope import Scope
+from components.access import login_needed, not_allowed
+from components.actions import clicked
+from components.cards import SITE
+from components.grid import data_grid, export_filename, link_column
+from corrections.apply import CorrectionError
+from corrections.requests import KINDS, decide, submit_request
+from queries.cache import invalidate
+from queries.requests import milestone_options, request_rows
+from store import clock, session_scope
+
+dash.register_page(__name__, path="/requests", name="计划调整申请", nav=False, cache_layout=False,
+                   title=f"计划调整申请 · {SITE}")
+
+COLUMNS = [
+    {"field": "request_id", "headerName": "编号", "width": 76},
+    {"field": "requested_at", "headerName": "提交时间", "width": 140},
+    {"field": "requested_by", "headerName": "申请人", "width": 100},
+    {"field": "city", "headerName": "地市", "width": 70},
+    link_column("item", "工作事项", "/item/{item_id}", minWidth=160, flex=1),
+    {"field": "seq", "headerName": "节点", "width": 64},
+    {"field": "kind_label", "headerName": "申请", "width": 110},
+    {"field": "due_text", "headerName": "现完成时间", "width": 120},
+    {"field": "wanted", "headerName": "申请调整为", "width": 130},
+    {"field": "reason", "headerName": "理由", "minWidth": 180, "flex": 1},
+    {"field": "state_label", "headerName": "状态", "width": 86},
+    {"field": "comment", "headerName": "审批意见", "minWidth": 140, "flex": 1},
+    {"field": "decided_at", "headerName": "审批日期", "width": 110},
+]
+
+
+def layout(item_id=None, **_query):
+    account = current_account()
+    if account is None:
+        return login_needed("/requests", "计划调整申请")
+    if account.role not in ("admin", "city", "department"):
+        return not_allowed("计划调整申请由地市、部门填报员提交，管理员审批。")
+    header = html.Div([html.H3("计划调整申请", className="page-title mb-0"), html.Div(
+        "地市、部门申请调整本单位节点的完成时间或取消节点，管理员审批；批准后自批准之日起按调整后的计划判断。",
+        className="text-muted")], className="mb-3")
+    with session_scope() as s:
+        if account.role == "admin":
+            return html.Div([header, *admin_sections(s)])
+        item = int(item_id) if isinstance(item_id, str) and item_id.isdigit() and len(item_id) < 10 else None
+        options = milestone_options(s, Scope.of(account).milestones(), item)
+        mine = request_rows(s, requested_by=account.username)
+    return html.Div([header, request_form(options), html.H5("我的申请"),
+                     data_grid("my-requests", mine, COLUMNS, title="我的计划调整申请",
+                               filename=export_filename("我的调整申请", clock.today()), empty="尚未提交申请")])
+
+
+def request_form(options: list[dict]) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H5("提交申请"),
+        dbc.Row([
+            dbc.Col([dbc.Label("工作节点", className="small text-muted mb-1"),
+                     dcc.Dropdown(options, options[0]["value"] if len(options) == 1 else None, id="request-milestone",
+                                  placeholder="选择本单位的工作节点（可输入事项名称搜索）")], md=6),
+            dbc.Col([dbc.Label("申请", className="small text-muted mb-1"),
+                     dbc.RadioItems([{"label": v, "value": k} for k, v in KINDS.items()], "move", id="request-kind",
+                                    inline=True)], md=3),
+            dbc.Col([dbc.Label("调整后的完成时间", html_for="request-due", className="small text-muted mb-1"),
+                     dbc.Input(id="request-due", placeholder="如 2021年9月底前", maxLength=200)], md=3),
+        ], className="g-2 mb-2"),
+        dbc.Label("理由（必填）", html_for="request-reason", className="small text-muted mb-1"),
+        dbc.Textarea(id="request-reason", rows=2, maxLength=500, placeholder="如：受疫情影响，平台验收推迟"),
+        dbc.Button("提交申请", id="request-submit", color="primary", className="mt-2"),
+        html.Div(id="request-result", className="mt-2", role="status"),
+    ]), className="mb-3")
+
+
+def admin_sections(session) -> list:
+    pending = request_rows(session, state="pending")
+    return [
+        html.H5(f"待审批（{len(pending)} 件）"),
+        data_grid("pending-requests", pending, COLUMNS, title="待审批的计划调整申请",
+                  filename=export_filename("待审批调整申请", clock.today()), empty="没有待审批的申请",
+                  selectable=True),
+        dbc.Card(dbc.CardBody([
+            dbc.Input(id="decision-comment", maxLength=500, placeholder="审批意见（驳回时必填）"),
+            html.Div([dbc.Button("批准所选申请", id="request-approve", color="success", className="me-2"),
+                      dbc.Button("驳回所选申请", id="request-reject", color="danger", outline=True)],
+                     className="mt-2"),
+            html.Div("在表中勾选一件申请后审批：批准即自今日起调整该节点（记入计划变更记录），驳回则计划不变。",
+                     className="small text-muted mt-1"),
+            html.Div(id="decision-result", className="mt-2", role="status"),
+        ]), className="mb-4"),
+        html.H5("全部申请"),
+        data_grid("all-requests", request_rows(session), COLUMNS, title="计划调整申请",
+                  filename=export_filename("计划调整申请", clock.today()), empty="尚无申请"),
+    ]
+
+
+def _refused(exc: CorrectionError, result_id: str) -> dbc.Alert:
+    return dbc.Alert([html.Strong("未保存："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
+                     color="danger", className="py-2", id=result_id)
+
+
+@callback(Output("request-result", "children"), Input("request-submit", "n_clicks"),
+          State("request-milestone", "value"), State("request-kind", "value"), State("request-due", "value"),
+          State("request-reason", "value"), prevent_initial_call=True)
+def ask(_clicks, milestone_id, kind, due_text, reason):
+    """Submit a request (its milestone checked against the account's scope on the server)."""
+    clicked("request-submit")
+    try:
+        with session_scope() as s:
+            request = submit_request(s, current_account(), milestone_id, kind, due_text, reason)
+            number = request.id
+    except CorrectionError as exc:
+        return _refused(exc, "request-refused")
+    invalidate()
+    return dbc.Alert([f"已提交申请 #{number}，待管理员审批。", dcc.Link("刷新查看", href="/requests", className="ms-2")],
+                     color="success", className="py-2", id="request-sent")
+
+
+@callback(Output("decision-result", "children"), Input("request-approve", "n_clicks"),
+          Input("request-reject", "n_clicks"), State({"type": "grid", "name": "pending-requests"}, "selectedRows"),
+          State("decision-comment", "value"), prevent_initial_call=True)
+def answer(_approve, _reject, selected, comment):
+    """Approve or reject the ticked request (one at a time: each is its own decision)."""
+    button = clicked("request-approve", "request-reject")
+    ids = [row.get("request_id") for row in selected if isinstance(row, dict)] if isinstance(selected, list) else []
+    if len(ids) != 1:
+        return dbc.Alert("请在表中勾选一件申请（每件单独审批）。", color="warning", className="py-2",
+                         id="decision-refused")
+    try:
+        with session_scope() as s:
+            request = decide(s, current_account(), ids[0], button == "request-approve", comment, clock.today())
+            outcome, number = request.state, request.id
+    except CorrectionError as exc:
+        return _refused(exc, "decision-refused")
+    invalidate()
+    text = "已批准，计划已自今日起调整" if outcome == "approved" else "已驳回，计划不变"
+    return dbc.Alert([f"申请 #{number}：{text}。", dcc.Link("刷新", href="/requests", className="ms-2")],
+                     color="success", className="py-2", id="decision-made")

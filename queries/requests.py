@@ -1,0 +1,46 @@
+"""计划调整申请 as the pages list them, and the milestones an editor may ask about."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from queries.aliases import CITY
+from store.clock import local_text
+from store.models import AdjustmentRequest, Milestone, WorkItem
+
+KINDS = {"move": "调整完成时间", "cancel": "取消节点"}
+STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+
+
+def request_rows(session, requested_by: str | None = None, state: str | None = None, limit: int = 500) -> list[dict]:
+    """Requests, newest first: one account's (``requested_by``) or everyone's, of one ``state`` or all."""
+    r, city = AdjustmentRequest, CITY
+    stmt = (select(r, WorkItem.name.label("item"), city.name.label("city"), Milestone.seq, Milestone.due_text)
+            .join(WorkItem, WorkItem.id == r.work_item_id).join(Milestone, Milestone.id == r.milestone_id)
+            .outerjoin(city, city.id == WorkItem.city_id).order_by(r.id.desc()).limit(limit))
+    if requested_by is not None:
+        stmt = stmt.where(r.requested_by == requested_by)
+    if state is not None:
+        stmt = stmt.where(r.state == state)
+    return [{
+        "request_id": row.AdjustmentRequest.id, "requested_at": local_text(row.AdjustmentRequest.requested_at),
+        "requested_by": row.AdjustmentRequest.requested_by, "city": row.city or "全省",
+        "item_id": row.AdjustmentRequest.work_item_id, "item": row.item, "seq": row.seq,
+        "kind_label": KINDS[row.AdjustmentRequest.kind], "due_text": row.due_text or "（无）",
+        "wanted": row.AdjustmentRequest.due_text or "取消该节点", "reason": row.AdjustmentRequest.reason,
+        "state": row.AdjustmentRequest.state, "state_label": STATES[row.AdjustmentRequest.state],
+        "comment": row.AdjustmentRequest.comment or "", "decided_by": row.AdjustmentRequest.decided_by or "",
+        "decided_at": row.AdjustmentRequest.decided_at.isoformat() if row.AdjustmentRequest.decided_at else "",
+    } for row in session.execute(stmt)]
+
+
+def milestone_options(session, condition, item_id: int | None = None, limit: int = 3000) -> list[dict]:
+    """The milestones ``condition`` (accounts.scope) allows, as dropdown options:
+    城市 · 事项 · 节点N（现：时间）."""
+    city = CITY
+    stmt = (select(Milestone.id, Milestone.seq, Milestone.due_text, WorkItem.name, city.name.label("city"))
+            .join(WorkItem, WorkItem.id == Milestone.work_item_id).outerjoin(city, city.id == WorkItem.city_id)
+            .where(condition).order_by(WorkItem.plan_id, WorkItem.sort_order, Milestone.seq).limit(limit))
+    if item_id is not None:
+        stmt = stmt.where(WorkItem.id == item_id)
+    return [{"value": r.id, "label": f"{r.city or '全省'} · {r.name[:30]} · 节点{r.seq}（现：{r.due_text or '无时限'}）"}
+            for r in session.execute(stmt)]
