@@ -27,6 +27,7 @@ from store.models import (
     ItemDepartment,
     Milestone,
     Plan,
+    PlanChange,
     ProgressUpdate,
     Region,
     WorkItem,
@@ -80,6 +81,7 @@ class ImportResult:
     # table -> (added | updated | removed, what it is: an item's name, a milestone's text)
     changes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     reported_changed: int = 0  # changed milestones that have progress reported (it stays)
+    kept_corrections: int = 0  # fields corrected in the app, kept over what the file says
 
     TABLES = {"work_item": "工作事项", "department": "部门", "milestone": "工作节点", "indicator": "指标"}
     OUTCOMES = {"imported": "新导入", "updated": "已更新", "unchanged": "无变化"}
@@ -131,12 +133,30 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
     outcome = "imported" if created else ("updated" if changed else "unchanged")
     result = ImportResult(plan.label, outcome, loader.counts, parsed.findings, {
         table: [(what, _label(row)) for what, row in rows] for table, rows in loader.changed.items()},
-        loader.reported_changed())
+        loader.reported_changed(), loader.kept)
     if not trial:
         session.add(ImportRun(plan_id=plan.id, source_file=parsed.source_file, sha256=sha256, outcome=outcome,
                               summary=result.summary(), content=content, imported_by=imported_by))
     session.flush()
     return result
+
+
+# The columns a correction made in the app holds over a later import (corrections.apply).
+CORRECTED_COLUMNS = {"name": ("name",), "deadline": ("deadline", "deadline_text", "deadline_precision"),
+                     "text": ("text",), "due": ("due", "due_text", "due_precision", "due_start", "due_inherited")}
+
+
+def _corrections(session: Session, plan_id: int) -> dict[tuple[str, str], set[str]]:
+    """(table, record key) -> the fields of the plan's records corrected in the app."""
+    corrected: dict[tuple[str, str], set[str]] = {}
+    rows = session.execute(select(PlanChange.field, WorkItem.key, Milestone.key)
+                           .join(WorkItem, WorkItem.id == PlanChange.work_item_id)
+                           .outerjoin(Milestone, Milestone.id == PlanChange.milestone_id)
+                           .where(PlanChange.plan_id == plan_id))
+    for field_name, item_key, milestone_key in rows:
+        key = ("milestone", milestone_key) if milestone_key else ("work_item", item_key)
+        corrected.setdefault(key, set()).add(field_name)
+    return corrected
 
 
 # Where a record stands in its file: updated on a re-import, but a new file
@@ -176,6 +196,15 @@ class _Loader:
                              for k, i in by_key.items()}
         self.seen: dict[str, set[str]] = {"work_item": set(), "milestone": set(), "indicator": set()}
         self.departments: dict[tuple, int] = {}  # (city, county, name) -> id, looked up once
+        self.corrected: dict[tuple[str, str], set[str]] = {}  # what the app corrected (_corrections)
+        self.kept = 0
+
+    def _uncorrected(self, table: str, key: str, values: dict) -> dict:
+        """``values`` without the columns corrected in the app: the correction holds."""
+        fields = self.corrected.get((table, key), set())
+        dropped = {column for field_name in fields for column in CORRECTED_COLUMNS.get(field_name, ())}
+        self.kept += len(fields & set(CORRECTED_COLUMNS)) if dropped else 0
+        return {k: v for k, v in values.items() if k not in dropped}
 
     def _count(self, table: str, outcome: str, row=None) -> None:
         """Count an outcome; what was added, changed or removed is listed too
@@ -214,6 +243,7 @@ class _Loader:
             self.s.add(plan)
         else:
             _set(plan, values)
+            self.corrected = _corrections(self.s, plan.id)
         self.s.flush()
         return plan, created
 
@@ -248,15 +278,19 @@ class _Loader:
                 sort_order=order, source_file=src.file, source_line=src.line,
                 source_text=src.text, source_where=src.where,
             )
-            obj = self._upsert(WorkItem, existing, item.key, values)
+            obj = self._upsert(WorkItem, existing, item.key, self._uncorrected("work_item", item.key, values))
             self.s.flush()
             self.item_ids[item.key] = obj.id
             self._departments(obj, item)
             stack.extend((child, obj.id) for child in reversed(item.children))
 
     def _departments(self, obj: WorkItem, item: ParsedItem) -> None:
-        wanted = []
-        for pos, dept in enumerate(item.departments):
+        """The item's units as the file names them, but for a role whose units
+        were corrected in the app: those stay."""
+        held = self.corrected.get(("work_item", item.key), set()) & {"lead", "coop"}
+        self.kept += len(held)
+        wanted = [(d.department_id, d.role, d.position) for d in obj.departments if d.role in held]
+        for pos, dept in enumerate(d for d in item.departments if d.role not in held):
             row = (self._department(dept.name, item), dept.role)
             if row not in [(d, r) for d, r, _ in wanted]:
                 wanted.append((*row, pos))
@@ -273,12 +307,13 @@ class _Loader:
             owner = self.item_ids[self.assessed_key[item.key]]
             sub = self.item_ids[item.key] if item.kind == "sub_scene" else None
             for m in item.milestones:
-                self._upsert(Milestone, existing, f"{item.key}#{m.seq}", dict(
+                key = f"{item.key}#{m.seq}"
+                self._upsert(Milestone, existing, key, self._uncorrected("milestone", key, dict(
                     plan_id=plan.id, work_item_id=owner, sub_item_id=sub, seq=m.seq,
                     text=m.text, due=m.due.due, due_text=m.due.text,
                     due_precision=m.due.precision, due_start=m.due.start,
                     due_inherited=m.due_inherited, source_file=m.source.file,
-                    source_line=m.source.line, source_text=m.source.text, source_where=m.source.where))
+                    source_line=m.source.line, source_text=m.source.text, source_where=m.source.where)))
         self.s.flush()
 
     def _milestone_id(self, plan: Plan, item_key: str | None, seq: int | None) -> int | None:

@@ -230,6 +230,9 @@ def difference(shown: Preview) -> html.Div:
                 lines.append(f"其中 {result.reported_changed} 个已报送进度的节点内容或时间有变：已报送的进度保留，"
                              "按新的节点内容和完成时间判断状态。")
             lines.append("删除的节点和指标如已有报送，将拒绝导入（不会删除任何已报送的进度）。")
+            if result.kept_corrections:
+                lines.append(f"其中 {result.kept_corrections} 处内容曾在系统中更正或调整：保留更正后的内容，"
+                             "文件中的写法不覆盖（见各事项的计划变更记录）。")
             labels = {"added": "新增", "updated": "修改", "removed": "删除"}
             changes = [html.Li(f"{words[t]}{labels[what]}：{label}") for t, rows in result.changes.items()
                        if t in words for what, label in rows[:30]]

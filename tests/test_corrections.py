@@ -151,3 +151,32 @@ def test_a_refused_correction_writes_nothing(reporting_app, monkeypatch, who, ed
         with session_scope() as s:
             assert s.scalar(select(func.count()).select_from(PlanChange)) == 0
             assert (s.get(Milestone, ms_id).due, s.get(Milestone, ms_id).due_text) == before
+
+
+def test_a_later_import_keeps_what_was_corrected_in_the_app_and_says_so(reporting_app, monkeypatch):
+    """温州's task table imported again with its times rewritten: the milestone
+    whose time the admin moved keeps the moved time, the other times follow
+    the file, and the import says how many corrections it kept."""
+    from importers import parse_text
+    from importers.loader import load_plan
+    from tests.test_variants import TASKS
+
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    with reporting_app.app_context(), session_scope() as s:
+        moved, *others = s.scalars(select(Milestone).join(Plan, Plan.id == Milestone.plan_id)
+                                   .where(Milestone.due_text == "5月底前", Plan.doc_no == "温政办〔2018〕50号")
+                                   .order_by(Milestone.id)).all()
+        assert others  # other milestones due 5月底前, not corrected
+        item = s.get(WorkItem, moved.work_item_id)
+        seen = current_values(s, item)
+        correct(s, account(s, "admin"), item.id, [Edit("due", "2018年8月底前", seen[("due", moved.id)], moved.id),
+                                                   Edit("lead", "市发展改革委、市大数据局", seen[("lead", None)])],
+                "市政府同意延期", s.get(Plan, item.plan_id).issue_date, TODAY)
+        edition = parse_text(TASKS.replace("\t5月底前", "\t6月底前"), "温州（修订）.txt")
+        result = load_plan(s, edition, "1" * 64)
+        assert result.kept_corrections == 2
+        for milestone in (moved, *others):
+            s.refresh(milestone)
+        assert (moved.due_text, moved.due) == ("2018年8月底前", date(2018, 8, 31))  # the correction holds
+        assert current_values(s, item)[("lead", None)] == "市发展改革委、市大数据局"
+        assert {m.due_text for m in others} == {"6月底前"}  # the file's new time, where nothing was corrected
