@@ -147,6 +147,8 @@ def navbar() -> dbc.Navbar:
              for page in pages if page.get("roles") != ("admin",)]
     admin = [dbc.DropdownMenuItem(page["name"], href=page["relative_path"])
              for page in pages if page.get("roles") == ("admin",)]
+    if admin:  # (the requests page is the editors' too: not a page of the admin's alone)
+        admin.insert(0, dbc.DropdownMenuItem("计划调整申请", href="/requests"))
     if admin:  # the admin's own pages, out of the way of the dashboards
         links.append(dbc.DropdownMenu(admin, label="系统管理", nav=True, in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
@@ -176,17 +178,17 @@ def user_menu(account) -> html.Div:
 
 
 def requests_link(account):
-    """计划调整申请: the admin sees how many wait for a decision; an editor finds its requests."""
-    if account.role == "admin":
-        with store.session_scope() as s:
-            waiting = pending_count(s)
-        if not waiting:
-            return html.A("调整申请", href="/requests", className="text-white-50 small me-3", id="requests-link")
-        return html.A(["待审批调整申请", dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1")],
-                      href="/requests", className="text-white small me-3", id="requests-link")
-    if account.role in ("city", "department"):
-        return html.A("调整申请", href="/requests", className="text-white-50 small me-3", id="requests-link")
-    return None
+    """For the admin, the 计划调整申请 waiting for a decision, if any (editors
+    find the page from their item pages and the report form)."""
+    if account.role != "admin":
+        return None
+    with store.session_scope() as s:
+        waiting = pending_count(s)
+    if not waiting:
+        return None
+    return html.A(["待审批", dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1")],
+                  href="/requests", className="text-white small me-3 text-nowrap", id="requests-link",
+                  title="待审批的计划调整申请")
 
 
 def layout():

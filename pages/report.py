@@ -55,7 +55,9 @@ def layout(**query):
     return html.Div([
         html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
             f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
-            className="text-muted", id="report-scope")], className="mb-3"),
+            className="text-muted", id="report-scope"),
+            html.Div(dcc.Link("节点完成时间需调整或取消？提交计划调整申请 ›", href="/requests", id="report-requests-link"),
+                     className="small")], className="mb-3"),
         controls(account, context),
         deadline_note(account, context),
         dcc.Store(id="report-context", data={k: v for k, v in context.items() if k != "city_id"}),
