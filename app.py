@@ -147,10 +147,14 @@ def navbar() -> dbc.Navbar:
              for page in pages if page.get("roles") != ("admin",)]
     admin = [dbc.DropdownMenuItem(page["name"], href=page["relative_path"])
              for page in pages if page.get("roles") == ("admin",)]
-    if admin:  # (the requests page is the editors' too: not a page of the admin's alone)
-        admin.insert(0, dbc.DropdownMenuItem("计划调整申请", href="/requests"))
-    if admin:  # the admin's own pages, out of the way of the dashboards
-        links.append(dbc.DropdownMenu(admin, label="系统管理", nav=True, in_navbar=True, id="admin-menu"))
+    if admin:  # the admin's own pages, out of the way of the dashboards, with the requests waiting
+        waiting = waiting_requests()
+
+        def count(**ids):
+            return [dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1", **ids)] if waiting else []
+        admin.insert(0, dbc.DropdownMenuItem(["计划调整申请", *count()], href="/requests", id="requests-link"))
+        links.append(dbc.DropdownMenu(admin, label=["系统管理", *count(id="requests-waiting")], nav=True,
+                                      in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
         # the name on two lines: the navbar keeps every page on one line at 1280 px
         dbc.Container([dbc.NavbarBrand([html.Span("信用应用场景"), html.Span("推进监测平台")], href="/",
@@ -169,26 +173,18 @@ def user_menu(account) -> html.Div:
     who = f"{account.display_name} · {account.role_label}"
     if account.role in ("city", "department"):
         who += f"（{account.scope_label}）"
-    return html.Form([requests_link(account),
-                      html.Span(who, className="text-white small me-2", id="user-name"),
+    return html.Form([html.Span(who, className="text-white small me-2", id="user-name"),
                       html.Button("退出", type="submit", className="btn btn-sm btn-outline-light",
                                   id="logout")],
                      method="post", action="/logout", className="ms-auto d-flex align-items-center",
                      id="user-menu")
 
 
-def requests_link(account):
-    """For the admin, the 计划调整申请 waiting for a decision, if any (editors
-    find the page from their item pages and the report form)."""
-    if account.role != "admin":
-        return None
+def waiting_requests() -> int:
+    """The 计划调整申请 waiting for the admin's decision (counted on 系统管理;
+    editors find the page from their item pages and the report form)."""
     with store.session_scope() as s:
-        waiting = pending_count(s)
-    if not waiting:
-        return None
-    return html.A(["待审批", dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1")],
-                  href="/requests", className="text-white small me-3 text-nowrap", id="requests-link",
-                  title="待审批的计划调整申请")
+        return pending_count(s)
 
 
 def layout():

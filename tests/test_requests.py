@@ -173,7 +173,7 @@ def test_a_city_asks_the_admin_approves_once_and_the_city_sees_it(reporting_app)
         page.context.clear_cookies()
         log_in(page, url, "admin")
         page.goto(f"{url}/requests")
-        expect(page.locator("#requests-link")).to_contain_text("待审批1", timeout=20000)
+        expect(page.locator("#requests-waiting")).to_have_text("1", timeout=20000)  # on 系统管理
         expect(page.locator("body")).to_contain_text("平台验收推迟", timeout=20000)
         page.locator(".ag-row .ag-checkbox-input").first.check()
         page.click("#request-approve")
