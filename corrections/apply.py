@@ -58,6 +58,14 @@ class CorrectionError(Exception):
         self.messages = messages
 
 
+def admin_of(session, account, refusal: str = "只有管理员可以更正计划，未作任何修改。") -> User:
+    """The account's user, read again from the store, if an active admin; else CorrectionError(refusal)."""
+    user = session.get(User, account.user_id) if account is not None else None
+    if user is None or not user.active or user.role != "admin":
+        raise CorrectionError([refusal])
+    return user
+
+
 def current_values(session, item: WorkItem) -> dict[tuple[str, int | None], str]:
     """(field, milestone id or None) -> the value as the edit form shows it."""
     values = {("name", None): item.name, ("deadline", None): item.deadline_text or "",
@@ -78,9 +86,7 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
     """Apply ``edits`` to work item ``item_id`` as ``account``; the changes
     written (none when nothing differs: no reason needed then).
     CorrectionError: nothing written."""
-    user = session.get(User, account.user_id) if account is not None else None
-    if user is None or not user.active or user.role != "admin":
-        raise CorrectionError(["只有管理员可以更正计划，未作任何修改。"])
+    user = admin_of(session, account)
     item = session.get(WorkItem, item_id) if isinstance(item_id, int) else None
     if item is None:
         raise CorrectionError(["找不到该工作事项（可能已被重新导入），请刷新页面。"])
@@ -99,7 +105,7 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
         elif value != current[key]:
             wanted.append((edit, value))
     if wanted:
-        problems += _check_request(reason, effective_on, plan, today)
+        problems += _check_reason_and_date(reason, effective_on, plan, today)
         problems += [p for edit, value in wanted if (p := _invalid(edit, value, plan))]
     if problems:
         raise CorrectionError(problems)
@@ -123,14 +129,12 @@ def cancel_milestone(session, account, milestone_id: int, reason: str, effective
     stay), it is reported cancelled as of that date — open from then on,
     outside every due-by count — and the change is kept, audited, and the
     rollups from then on brought up to date.  CorrectionError: nothing written."""
-    user = session.get(User, account.user_id) if account is not None else None
-    if user is None or not user.active or user.role != "admin":
-        raise CorrectionError(["只有管理员可以更正计划，未作任何修改。"])
+    user = admin_of(session, account)
     milestone = session.get(Milestone, milestone_id) if isinstance(milestone_id, int) else None
     if milestone is None:
         raise CorrectionError(["找不到该工作节点，请刷新页面。"])
     plan = session.get(Plan, milestone.plan_id)
-    problems = _check_request(reason, effective_on, plan, today)
+    problems = _check_reason_and_date(reason, effective_on, plan, today)
     latest = session.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == milestone.id)
                             .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1))
     if latest == "cancelled":
@@ -153,7 +157,7 @@ def cancel_milestone(session, account, milestone_id: int, reason: str, effective
     return change
 
 
-def _check_request(reason: str, effective_on: date, plan: Plan, today: date) -> list[str]:
+def _check_reason_and_date(reason: str, effective_on: date, plan: Plan, today: date) -> list[str]:
     problems = []
     if not isinstance(reason, str) or not reason.strip():
         problems.append("请填写更正或调整的原因。")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from corrections.apply import MAX_REASON, CorrectionError
+from corrections.apply import MAX_REASON, CorrectionError, admin_of
 from store.audit import record
-from store.models import Finding, FindingReview, User
+from store.models import Finding, FindingReview
 
 MAX_FINDINGS = 500  # confirmed in one go
 
@@ -17,9 +17,7 @@ def confirm_findings(session, account, finding_ids, reason) -> int:
     """Confirm the findings ``finding_ids`` as right, as ``account`` (an admin);
     how many were confirmed now (those confirmed before are left).
     CorrectionError: nothing written."""
-    user = session.get(User, account.user_id) if account is not None else None
-    if user is None or not user.active or user.role != "admin":
-        raise CorrectionError(["只有管理员可以确认数据质量问题，未作任何修改。"])
+    user = admin_of(session, account, "只有管理员可以确认数据质量问题，未作任何修改。")
     ids = {i for i in finding_ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31} \
         if isinstance(finding_ids, list) else set()
     problems = []

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from accounts.scope import Scope, writable_ids
-from corrections.apply import MAX_REASON, CorrectionError, Edit, cancel_milestone, correct, current_values
+from corrections.apply import MAX_REASON, CorrectionError, Edit, admin_of, cancel_milestone, correct, current_values
 from importers.dates import UNPARSED, parse_due
 from store.audit import record
 from store.models import AdjustmentRequest, Milestone, Plan, User, WorkItem
@@ -24,15 +24,11 @@ STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳�
 MAX_PENDING = 3  # open requests per milestone, so no account can grow the store without bound
 
 
-def _user(session, account) -> User | None:
-    user = session.get(User, account.user_id) if account is not None else None
-    return user if user is not None and user.active else None
-
-
 def submit_request(session, account, milestone_id, kind, due_text, reason) -> AdjustmentRequest:
     """A request of ``account`` (a city or department editor) about one of its
     milestones.  CorrectionError: nothing written."""
-    user = _user(session, account)
+    user = session.get(User, account.user_id) if account is not None else None
+    user = user if user is not None and user.active else None
     if user is None or user.role not in ("city", "department"):
         raise CorrectionError(["管理员请直接更正计划；只有地市、部门填报员提交调整申请。"
                                if user is not None and user.role == "admin" else "只有地市、部门填报员可以提交调整申请。"])
@@ -77,9 +73,7 @@ def submit_request(session, account, milestone_id, kind, due_text, reason) -> Ad
 def decide(session, account, request_id, approve: bool, comment, today: date) -> AdjustmentRequest:
     """The admin approves (the change is made, counting from ``today``) or
     rejects a pending request.  CorrectionError: nothing written."""
-    user = _user(session, account)
-    if user is None or user.role != "admin":
-        raise CorrectionError(["只有管理员可以审批调整申请，未作任何修改。"])
+    user = admin_of(session, account, "只有管理员可以审批调整申请，未作任何修改。")
     request = session.get(AdjustmentRequest, request_id) if isinstance(request_id, int) \
         and not isinstance(request_id, bool) and 0 < request_id < 2**31 else None
     if request is None or request.state != "pending":
