@@ -41,7 +41,7 @@ def named_dates(session, *days: date) -> set[date]:
     as of; and the pages' default date (the latest report's, queries.status)."""
     stmt = select(AssessmentResult.as_of).distinct()
     named = set(session.scalars(stmt.where(AssessmentResult.as_of.in_(days)) if days else stmt))
-    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)))
+    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.origin != "plan"))
     return named | ({latest} if latest else set())
 
 

@@ -348,6 +348,7 @@ def item_rollup(row: dict) -> dict:
 
 
 def default_as_of(session) -> date:
-    """The latest date a progress report came in, else today (DESIGN §8)."""
-    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)))
+    """The latest date a progress report came in, else today (DESIGN §8); a
+    milestone cancelled by a change of the plan is no report."""
+    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.origin != "plan"))
     return latest or clock.today()
