@@ -20,6 +20,7 @@ from importers.text import find_county
 from store import ensure_regions, forget_derived
 from store.models import (
     Department,
+    DepartmentAlias,
     Finding,
     ImportRun,
     Indicator,
@@ -40,7 +41,12 @@ def department_of(session, name: str, city_id: int, item_county_id: int | None) 
     """The department ``name`` of a work item of ``city_id`` (the province's
     region for a provincial item), added if new (and whether it was): a unit
     naming a county is that county's, and "县发改局" in a county's item is that
-    county's, so 德清县's and 长兴县's are two departments."""
+    county's, so 德清县's and 长兴县's are two departments; a name the admin
+    merged or renamed away is the department it went to (DepartmentAlias)."""
+    aliased_to = session.scalar(select(DepartmentAlias.department_id).where(
+        DepartmentAlias.city_id == city_id, DepartmentAlias.name == name))
+    if aliased_to is not None:
+        return session.get(Department, aliased_to), False
     found = find_county(name)
     if found:
         county_id = session.scalar(select(Region.id).where(Region.name == found[1]))

@@ -112,6 +112,35 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class DepartmentAlias(Base):
+    """Another name of a city's department (the admin merged or renamed it):
+    an import reads a unit of this name as that department."""
+
+    __tablename__ = "department_alias"
+    __table_args__ = (UniqueConstraint("city_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+
+
+class DepartmentMerge(Base):
+    """The admin's merge of one department into another, with what it moved
+    (item roles, accounts, reports: JSON), so that it can be undone."""
+
+    __tablename__ = "department_merge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    from_name: Mapped[str] = mapped_column(String(200))
+    into_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
+    moved: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    merged_by: Mapped[str] = mapped_column(String(80))
+    merged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class WorkItem(SourceMixin, Base):
     """A scene (场景), sub-scene, project (项目), task (任务) or task group."""
 

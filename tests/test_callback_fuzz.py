@@ -15,6 +15,8 @@ from store.models import (
     AssessmentResult,
     AssessmentRules,
     AuditEntry,
+    DepartmentAlias,
+    DepartmentMerge,
     FindingReview,
     ImportRun,
     IndicatorObservation,
@@ -41,9 +43,10 @@ ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "
             "observed_on")
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
            "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel",
-           "edit-save", "findings-confirm", "request-submit", "request-approve", "request-reject")
+           "edit-save", "findings-confirm", "request-submit", "request-approve", "request-reject", "merge-submit",
+           "rename-submit", "unmerge-submit")
 TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
-          Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest)
+          Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest, DepartmentMerge, DepartmentAlias)
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -98,7 +101,8 @@ def test_any_json_in_any_write_callback_is_answered_and_kept_in_scope(reporting_
             if button not in ("report-save", "report-upload-confirm", "request-submit"):  # (editors' own writes)
                 assert after == before, (button, body[:300])  # the admin's writes: refused
         if any(word in body for word in ("未写入任何数据", "report-problems", "report-refused", "edit-refused",
-                                              "findings-refused", "request-refused", "decision-refused")) \
+                                              "findings-refused", "request-refused", "decision-refused",
+                                              "merge-refused", "rename-refused", "unmerge-refused")) \
                 or status == 204:
             assert after == before, body[:500]
 
