@@ -11,7 +11,8 @@ that the writes redraw, so a redraw never recreates them.
 """
 from __future__ import annotations
 
-from dash import ctx
+import dash_bootstrap_components as dbc
+from dash import ctx, html
 from dash.exceptions import PreventUpdate
 
 
@@ -24,3 +25,9 @@ def clicked(*buttons: str) -> str:
     if isinstance(clicks, bool) or not isinstance(clicks, int) or clicks < 1:
         raise PreventUpdate
     return trigger
+
+
+def refused(messages: list[str], alert_id: str, what: str = "未保存") -> dbc.Alert:
+    """A write refused, nothing written: each reason, as the server gave it."""
+    return dbc.Alert([html.Strong(f"{what}："), html.Ul([html.Li(m) for m in messages], className="mb-0")],
+                     color="danger", className="py-2", id=alert_id)

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from accounts import current_account
-from components.actions import clicked
+from components.actions import clicked, refused
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
 from corrections.apply import CorrectionError
@@ -108,8 +108,7 @@ def confirm(_clicks, selected, reason):
         with session_scope() as s:
             confirmed = confirm_findings(s, current_account(), ids, reason)
     except CorrectionError as exc:
-        return dbc.Alert([html.Strong("未确认："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
-                         color="danger", className="py-2", id="findings-refused")
+        return refused(exc.messages, "findings-refused", "未确认")
     invalidate()
     return dbc.Alert([f"已确认 {confirmed} 条问题无误，刷新页面后显示为“已确认无误”。",
                       dcc.Link("刷新", href="/data-quality?state=confirmed", className="ms-2")],

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from accounts import current_account
 from components.access import login_needed, not_allowed
-from components.actions import clicked
+from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename
 from corrections.apply import CorrectionError
@@ -121,11 +121,6 @@ def _done(message: str, result_id: str, city) -> dbc.Alert:
                      color="success", className="py-2", id=result_id)
 
 
-def _refused(exc: CorrectionError, result_id: str) -> dbc.Alert:
-    return dbc.Alert([html.Strong("未保存："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
-                     color="danger", className="py-2", id=result_id)
-
-
 @callback(Output("merge-result", "children"), Input("merge-submit", "n_clicks"),
           State("merge-from", "value"), State("merge-into", "value"), State("merge-reason", "value"),
           State("manage-city", "data"), prevent_initial_call=True)
@@ -136,7 +131,7 @@ def merge(_clicks, from_id, into_id, reason, city):
             merged = merge_departments(s, current_account(), from_id, into_id, reason)
             text = f"已合并：“{merged.from_name}”并入，原名称作为其他名称保留（合并记录 #{merged.id}，可撤销）。"
     except CorrectionError as exc:
-        return _refused(exc, "merge-refused")
+        return refused(exc.messages, "merge-refused")
     return _done(text, "merge-done", city)
 
 
@@ -150,7 +145,7 @@ def rename(_clicks, dept_id, name, reason, city):
             dept = rename_department(s, current_account(), dept_id, name, reason)
             text = f"已更名为“{dept.name}”，原名称作为其他名称保留。"
     except CorrectionError as exc:
-        return _refused(exc, "rename-refused")
+        return refused(exc.messages, "rename-refused")
     return _done(text, "rename-done", city)
 
 
@@ -167,5 +162,5 @@ def unmerge(_clicks, selected, city):
             restored = undo_merge(s, current_account(), ids[0])
             text = f"已撤销合并：“{restored.name}”恢复为单独的部门，原有事项、账号和报送记录归还。"
     except CorrectionError as exc:
-        return _refused(exc, "unmerge-refused")
+        return refused(exc.messages, "unmerge-refused")
     return _done(text, "unmerge-done", city)

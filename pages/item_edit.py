@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from accounts import current_account
 from components.access import login_needed, not_allowed
-from components.actions import clicked
+from components.actions import clicked, refused
 from components.cards import SITE
 from corrections.apply import CorrectionError, Edit, correct, current_values
 from pages.item import header_of, numbered
@@ -147,8 +147,7 @@ def save(_clicks, values, ids, seen, effective, reason, item_id):
             done = [f"{CHANGE_FIELDS[c.field]}：{c.before or '空'} → {c.after or '空'}" for c in changes]
             fresh = _seen(current_values(s, s.get(WorkItem, item_id)))
     except CorrectionError as exc:
-        return dbc.Alert([html.Strong("未保存："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
-                         color="danger", id="edit-refused"), dash.no_update
+        return refused(exc.messages, "edit-refused"), dash.no_update
     if not done:
         return dbc.Alert("没有改动，未保存。", color="secondary", id="edit-nothing"), fresh
     invalidate()

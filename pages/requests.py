@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html
 from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
-from components.actions import clicked
+from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename, link_column
 from corrections.apply import CorrectionError
@@ -104,11 +104,6 @@ def admin_sections(session) -> list:
     ]
 
 
-def _refused(exc: CorrectionError, result_id: str) -> dbc.Alert:
-    return dbc.Alert([html.Strong("未保存："), html.Ul([html.Li(m) for m in exc.messages], className="mb-0")],
-                     color="danger", className="py-2", id=result_id)
-
-
 @callback(Output("request-result", "children"), Input("request-submit", "n_clicks"),
           State("request-milestone", "value"), State("request-kind", "value"), State("request-due", "value"),
           State("request-reason", "value"), prevent_initial_call=True)
@@ -120,7 +115,7 @@ def ask(_clicks, milestone_id, kind, due_text, reason):
             request = submit_request(s, current_account(), milestone_id, kind, due_text, reason)
             number = request.id
     except CorrectionError as exc:
-        return _refused(exc, "request-refused")
+        return refused(exc.messages, "request-refused")
     invalidate()
     return dbc.Alert([f"已提交申请 #{number}，待管理员审批。", dcc.Link("刷新查看", href="/requests", className="ms-2")],
                      color="success", className="py-2", id="request-sent")
@@ -141,7 +136,7 @@ def answer(_approve, _reject, selected, comment):
             request = decide(s, current_account(), ids[0], button == "request-approve", comment, clock.today())
             outcome, number = request.state, request.id
     except CorrectionError as exc:
-        return _refused(exc, "decision-refused")
+        return refused(exc.messages, "decision-refused")
     invalidate()
     text = "已批准，计划已自今日起调整" if outcome == "approved" else "已驳回，计划不变"
     return dbc.Alert([f"申请 #{number}：{text}。", dcc.Link("刷新", href="/requests", className="ms-2")],
