@@ -17,10 +17,9 @@ from accounts.scope import Scope, writable_ids
 from corrections.apply import MAX_REASON, CorrectionError, Edit, admin_of, cancel_milestone, correct, current_values
 from importers.dates import UNPARSED, parse_due
 from store.audit import record
-from store.models import AdjustmentRequest, Milestone, Plan, User, WorkItem
+from store.models import REQUEST_KINDS, REQUEST_STATES, AdjustmentRequest, Milestone, Plan, User, WorkItem
 
-KINDS = {"move": "调整完成时间", "cancel": "取消节点"}
-STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+KINDS, STATES = REQUEST_KINDS, REQUEST_STATES
 MAX_PENDING = 3  # open requests per milestone, so no account can grow the store without bound
 
 

@@ -5,10 +5,9 @@ from sqlalchemy import select
 
 from queries.aliases import CITY
 from store.clock import local_text
-from store.models import AdjustmentRequest, Milestone, WorkItem
+from store.models import REQUEST_KINDS, REQUEST_STATES, AdjustmentRequest, Milestone, WorkItem
 
-KINDS = {"move": "调整完成时间", "cancel": "取消节点"}
-STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+KINDS, STATES = REQUEST_KINDS, REQUEST_STATES
 
 
 def request_rows(session, requested_by: str | None = None, state: str | None = None, limit: int = 500) -> list[dict]:

@@ -257,6 +257,10 @@ class AdjustmentRequest(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+REQUEST_KINDS = {"move": "调整完成时间", "cancel": "取消节点"}  # AdjustmentRequest.kind, as the pages name it
+REQUEST_STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+
+
 # Reported milestone states (进度报送); labels in Chinese for the UI.
 PROGRESS_STATES = {
     "not_started": "未开始",
