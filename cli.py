@@ -24,7 +24,7 @@ from importers.front import Given
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
 from importers.units import canonical
-from queries import api, assessment
+from queries import assessment, scope
 from queries.cache import invalidate
 from queries.findings import finding_rows
 from queries.indicators import indicator_rows
@@ -192,20 +192,23 @@ def _check_department(session, name: str | None) -> str | None:
     return name
 
 
-def _filters(session, plan, city, department, statuses) -> Filters:
-    return Filters(
-        plan=_check_plan(session, plan) if plan else None,
-        city=_check_region(session, city, "city", "--city"),
-        department=_check_department(session, department),
-        statuses=tuple(statuses),
-    )
+def _view(session, as_of, plan, year, city, department, statuses) -> tuple[date, Filters]:
+    """The date and filters of an export, as a page with these URL values has
+    them: by default the date the pages default to, over the plans they cover
+    (queries.scope)."""
+    plan = _check_plan(session, plan) if plan else None
+    city = _check_region(session, city, "city", "--city")
+    day = as_of.date() if as_of else scope.default_date(session, clock.today(), plan, year, city)
+    return day, Filters(plan=plan, year=year, city=city, department=_check_department(session, department),
+                        statuses=tuple(statuses), plans=scope.plan_ids(session, day, plan, year, city))
 
 
 def _export_options(fn):
     for option in reversed([
         click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-                     help="review date YYYY-MM-DD (default: today)"),
+                     help="review date YYYY-MM-DD (default: the pages' default date)"),
         click.option("--plan", help="document number, e.g. 浙信用办〔2020〕5号 (or the title)"),
+        click.option("--year", type=int, help="the plans of one plan year, e.g. 2020"),
         click.option("--city", help="杭州 … 丽水"),
         click.option("--department", help="department name, e.g. 市发展改革委"),
         click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv",
@@ -243,12 +246,11 @@ def _render(rows, fmt, headers, title) -> bytes | str:
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="only milestones with this status (repeatable)")
 @with_appcontext
-def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
+def export_status(as_of, plan, year, city, department, fmt, output, statuses) -> None:
     """Export the status table (one row per milestone) as of a date: csv and xlsx
     in the official layout, the same files as the pages' 导出 buttons."""
-    as_of = as_of.date() if as_of else clock.today()
     with session_scope() as session:
-        filters = _filters(session, plan, city, department, statuses)
+        as_of, filters = _view(session, as_of, plan, year, city, department, statuses)
         rows = status_rows(session, as_of, filters,
                            current_app.config["DUE_SOON_DAYS"])
     if fmt == "json":
@@ -264,11 +266,11 @@ def export_status(as_of, plan, city, department, fmt, output, statuses) -> None:
 @click.command("export-indicators")
 @_export_options
 @with_appcontext
-def export_indicators(as_of, plan, city, department, fmt, output) -> None:
+def export_indicators(as_of, plan, year, city, department, fmt, output) -> None:
     """Export the indicators with their latest actual and attainment as of a date."""
-    as_of = as_of.date() if as_of else clock.today()
     with session_scope() as session:
-        rows = indicator_rows(session, as_of, _filters(session, plan, city, department, ()))
+        as_of, filters = _view(session, as_of, plan, year, city, department, ())
+        rows = indicator_rows(session, as_of, filters)
     title = export_title("指标监测表", as_of, f"{city or '全省'}")
     _write(_render(rows, fmt, INDICATOR_HEADERS, title), fmt, output)
 
@@ -294,7 +296,7 @@ def export_assessment(year, as_of, result_id, output) -> None:
             raise click.BadParameter(str(exc), param_hint="--result") from None
         day = date.fromisoformat(card["result"]["as_of"])
     else:
-        day = as_of.date() if as_of else assessment.default_date(year, api.default_as_of())
+        day = as_of.date() if as_of else assessment.default_date(year, assessment.latest_report(year))
         card = assessment.shown(year, day)
     _write(scorecard_workbook(year, day, card), "xlsx", output or Path(workbook_name(year, day)))
 

@@ -2,18 +2,25 @@
 
 An admin may report for everything (optionally narrowed to one city), a city
 editor for the work items of its city, a department editor for the items its
-department leads; a leader and a visitor for nothing.  Writes check every
-milestone and indicator they touch against these conditions in SQL.
+department leads; a leader and a visitor for nothing — on the plans open
+for reports: every plan but an archived one (a plan past its period still
+takes the report of a late completion; archiving it closes it).  Writes check
+every milestone and indicator they touch against these conditions in SQL.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select
 
-from store.models import Indicator, ItemDepartment, Milestone, WorkItem
+from store.models import Indicator, ItemDepartment, Milestone, Plan, WorkItem
 
 WRITER_ROLES = ("admin", "city", "department")
+
+
+def open_plan(plan_id):
+    """A condition on a plan id column: the plan takes reports (it is not archived)."""
+    return plan_id.in_(select(Plan.id).where(Plan.archived_at.is_(None)))
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,11 @@ class Scope:
         if not self.may_write:
             return false()
         if self.role == "department":
-            return item.id.in_(select(ItemDepartment.work_item_id).where(
-                ItemDepartment.department_id == self.department_id, ItemDepartment.role == "lead"))
+            return and_(open_plan(item.plan_id), item.id.in_(select(ItemDepartment.work_item_id).where(
+                ItemDepartment.department_id == self.department_id, ItemDepartment.role == "lead")))
         if self.city_id is not None:
-            return item.city_id == self.city_id
-        return true()
+            return and_(open_plan(item.plan_id), item.city_id == self.city_id)
+        return open_plan(item.plan_id)
 
     def milestones(self):
         """A condition on Milestone."""
@@ -61,8 +68,8 @@ class Scope:
         if self.role == "department":
             return of_items
         if self.city_id is not None:
-            return or_(of_items, Indicator.city_id == self.city_id)
-        return true()
+            return or_(of_items, and_(open_plan(Indicator.plan_id), Indicator.city_id == self.city_id))
+        return open_plan(Indicator.plan_id)
 
 
 def writable_ids(session, scope: Scope, model, ids: set[int]) -> set[int]:

@@ -111,6 +111,12 @@
       var url = new URL(window.location.href);
       url.searchParams.set("month", e.target.value);
       window.location.assign(url.pathname + url.search);
+    } else if (e.target.id === "review-scope") {  // other plans: the value is their query (plan=… or year=…)
+      var scoped = new URL(window.location.href);
+      scoped.searchParams.delete("plan");
+      scoped.searchParams.delete("year");
+      new URLSearchParams(e.target.value).forEach(function (v, k) { scoped.searchParams.set(k, v); });
+      window.location.assign(scoped.pathname + scoped.search);
     }
   });
 

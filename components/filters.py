@@ -25,6 +25,7 @@ class View:
     as_of: date
     filters: Filters
     problems: tuple[str, ...] = field(default=())
+    scope: dict | None = None  # the plans it covers: label, plan names (queries.scope)
 
     def query(self, **changes) -> str:
         """The URL query string of this view, with ``changes`` (None removes)."""
@@ -57,11 +58,12 @@ def read_as_of(value, default: date, problems: list[str]) -> date:
     return day
 
 
-def read_view(query: dict) -> View:
-    """Parse the page's query parameters; unknown values are dropped with a note."""
+def read_view(query: dict, within_period: bool = True) -> View:
+    """Parse the page's query parameters; unknown values are dropped with a
+    note.  The view covers the plans queries.scope says, for its date (by
+    default api.default_as_of's, ``within_period`` or not)."""
     problems = []
     options = api.choices()
-    as_of = read_as_of(query.get("as_of"), api.default_as_of(), problems)
 
     def known(name: str, allowed, label: str):
         value = query.get(name) or None
@@ -75,14 +77,22 @@ def read_view(query: dict) -> View:
         problems.append(f"未知的状态“{query['status']}”，已忽略")
         statuses = ()
     year = known("year", {str(y) for y in options["years"]}, "计划年度")
-    filters = Filters(
-        plan=known("plan", {p["value"] for p in options["plans"]}, "计划"),
-        year=int(year) if year else None,
-        city=known("city", options["cities"], "地市"),
-        department=known("department", options["departments"], "部门"),
-        statuses=statuses,
-    )
-    return View(as_of, filters, tuple(problems))
+    plan, city = known("plan", {p["value"] for p in options["plans"]}, "计划"), known("city", options["cities"], "地市")
+    year = int(year) if year else None
+    as_of = read_as_of(query.get("as_of"), api.default_as_of(plan, year, city, within_period), problems)
+    scope = api.scope(as_of, plan, year, city)
+    filters = Filters(plan=plan, year=year, city=city, statuses=statuses, plans=scope["ids"],
+                      department=known("department", options["departments"], "部门"))
+    return View(as_of, filters, tuple(problems), scope)
+
+
+def scope_line(view: View) -> html.Div | None:
+    """统计范围：the plans the view covers, their names on hover."""
+    if view.scope is None:
+        return None
+    return html.Div(["统计范围：", html.Span(view.scope["label"], title="\n".join(view.scope["plans"]),
+                                            className="scope-label")],
+                    className="small text-muted mt-1", id="scope-line")
 
 
 # The URL parameters the pages read; a cached page is keyed by these alone.
@@ -145,7 +155,7 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
                     md=2 if name in ("as_of", "year", "city") else 3)
             for name, (label, control) in controls.items() if name in fields]
     rendered = {name: control.value for name, (_, control) in controls.items() if name in fields}
-    bar = [dbc.Row(cols, className="g-2 align-items-end"), rendered_values(rendered)]
+    bar = [dbc.Row(cols, className="g-2 align-items-end"), scope_line(view), rendered_values(rendered)]
     bar += [dbc.Alert(p, color="warning", className="mt-2 mb-0 py-2") for p in view.problems]
     return html.Div(bar, className="filter-bar mb-3", id="filter-bar")
 

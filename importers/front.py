@@ -69,10 +69,17 @@ def read_front(lines: list[str], before: int | None = None, given: Given = Given
     year = _YEAR.match(title or "")
     plan_year = int(year.group(1)) if year else (issue_date.year if issue_date else
                                                  (int(DOC_NO.search(doc_no).group(2)) if doc_no else None))
-    mark = DOC_NO.search(doc_no).group(1) if doc_no else ""
+    city, provincial = whose(issuer, doc_no, title)
+    return Front(doc_no, issuer, title, issue_date, given.year or plan_year, given.city or city,
+                 provincial and not given.city)
+
+
+def whose(issuer: str | None, doc_no: str | None, title: str | None) -> tuple[str | None, bool]:
+    """The city a notice belongs to (named in the issuer, by its number's
+    abbreviation or in the title), and whether the province issued it (浙…, 省…)."""
+    mark = DOC_NO.search(doc_no).group(1) if doc_no and DOC_NO.search(doc_no) else ""
     provincial = bool(mark.startswith(PROVINCE_MARKS) or (issuer or "").startswith(("浙江省", "省")))
-    city = given.city or (None if provincial else _city(issuer, mark, title))
-    return Front(doc_no, issuer, title, issue_date, given.year or plan_year, city, provincial and not given.city)
+    return (None if provincial else _city(issuer, mark, title)), provincial
 
 
 PARTS = {"issuer": "发文机关", "doc_no": "文号", "title": "标题", "issue_date": "成文日期"}
@@ -98,7 +105,7 @@ def plan_of(lines: list[str], before: int | None, given: Given, kind: str, sourc
                             "(the city this plan belongs to is not named: give it)")
     return ParsedPlan(doc_no=front.doc_no, title=front.title, issuer=front.issuer or "",
                       issue_date=front.issue_date, plan_year=front.plan_year, kind=kind,
-                      source_file=source_file), front
+                      source_file=source_file, city=None if front.provincial else front.city), front
 
 
 def _title(filled: list[str], doc_no: str | None) -> str | None:

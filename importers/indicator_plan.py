@@ -87,7 +87,7 @@ def parse(text: str, source_file: str, given: Given = Given()) -> ParsedPlan:
         fail(None, "无法从标题或正文确定规划年份，请指定年份后再导入", "the plan year is not stated: give it")
     plan = ParsedPlan(doc_no=front.doc_no, title=front.title or "指标表", issuer=front.issuer or "",
                       issue_date=front.issue_date or date(period.first, 1, 1), plan_year=period.first,
-                      kind=KIND, source_file=source_file)
+                      kind=KIND, source_file=source_file, city=None if front.provincial else front.city)
     _assume_what_is_unstated(plan, front, lines, period, source_file)
     table = _Table(plan, header, lines, period, front, source_file, fail)
     for line_no, cells in rows:

@@ -18,6 +18,7 @@ from importers.front import Given
 from importers.parsed import DocumentError, ParsedFinding, ParsedItem, ParsedPlan
 from importers.text import find_county
 from store import ensure_regions, forget_derived
+from store.plan_period import planned_end
 from store.models import (
     Department,
     DepartmentAlias,
@@ -132,6 +133,7 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
     loader.indicators(plan)
     loader.remove_stale(plan)
     loader.findings(plan)
+    loader.period(plan)
     loader.completions_at_import(plan)
     if not trial:
         forget_derived(session)
@@ -242,7 +244,7 @@ class _Loader:
         plan = self.s.scalar(select(Plan).where(Plan.key == key))
         values = dict(doc_no=p.doc_no, title=p.title, issuer=p.issuer, issue_date=p.issue_date,
                       plan_year=p.plan_year, kind=p.kind, source_file=p.source_file,
-                      source_sha256=sha256)
+                      source_sha256=sha256, city_id=self.regions[p.city] if p.city else None)
         created = plan is None
         if created:
             plan = Plan(key=key, **values)
@@ -395,6 +397,12 @@ class _Loader:
                 source_file=f.source.file, source_line=f.source.line, source_text=f.source.text,
                 source_where=f.source.where))
         self.s.flush()
+
+    def period(self, plan: Plan) -> None:
+        """The plan's period, from what it now names, unless the admin set it."""
+        if plan.period_set_by is None:
+            _set(plan, {"period_start": plan.issue_date,
+                        "period_end": planned_end(self.s, plan.id, plan.plan_year, plan.issue_date)})
 
     def completions_at_import(self, plan: Plan) -> None:
         """'已完成' in the document: record the completion once, as of the issue date."""

@@ -119,6 +119,7 @@ class ParsedPlan:
     plan_year: int
     kind: str  # scene_plan | project_list | task_division | indicator_plan | work_points (prose)
     source_file: str
+    city: str | None = None  # the city whose own plan it is; None: the province's (every city is measured on it)
     items: list[ParsedItem] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)
     findings: list[ParsedFinding] = field(default_factory=list)

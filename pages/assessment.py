@@ -36,7 +36,7 @@ from metrics.scoring import COMPONENTS, RULE_LABELS
 from queries import api
 from queries import assessment as data
 from queries.cache import invalidate
-from queries.status import DONE, Filters
+from queries.status import DONE
 from store import clock, session_scope
 from store.assessment import AssessmentError, add_bonus, publish, require_admin, save_rules, withdraw_bonus
 
@@ -56,7 +56,7 @@ def read_context(query: dict) -> dict:
     result = next((r for r in results if str(r["result_id"]) == str(query.get("result") or "")), None)
     if query.get("result") and result is None:
         problems.append("未找到该已发布结果，已显示按当前规则计算的结果")
-    as_of = data.default_date(year, api.default_as_of())
+    as_of = data.default_date(year, data.latest_report(year))
     if result:
         as_of = date.fromisoformat(result["as_of"])
     else:
@@ -198,7 +198,8 @@ def breakdown(ctx: dict, card: dict) -> html.Div:
         return dbc.Alert(f"{city}市在{ctx['year']}年度没有考核内容。", color="light", className="border",
                          id="breakdown")
     as_of = date.fromisoformat(ctx["as_of"])
-    filters = Filters(year=ctx["year"], city=city)
+    with session_scope() as s:
+        filters = data.year_filters(s, ctx["year"], city)
     lines = breakdown_rows(b, card["rules"])
     links = {"按时完成率": href(ctx, "/milestones", city=city, status="done_on_time"),
              "进度完成率": href(ctx, "/milestones", city=city, status="done_on_time,done_late"),

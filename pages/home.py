@@ -24,7 +24,7 @@ def layout(**query):
     view = read_view(query)
     row = api.summary(view.as_of, view.filters)
     if not row["total"]:
-        return html.Div([page_header("全省总览", view), filter_bar(view), empty_store_hint()])
+        return html.Div([page_header("全省总览", view), filter_bar(view), empty_hint(view)])
     indicators = api.indicator_totals(view.as_of, view.filters)
     total, judged, on_track = (indicators[k] for k in ("indicators", "judged", "on_track"))
     href = view.href
@@ -106,9 +106,19 @@ def recent_completions(view) -> list[dict]:
     return [{**r, "status_text": status_text(r["status"])} for r in rows]
 
 
-def empty_store_hint():
+def empty_hint(view):
+    """No milestone in view: why (the plans it covers), and where the plans are."""
+    plans = api.choices()["plans"]
+    if not plans:
+        return dbc.Alert([
+            html.H5("暂无可显示的数据"),
+            html.P("尚未导入计划。"),
+            html.P(["导入随附文件并加载演示进度：", html.Code("flask --app app init-db && flask --app app load-demo")]),
+        ], color="info", id="empty-hint")
     return dbc.Alert([
         html.H5("暂无可显示的数据"),
-        html.P("筛选条件下没有工作节点，或尚未导入计划。"),
-        html.P(["导入随附文件并加载演示进度：", html.Code("flask --app app init-db && flask --app app load-demo")]),
-    ], color="info")
+        html.P(f"统计范围内没有工作节点（{view.scope['label']}）。"),
+        html.P(["可改选日期，或按计划查看：",
+                *[dcc.Link(p["label"], href=view.href("/", plan=p["value"], year=None), className="ms-2")
+                  for p in plans]]),
+    ], color="info", id="empty-hint")

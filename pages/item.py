@@ -8,6 +8,8 @@ sub-scene shows its scene.  A county variant (杭州 1 萧山区) is its own ite
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -57,9 +59,9 @@ def layout(item_id=None, **query):
     header = header_of(item_id)
     if header is None:
         return not_found(f"没有编号为“{item_id}”的工作事项：链接可能有误，或该事项所在的计划已被重新导入。")
-    view = read_view(query)
-    # the item page is about one item: the as-of date is its only filter
-    view = view.with_filters(plan=None, city=None, department=None, statuses=(), item_id=header["id"])
+    # the item page is about one item: the as-of date (by default its plan's latest report) is its only filter
+    view = replace(read_view({**query, "plan": header["plan_key"]}, within_period=False), scope=None).with_filters(
+        plan=None, plans=None, city=None, department=None, statuses=(), item_id=header["id"])
     name = items.display_name(header["name"], header["county"])
     milestones = status_rows(view, header["id"])
     # a task group only structures its tasks: no status, timeline or reports of its own

@@ -111,7 +111,7 @@ def _listed(value) -> list:
 
 def _key(name, ms) -> bool:
     """A field name and a milestone id (0: the item's own) as this form sends them."""
-    return name in CHANGE_FIELDS and isinstance(ms, int) and not isinstance(ms, bool) and 0 <= ms < 2**31
+    return isinstance(name, str) and name in CHANGE_FIELDS and isinstance(ms, int) and not isinstance(ms, bool) and 0 <= ms < 2**31
 
 
 def _seen(values: dict) -> list:

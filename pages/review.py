@@ -1,5 +1,7 @@
 """月度推进会: the monthly progress review, for a projector.  One month
-(?month=YYYY-MM; default the latest complete month) as known at its end:
+(?month=YYYY-MM; default the latest complete month) as known at its end, over
+the plans a view of that day covers (queries.scope: by default the
+province's plans in force; ?plan=…, ?year=… as on every page):
 headline figures with their change since the previous month end, the city
 ranking, what was completed, what became overdue, what falls due next month,
 indicator movement, then one slide per city.
@@ -60,14 +62,27 @@ class ReviewParams(NamedTuple):
     theme: str
     auto: int
     problems: tuple[str, ...]
+    plan: str | None
+    year: int | None
+    scope: dict  # the plans reviewed (queries.scope): ids, label, plan names
 
 
 def read_params(query: dict) -> ReviewParams:
-    """?month=YYYY-MM (from the first plan's month to this month), ?theme, ?auto;
-    a bad value falls back to the default with a note."""
+    """?month=YYYY-MM (from the first plan's month to this month), ?plan,
+    ?year, ?theme, ?auto; a bad value falls back to the default with a note."""
     today = clock.today()
     problems = []
-    first = default_month(api.default_as_of())
+    options = api.choices()
+    plan = query.get("plan") or None
+    if plan is not None and plan not in {p["value"] for p in options["plans"]}:
+        problems.append(f"未知的计划“{str(plan)[:40]}”，已显示默认范围")
+        plan = None
+    year = str(query.get("year") or "") or None
+    if year is not None and year not in {str(y) for y in options["years"]}:
+        problems.append(f"没有“{year[:10]}”年度的计划，已显示默认范围")
+        year = None
+    year = int(year) if year else None
+    first = default_month(api.default_as_of(plan, year))
     raw = query.get("month")
     if raw:
         asked = parse_period(raw)
@@ -86,7 +101,8 @@ def read_params(query: dict) -> ReviewParams:
     if not auto.isdigit() or int(auto) > MAX_AUTO:
         problems.append(f"自动翻页间隔“{auto}”无法识别（0–{MAX_AUTO} 秒），已关闭自动翻页")
         auto = "0"
-    return ReviewParams(Month.of(first, today), theme, int(auto), tuple(problems))
+    month = Month.of(first, today)
+    return ReviewParams(month, theme, int(auto), tuple(problems), plan, year, api.scope(month.end, plan, year))
 
 
 def reviewable(first, today) -> bool:
@@ -104,27 +120,34 @@ def soon_days() -> int:
 
 def layout(**query):
     params = read_params(query)
-    month = params.month
+    month, plans = params.month, params.scope["ids"]
     # the province's figures are the sum of the cities' (one query per date, not two)
-    now, before = (province_total(api.rates(day, "city")) for day in (month.end, month.previous_end))
+    now, before = (province_total(api.rates(day, "city", Filters(plans=plans))) for day in (month.end, month.previous_end))
     # only what the province's slides show: each list's count and first rows (the cities': city_bodies)
-    lists = month_digest(month.previous_end, month.end, month.horizon, slides.PROVINCE_ROWS)
-    ranking = city_ranking(month)
-    moved = len(moved_indicator_ids(month.previous_end, month.end))
+    lists = month_digest(month.previous_end, month.end, month.horizon, plans, slides.PROVINCE_ROWS)
+    ranking = city_ranking(month, plans)
+    moved = len(moved_indicator_ids(month.previous_end, month.end, plans))
     kicker = f"{month.label}月度推进会"
+    hrefs = links(params)
     deck_slides = [
-        summary_slide(month, kicker, now, before, lists),
+        summary_slide(params, kicker, now, before, lists),
         slides.slide("ranking", kicker, "各地市进度完成率排名",
-                     [slides.ranking_table(ranking, lambda c: View(month.end, Filters()).href(f"/city/{c}"))],
-                     aside=as_of_line(month), note="按进度完成率从高到低；相同时逾期天数少者在前"),
-        *list_slides(month, kicker, lists),
+                     [slides.ranking_table(ranking, lambda c: view_of(params).href(f"/city/{c}"))],
+                     aside=as_of_line(month),
+                     note=f"按进度完成率从高到低；相同时逾期天数少者在前。排名范围：{params.scope['label']}"),
+        *list_slides(params, kicker, lists),
         slides.slide("indicators", kicker, "指标变动：本月报送新实际值的指标",
-                     slides.indicator_table(indicator_moves(month, slides.PROVINCE_ROWS), actual_text,
-                                            links(month)["indicators"], moved),
+                     slides.indicator_table(indicator_moves(month, plans, slides.PROVINCE_ROWS), actual_text,
+                                            hrefs["indicators"], moved),
                      aside=as_of_line(month), note="实际值（数据日期）与达成度：上月末已知的 → 本月末已知的"),
         *[city_slide(month, r, len(ranking)) for r in ranking],
     ]
     return deck(params, deck_slides)
+
+
+def view_of(params: ReviewParams, city: str | None = None) -> View:
+    """The pages' view of the review's date and plans (what its links open)."""
+    return View(params.month.end, Filters(plan=params.plan, year=params.year, city=city))
 
 
 def as_of_line(month: Month) -> list:
@@ -133,9 +156,9 @@ def as_of_line(month: Month) -> list:
             html.Div(f"对比{cn_date(month.previous_end)}", className="review-aside-muted")]
 
 
-def links(month: Month, city: str | None = None) -> dict[str, str]:
+def links(params: ReviewParams, city: str | None = None) -> dict[str, str]:
     """The rows behind each headline figure and list (LISTS' kinds), as of the review date."""
-    view = View(month.end, Filters(city=city))
+    view = view_of(params, city)
     return {"completed": view.href("/milestones", status="done_on_time,done_late"),
             "on_time": view.href("/milestones", status="done_on_time"), "all": view.href("/milestones"),
             "overdue": view.href("/overdue", status="overdue"),
@@ -144,15 +167,16 @@ def links(month: Month, city: str | None = None) -> dict[str, str]:
             "indicators": view.href("/indicators")}
 
 
-def summary_slide(month: Month, kicker: str, now: dict, before: dict, lists: dict) -> html.Section:
-    hrefs = links(month)
+def summary_slide(params: ReviewParams, kicker: str, now: dict, before: dict, lists: dict) -> html.Section:
+    month, hrefs = params.month, links(params)
     counts = {k: v["count"] for k, v in lists.items()}
     month_tile = slides.tile("本月新完成", slides.count_value(f"{counts['completed']:,}个", "review-completed"),
                              f"本月新增逾期 {counts['overdue']:,} 个 · 下月到期 {counts['due_next']:,} 个",
                              None, hrefs["completed"])
     tiles = html.Div([*slides.headline_tiles(now, before, hrefs, soon_days()), month_tile],
                      className="review-tiles")
-    note = f"共 {now['items']:,} 项工作事项、{now['total']:,} 个工作节点；仅计入截至当日已报送的进度"
+    note = (f"共 {now['items']:,} 项工作事项、{now['total']:,} 个工作节点；仅计入截至当日已报送的进度。"
+            f"统计范围：{params.scope['label']}")
     return slides.slide("summary", kicker, "全省推进总体情况", [tiles], aside=as_of_line(month), note=note)
 
 
@@ -163,8 +187,8 @@ LISTS = (  # kind, title, what an empty list says
 )
 
 
-def list_slides(month: Month, kicker: str, lists: dict) -> list:
-    hrefs = links(month)
+def list_slides(params: ReviewParams, kicker: str, lists: dict) -> list:
+    month, hrefs = params.month, links(params)
     notes = {"completed": f"{cn_date(month.first)}至{cn_date(month.end)}报送完成的节点（最新报送在前）",
              "overdue": f"{cn_date(month.previous_end)}及以后到期、截至{cn_date(month.end)}仍未完成的节点"
                         "（逾期天数多的在前）",
@@ -186,10 +210,10 @@ def city_slide(month: Month, r: dict, cities: int) -> html.Section:
                         body_id={"type": "review-city", "city": city})
 
 
-def city_body(month: Month, r: dict, shares: dict) -> list:
+def city_body(params: ReviewParams, r: dict, shares: dict) -> list:
     """A city's figures with their change, and its share of the month's three lists."""
     city = r["city"]
-    hrefs = links(month, city)
+    hrefs = links(params, city)
     columns = [slides.city_list(title, kind, shares[kind]["rows"], hrefs[kind], empty, shares[kind]["count"])
                for kind, title, empty in LISTS]
     tiles = html.Div(slides.headline_tiles(r["now"], r["before"], hrefs, soon_days(), f"review-{city}"),
@@ -198,21 +222,37 @@ def city_body(month: Month, r: dict, shares: dict) -> list:
 
 
 @cache.memoize()
-def city_bodies(month: Month) -> dict[str, bytes]:
+def city_bodies(params: ReviewParams) -> dict[str, bytes]:
     """Every city's slide body, as the JSON Dash sends (by city)."""
-    digest = city_digest(month.previous_end, month.end, month.horizon, slides.CITY_ROWS)
+    month, plans = params.month, params.scope["ids"]
+    digest = city_digest(month.previous_end, month.end, month.horizon, plans, slides.CITY_ROWS)
     none = {kind: {"count": 0, "rows": []} for kind in LIST_KINDS}
-    return {r["city"]: encoded(city_body(month, r, digest.get(r["city"], none))) for r in city_ranking(month)}
+    return {r["city"]: encoded(city_body(params, r, digest.get(r["city"], none)))
+            for r in city_ranking(month, plans)}
 
 
 @callback(Output({"type": "review-city", "city": ALL}, "children"), Input("review-period", "data"))
-def fill_city_slides(period):
-    """The city slides' bodies for the deck's month (checked as the URL's is)."""
-    first, today = parse_period(period), clock.today()
-    if first is None or not reviewable(first, today):
+def fill_city_slides(query):
+    """The city slides' bodies for the deck's month and plans (read as the URL's are)."""
+    if not isinstance(query, dict) or not all(isinstance(v, (str, type(None))) for v in query.values()):
         raise PreventUpdate
-    bodies = city_bodies(Month.of(first, today))
+    params = read_params({k: query.get(k) for k in ("month", "plan", "year")})
+    if params.problems:
+        raise PreventUpdate
+    bodies = city_bodies(params._replace(theme="dark", auto=0))  # (one cached set of bodies for every theme)
     return [as_sent(bodies.get(o["id"]["city"], b"[]")) for o in ctx.outputs_list]
+
+
+def scope_choices() -> list[tuple[str, str]]:
+    """The review's scopes (the select's value is the URL's query): the
+    default, each plan year, each plan."""
+    options = api.choices()
+    return [("", "执行中的省级计划"), *[(urlencode({"year": y}), f"{y}年度计划") for y in options["years"]],
+            *[(urlencode({"plan": p["value"]}), p["label"]) for p in options["plans"]]]
+
+
+def scope_value(params: ReviewParams) -> str:
+    return urlencode({"plan": params.plan} if params.plan else {"year": params.year} if params.year else {})
 
 
 def deck(params: ReviewParams, deck_slides: list) -> html.Div:
@@ -222,8 +262,8 @@ def deck(params: ReviewParams, deck_slides: list) -> html.Div:
     today = clock.today()
     months = recent_periods(today, first_month(), limit=(today.year - first_month().year + 1) * 12)  # all
     other = "light" if params.theme == "dark" else "dark"
-    switch = "?" + urlencode({k: v for k, v in (("month", month.period), ("theme", other),
-                                                 ("auto", params.auto)) if v})
+    switch = "?" + urlencode({k: v for k, v in (("month", month.period), ("plan", params.plan), ("year", params.year),
+                                                 ("theme", other), ("auto", params.auto)) if v})
     problems = html.Div([*[html.Div("⚠ " + p) for p in params.problems],
                          html.Button("×", className="review-btn", title="关闭提示",
                                      **{"data-review-go": "dismiss", "aria-label": "关闭提示"})],
@@ -242,12 +282,16 @@ def deck(params: ReviewParams, deck_slides: list) -> html.Div:
         html.Label(["月份", html.Select([html.Option(period_label(p), value=p) for p in months],
                                       id="review-month", **{"data-value": month.period})],
                    className="review-field"),
+        html.Label(["范围", html.Select([html.Option(label, value=value) for value, label in scope_choices()],
+                                      id="review-scope", **{"data-value": scope_value(params)})],
+                   className="review-field"),
         html.A(THEMES[params.theme], href=switch, className="review-btn review-btn-text",
                id="review-theme", **{"data-review-theme": other}),
         html.Button("全屏（F）", className="review-btn review-btn-text", **{"data-review-go": "fullscreen"}),
         dcc.Link("退出演示", href="/", className="review-btn review-btn-text", id="review-exit"),
     ], className="review-controls")
+    asked = {"month": month.period, "plan": params.plan, "year": str(params.year) if params.year else None}
     return html.Div([problems if params.problems else None, html.Div(deck_slides, className="review-slides"),
-                     controls, dcc.Store(id="review-period", data=month.period)],
+                     controls, dcc.Store(id="review-period", data=asked)],
                     className=f"review-deck review-{params.theme}", id="review-deck",
                     **{"data-auto": str(params.auto), "data-month": month.period})

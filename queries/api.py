@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from queries import findings as _findings
 from queries import indicators as _indicators
+from queries import scope as _scope
 from queries import status as _status
 from queries import status_table as _table
 from queries.cache import cache
@@ -27,9 +28,20 @@ def _due_soon_days() -> int:
 
 
 @cache.memoize()
-def default_as_of() -> date:
+def default_as_of(plan: str | None = None, year: int | None = None, city: str | None = None,
+                  within_period: bool = True) -> date:
+    """The date of a view whose URL names none (queries.scope.default_date), within as_of_window()."""
+    first, last = as_of_window()
     with session_scope() as s:
-        return _status.default_as_of(s)
+        return min(max(_scope.default_date(s, clock.today(), plan, year, city, within_period), first), last)
+
+
+@cache.memoize()
+def scope(as_of: date, plan: str | None = None, year: int | None = None, city: str | None = None) -> dict:
+    """The plans a view of ``as_of`` covers (queries.scope): ``ids``, and the ``label`` and plan names it shows."""
+    with session_scope() as s:
+        ids = _scope.plan_ids(s, as_of, plan, year, city)
+        return {"ids": ids, **_scope.describe(s, ids, as_of, plan, year, city)}
 
 
 YEARS_AHEAD = 5  # how far past this year a view may look (what would be overdue by then)

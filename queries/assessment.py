@@ -3,8 +3,9 @@ city's raw figures for a year as of the assessment date (the status engine's
 rates over the plans of that year, indicator attainment, monthly reports in on
 time, bonus items), what lies behind each figure, and the published results.
 
-A year's assessment covers the plans of that plan year; its default date is
-31 January of the next year (December's reports are due by then), or the
+A year's assessment covers the province's plans of that plan year (the plans
+every city is measured on: queries.scope), archived or not; its default date
+is 31 January of the next year (December's reports are due by then), or the
 latest report date while the year is still running.
 """
 from __future__ import annotations
@@ -20,8 +21,10 @@ from metrics.scoring import Figures, Rules, ranked, score
 from queries.cache import cache
 from queries.indicators import indicator_summary
 from queries.rollup import rollup_groups
+from queries.scope import PROVINCE_PLAN, plan_ids
+from queries.scope import latest_report as scope_latest_report
 from queries.status import Filters, group_rates
-from store import session_scope
+from store import clock, session_scope
 from store.clock import local_text
 from store.models import (
     AssessmentBonus,
@@ -59,11 +62,17 @@ def assessed(indicator: dict) -> bool:
 ASSESSED = or_(Indicator.qualitative, Indicator.target.is_not(None))
 
 
+def year_filters(session, year: int, city: str | None = None) -> Filters:
+    """What a year's assessment covers: the province's plans of the year (queries.scope)."""
+    return Filters(city=city, plans=plan_ids(session, date(year, 12, 31), year=year))
+
+
 def kpi_figures(session, year: int, as_of: date) -> dict[str, tuple[float, int]]:
     """city -> (sum of capped attainments, indicators assessed); one without an
     actual reported by the date attains 0."""
     return {city: (g["attainment_sum"], g["indicators"])
-            for city, g in indicator_summary(session, as_of, Filters(year=year), where=ASSESSED).items() if city}
+            for city, g in indicator_summary(session, as_of, year_filters(session, year), where=ASSESSED).items()
+            if city}
 
 
 def reports_due(session, year: int, as_of: date, due_day: int) -> dict[str, list[str]]:
@@ -72,7 +81,7 @@ def reports_due(session, year: int, as_of: date, due_day: int) -> dict[str, list
     stmt = (select(Region.name, func.min(Plan.issue_date))
             .join(WorkItem, WorkItem.city_id == Region.id)
             .join(Plan, Plan.id == WorkItem.plan_id)
-            .where(Plan.plan_year == year)
+            .where(Plan.id.in_(year_filters(session, year).plans))
             .group_by(Region.name))
     out = {}
     for city, first in session.execute(stmt):
@@ -120,7 +129,7 @@ def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: i
     for b in bonus_items:
         bonus[b["city"]] += b["points"]
     out = []
-    for r in group_rates(session, groups, "city", Filters(year=year)):
+    for r in group_rates(session, groups, "city", year_filters(session, year)):
         if not r["city"]:
             continue
         months = reports.get(r["city"], [])
@@ -132,10 +141,17 @@ def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: i
 
 
 def assessment_years(session) -> list[int]:
-    """Plan years with milestones, newest first."""
+    """The years of the province's plans with milestones, newest first."""
     with_milestones = select(Milestone.id).where(Milestone.plan_id == Plan.id).exists()
-    return list(session.scalars(select(Plan.plan_year).where(with_milestones).distinct()
+    return list(session.scalars(select(Plan.plan_year).where(with_milestones, PROVINCE_PLAN).distinct()
                                 .order_by(Plan.plan_year.desc())))
+
+
+@cache.memoize()
+def latest_report(year: int) -> date:
+    """The latest progress report on the year's plans, else today: what the default date is capped by."""
+    with session_scope() as s:
+        return scope_latest_report(s, year_filters(s, year).plans) or clock.today()
 
 
 def result_rows(session) -> list[dict]:

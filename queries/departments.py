@@ -11,9 +11,9 @@ from sqlalchemy import case, distinct, func, select
 
 from queries.aliases import CITY, COUNTY
 from queries.cache import cache
-from queries.status import Filters
+from queries.status import Filters, plan_condition
 from store import session_scope
-from store.models import Department, ItemDepartment, Plan, WorkItem
+from store.models import Department, ItemDepartment, WorkItem
 
 ROLE_LABELS = {"lead": "牵头", "coop": "配合"}
 
@@ -27,12 +27,9 @@ def _involvement(filters: Filters):
             .join(Department, Department.id == ItemDepartment.department_id)
             .join(WorkItem, WorkItem.id == ItemDepartment.work_item_id)
             .outerjoin(city, city.id == WorkItem.city_id))
-    if filters.plan or filters.year:
-        stmt = stmt.join(Plan, Plan.id == WorkItem.plan_id)
-    if filters.plan:
-        stmt = stmt.where(Plan.key == filters.plan)
-    if filters.year:
-        stmt = stmt.where(Plan.plan_year == filters.year)
+    plans = plan_condition(WorkItem.plan_id, filters)
+    if plans is not None:
+        stmt = stmt.where(plans)
     if filters.city:
         stmt = stmt.where(city.name == filters.city)
     if filters.county:

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, case, cast, func, select
 from metrics.attainment import pace_start, required_value
 from queries.aliases import CITY, COUNTY, ITEM, LATEST_OBSERVATION
 from queries.indicator_status import ensure_indicator_rollup
-from queries.status import Filters
+from queries.status import Filters, plan_condition
 from store.models import Department, Indicator, IndicatorRollup, ItemDepartment, Plan, Region
 
 INDICATOR_KEYS = ("plan", "scope", "city", "item", "name", "unit", "baseline", "baseline_year",
@@ -25,10 +25,9 @@ def _filtered(session, columns, as_of: date, filters: Filters, where=None):
     r = IndicatorRollup
     stmt = (select(*columns).select_from(r).join(Indicator, Indicator.id == r.indicator_id)
             .where(r.as_of == stored_as_of))
-    if filters.plan:
-        stmt = stmt.where(Indicator.plan_id == select(Plan.id).where(Plan.key == filters.plan).scalar_subquery())
-    if filters.year:
-        stmt = stmt.where(Indicator.plan_id.in_(select(Plan.id).where(Plan.plan_year == filters.year)))
+    plans = plan_condition(Indicator.plan_id, filters)
+    if plans is not None:
+        stmt = stmt.where(plans)
     if filters.city:
         stmt = stmt.where(r.city_id == select(Region.id).where(Region.name == filters.city).scalar_subquery())
     if filters.item_id is not None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from queries.aliases import CITY, COUNTY, RELATED_ITEM, SUB_ITEM
 from queries.cache import cache
 from queries.findings import FINDING_LABELS
-from queries.status import Filters
+from queries.status import Filters, plan_condition
 from queries.status_table import departments_of
 from store import session_scope
 from store.clock import local_text
@@ -175,10 +175,9 @@ def _assessed_items(columns, filters: Filters):
             .outerjoin(city, city.id == WorkItem.city_id)
             .outerjoin(county, county.id == WorkItem.county_id)
             .where(WorkItem.kind.in_(ASSESSED_KINDS)))
-    if filters.plan:
-        stmt = stmt.where(Plan.key == filters.plan)
-    if filters.year:
-        stmt = stmt.where(Plan.plan_year == filters.year)
+    plans = plan_condition(WorkItem.plan_id, filters)
+    if plans is not None:
+        stmt = stmt.where(plans)
     if filters.city:
         stmt = stmt.where(city.name == filters.city)
     if filters.county:

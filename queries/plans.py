@@ -1,12 +1,14 @@
 """The imported plans as 计划管理 lists them: what each is, how much it holds,
-and its latest import (the file kept with it, who imported it and when)."""
+whose it is, its period and state today, and its latest import (the file
+kept with it, who imported it and when)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select, union
 
 from importers import KINDS
 from queries.aliases import CITY
-from store.models import ImportRun, Indicator, Milestone, Plan, WorkItem
+from store import clock
+from store.models import PLAN_STATES, ImportRun, Indicator, Milestone, Plan, Region, WorkItem
 
 
 def plan_rows(session) -> list[dict]:
@@ -29,11 +31,15 @@ def plan_rows(session) -> list[dict]:
             .outerjoin(indicators, indicators.c.plan_id == Plan.id).outerjoin(cities, cities.c.plan_id == Plan.id)
             .outerjoin(latest, latest.c.plan_id == Plan.id).outerjoin(ImportRun, ImportRun.id == latest.c.run_id)
             .order_by(Plan.issue_date.desc(), Plan.id.desc()))
+    owners = dict(session.execute(select(Region.id, Region.name).where(Region.level == "city")).all())
+    today = clock.today()
     rows = []
     for r in session.execute(stmt):
         plan = r.Plan
         rows.append({
-            "plan": plan.label, "plan_key": plan.key, "title": plan.title, "issuer": plan.issuer,
+            "plan_id": plan.id, "plan": plan.label, "plan_key": plan.key, "title": plan.title, "issuer": plan.issuer,
+            "owner": f"{owners[plan.city_id]}市" if plan.city_id else "省级",
+            "period": f"{plan.period_start}至{plan.period_end}", "state": PLAN_STATES[plan.state_on(today)],
             "issue_date": plan.issue_date.isoformat(), "year": plan.plan_year,
             "kind": KINDS.get(plan.kind, plan.kind),
             "city": (r.first if r.cities == 1 else f"{r.cities}个地市") if r.cities else "全省",

@@ -1,7 +1,9 @@
 """The monthly progress review (月度推进会): what a month changed, as it was known
 at the month's end.  Every figure is the status engine's as of the review date
 E (the month end, or today while the month runs), compared with the previous
-month end P; a report made after E never counts (time travel)."""
+month end P; a report made after E never counts (time travel).  Both dates
+are read over the same plans (``plans``: those the review covers at E,
+queries.scope), so the change is the plans' progress, not a plan ending."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from queries.cache import cache
 from queries.indicator_status import ensure_indicator_rollup
 from queries.indicators import indicator_rows
 from queries.rollup import stored_status
-from queries.status import COUNTS, DONE, with_rates
+from queries.status import COUNTS, DONE, Filters, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
 from store.models import Indicator, Plan, Region, WorkItem
@@ -90,7 +92,8 @@ def _ordered_ids(session, st, order, *conditions) -> list[tuple[int, str | None]
 
 
 @cache.memoize()
-def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tuple[int, str | None]]]:
+def month_ids(previous_end: date, end: date, horizon: date,
+              plans: tuple[int, ...]) -> dict[str, list[tuple[int, str | None]]]:
     """The month's three lists as (milestone id, city) pairs in list order, all
     as of ``end``: ``completed`` (done, the completion reported after
     ``previous_end`` and not already done then; latest report first),
@@ -104,16 +107,17 @@ def month_ids(previous_end: date, end: date, horizon: date) -> dict[str, list[tu
     days = current_app.config["DUE_SOON_DAYS"]
     with session_scope() as s:
         st = stored_status(s, end, days)
+        covered = WorkItem.plan_id.in_(plans)
         before = stored_status(s, previous_end, days).alias("ms_status_before")
         done_before = select(before.c.milestone_id).where(  # one primary-key look-up per candidate
             before.c.milestone_id == st.c.milestone_id, before.c.status.in_(DONE)).exists()
         completed = _ordered_ids(  # candidates: an index range on the latest report's date
             s, st, (st.c.last_reported_on.desc(), st.c.completed_on.desc()),
-            st.c.last_reported_on > previous_end, st.c.status.in_(DONE), ~done_before)
+            st.c.last_reported_on > previous_end, st.c.status.in_(DONE), ~done_before, covered)
         overdue = _ordered_ids(s, st, (st.c.days_overdue.desc(),), st.c.status == "overdue",
-                               st.c.due.between(previous_end, end))
+                               st.c.due.between(previous_end, end), covered)
         due_next = _ordered_ids(s, st, (st.c.due,), st.c.status.in_(("due_soon", "not_due")),
-                                st.c.due.between(end + timedelta(days=1), horizon))
+                                st.c.due.between(end + timedelta(days=1), horizon), covered)
     return {"completed": completed, "overdue": overdue, "due_next": due_next}
 
 
@@ -127,20 +131,21 @@ def _rows_of(end: date, ids: set[int]) -> dict[int, dict]:
 
 
 @cache.memoize()
-def month_digest(previous_end: date, end: date, horizon: date, shown: int) -> dict[str, dict]:
+def month_digest(previous_end: date, end: date, horizon: date, plans: tuple[int, ...], shown: int) -> dict[str, dict]:
     """What the province's slides show of each list: its ``count`` and its
     first ``shown`` rows, in list order (status rows are built for those only)."""
-    ids = month_ids(previous_end, end, horizon)
+    ids = month_ids(previous_end, end, horizon, plans)
     rows = _rows_of(end, {i for pairs in ids.values() for i, _ in pairs[:shown]})
     return {kind: {"count": len(pairs), "rows": [rows[i] for i, _ in pairs[:shown]]} for kind, pairs in ids.items()}
 
 
 @cache.memoize()
-def city_digest(previous_end: date, end: date, horizon: date, shown: int) -> dict[str | None, dict[str, dict]]:
+def city_digest(previous_end: date, end: date, horizon: date, plans: tuple[int, ...],
+                shown: int) -> dict[str | None, dict[str, dict]]:
     """What a city's slide shows of each list: per city, per list, its share's
     ``count`` and first ``shown`` rows, in list order."""
     picked: dict[str | None, dict[str, dict]] = {}
-    for kind, pairs in month_ids(previous_end, end, horizon).items():
+    for kind, pairs in month_ids(previous_end, end, horizon, plans).items():
         for i, city in pairs:
             share = picked.setdefault(city, {k: {"count": 0, "ids": []} for k in LIST_KINDS})[kind]
             share["count"] += 1
@@ -174,11 +179,12 @@ def province_total(rows: list[dict]) -> dict:
     return with_rates(total, "province")
 
 
-def city_ranking(month: Month) -> list[dict]:
-    """The cities in rank order, each with its counts as of E (``now``) and P
-    (``before``), its rank at both, and ``move`` (places gained since P)."""
-    now = {r["city"]: r for r in api.rates(month.end, "city")}
-    before = {r["city"]: r for r in api.rates(month.previous_end, "city")}
+def city_ranking(month: Month, plans: tuple[int, ...]) -> list[dict]:
+    """The cities in rank order on the plans ``plans``, each with its counts
+    as of E (``now``) and P (``before``), its rank at both, and ``move``
+    (places gained since P)."""
+    now = {r["city"]: r for r in api.rates(month.end, "city", Filters(plans=plans))}
+    before = {r["city"]: r for r in api.rates(month.previous_end, "city", Filters(plans=plans))}
     ranks, previous = rank_cities(list(now.values())), rank_cities(list(before.values()))
     rows = [{"city": c, "now": now[c], "before": before.get(c), "rank": ranks[c],
              "previous_rank": previous.get(c),
@@ -187,10 +193,11 @@ def city_ranking(month: Month) -> list[dict]:
 
 
 @cache.memoize()
-def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
-    """The indicators whose latest actual known at ``end`` (value, met, data
-    date) differs from the one known at ``previous_end`` — a new actual came in
-    between — in the indicator table's order (their stored position)."""
+def moved_indicator_ids(previous_end: date, end: date, plans: tuple[int, ...]) -> list[int]:
+    """The indicators of the plans ``plans`` whose latest actual known at
+    ``end`` (value, met, data date) differs from the one known at
+    ``previous_end`` — a new actual came in between — in the indicator
+    table's order (their stored position)."""
     now, then, judged_now, judged_then = OBSERVATION_NOW, OBSERVATION_THEN, ROLLUP_NOW, ROLLUP_THEN
     with session_scope() as s:
         previous_end, end = (ensure_indicator_rollup(s, day) for day in (previous_end, end))
@@ -198,6 +205,7 @@ def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
                 .join(judged_then, and_(judged_then.indicator_id == judged_now.indicator_id,
                                         judged_then.as_of == previous_end))
                 .join(now, now.id == judged_now.observation_id)
+                .join(Indicator, and_(Indicator.id == judged_now.indicator_id, Indicator.plan_id.in_(plans)))
                 .outerjoin(then, then.id == judged_then.observation_id)
                 .where(judged_now.as_of == end,  # the same observation: unmoved, without reading it
                        judged_now.observation_id.is_distinct_from(judged_then.observation_id),
@@ -208,10 +216,10 @@ def moved_indicator_ids(previous_end: date, end: date) -> list[int]:
 
 
 @cache.memoize()
-def indicator_moves(month: Month, limit: int | None = None) -> list[dict]:
+def indicator_moves(month: Month, plans: tuple[int, ...], limit: int | None = None) -> list[dict]:
     """The indicators with a new actual in the month (moved_indicator_ids; the
     first ``limit``): the indicator row at E with ``before``, its row at P."""
-    ids = moved_indicator_ids(month.previous_end, month.end)[:limit]
+    ids = moved_indicator_ids(month.previous_end, month.end, plans)[:limit]
     if not ids:
         return []
     with session_scope() as s:

@@ -38,7 +38,7 @@ def is_kept(session, day: date, today: date | None = None) -> bool:
 
 def named_dates(session, *days: date) -> set[date]:
     """Of ``days`` (all, when none given), those a published assessment result is
-    as of; and the pages' default date (the latest report's, queries.status)."""
+    as of; and the latest report's date (the pages' default while a plan runs, queries.scope)."""
     stmt = select(AssessmentResult.as_of).distinct()
     named = set(session.scalars(stmt.where(AssessmentResult.as_of.in_(days)) if days else stmt))
     latest = session.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.origin != "plan"))

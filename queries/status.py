@@ -28,7 +28,6 @@ from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 
 from queries.aliases import CITY, ITEM, LATEST_UPDATE
 from queries.sqlfuncs import date_param, days_between
-from store import clock
 from store.models import (
     Department,
     ItemDepartment,
@@ -64,6 +63,19 @@ class Filters:
     department: str | None = None  # a department taking part (lead or co-operating)
     statuses: tuple[str, ...] = ()
     item_id: int | None = None  # one work item (scene, project, task)
+    plans: tuple[int, ...] | None = None  # the plans a view covers (queries.scope); None: all
+
+
+def plan_condition(plan_id, f: Filters):
+    """The filters' restriction of a plan id column (plan, year, plans), or None."""
+    where = []
+    if f.plan:
+        where.append(plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
+    if f.year:
+        where.append(plan_id.in_(select(Plan.id).where(Plan.plan_year == f.year)))
+    if f.plans is not None:
+        where.append(plan_id.in_(f.plans))
+    return and_(*where) if where else None
 
 
 def latest_update_id(as_of: date):
@@ -147,10 +159,9 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
 def apply_filters(stmt, st, item, f: Filters):
     """Restrict a select joined to work item ``item``; the status filter applies
     where there is a status subquery ``st`` (per-milestone selects)."""
-    if f.plan:
-        stmt = stmt.where(item.plan_id == select(Plan.id).where(Plan.key == f.plan).scalar_subquery())
-    if f.year:
-        stmt = stmt.where(item.plan_id.in_(select(Plan.id).where(Plan.plan_year == f.year)))
+    plans = plan_condition(item.plan_id, f)
+    if plans is not None:
+        stmt = stmt.where(plans)
     if f.city:
         stmt = stmt.where(item.city_id == select(Region.id).where(Region.name == f.city).scalar_subquery())
     if f.county:
@@ -294,12 +305,11 @@ def group_rates(session, groups, by: str, filters: Filters = Filters()) -> list[
     stmt = select(*[col.label(name) for name, col in keys.items()], *sums).select_from(g)
     if by == "city":
         stmt = stmt.outerjoin(city, city.id == g.c.city_id)
-    if by == "plan" or filters.plan or filters.year:
+    if by == "plan":
         stmt = stmt.join(Plan, Plan.id == g.c.plan_id)
-    if filters.plan:
-        stmt = stmt.where(Plan.key == filters.plan)
-    if filters.year:
-        stmt = stmt.where(Plan.plan_year == filters.year)
+    plans = plan_condition(g.c.plan_id, filters)
+    if plans is not None:
+        stmt = stmt.where(plans)
     for column, name in ((g.c.city_id, filters.city), (g.c.county_id, filters.county)):
         if name:
             stmt = stmt.where(column == select(Region.id).where(Region.name == name).scalar_subquery())
@@ -312,7 +322,7 @@ def group_rates(session, groups, by: str, filters: Filters = Filters()) -> list[
 def narrowed(filters: Filters) -> bool:
     """Whether the filters restrict the work items (the status filter restricts milestones)."""
     return any((filters.plan, filters.year, filters.city, filters.county, filters.department,
-                filters.item_id is not None))
+                filters.item_id is not None, filters.plans is not None))
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -347,8 +357,3 @@ def item_rollup(row: dict) -> dict:
     return {"item_status": status, "rag": rag}
 
 
-def default_as_of(session) -> date:
-    """The latest date a progress report came in, else today (DESIGN §8); a
-    milestone cancelled by a change of the plan is no report."""
-    latest = session.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.origin != "plan"))
-    return latest or clock.today()

@@ -93,11 +93,32 @@ class Plan(Base):
     source_file: Mapped[str] = mapped_column(String(200))
     source_sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # whose plan it is: a city's own (温州's 分工表), else (NULL) the province's, which every city is measured on
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    # in force from its issue date to its last deadline (store.plan_period), unless the admin set them;
+    # until the plan's dates are read: its issue date to the end of its year
+    period_start: Mapped[date] = mapped_column(Date, default=lambda c: c.get_current_parameters()["issue_date"])
+    period_end: Mapped[date] = mapped_column(
+        Date, default=lambda c: date(c.get_current_parameters()["plan_year"], 12, 31))
+    period_set_by: Mapped[str | None] = mapped_column(String(80))  # the admin who set the period: imports keep it
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)  # 已归档: out of every default view
+    archived_by: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def label(self) -> str:
         """What users call the plan: its document number, else its title."""
         return self.doc_no or self.title
+
+    def state_on(self, day: date) -> str:
+        """PLAN_STATES' key on ``day``: archived, not yet issued, in force or ended."""
+        if self.archived_at is not None:
+            return "archived"
+        if day < self.period_start:
+            return "pending"
+        return "active" if day <= self.period_end else "ended"
+
+
+PLAN_STATES = {"active": "执行中", "ended": "已结束", "archived": "已归档", "pending": "未开始"}
 
 
 class Department(Base):

@@ -84,3 +84,13 @@ def set_as_of(page, iso: str) -> None:
     """Set the as-of date and wait until the URL carries it."""
     page.fill("input[type=date]", iso)
     page.wait_for_function(f"location.search.includes('as_of={iso}')")
+
+
+def page_filters(as_of, **query):
+    """The filters a page of ``as_of`` with these URL values reads
+    (components.filters.read_view), the plans it covers (queries.scope)
+    included: what its rows are checked against.  In an app context."""
+    from components.filters import read_view
+
+    query = {k: ",".join(v) if isinstance(v, tuple) else v for k, v in query.items()}
+    return read_view({"as_of": as_of.isoformat(), **query}).filters

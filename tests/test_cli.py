@@ -1,6 +1,7 @@
 """The admin CLI end to end on a fresh database: init-db, import, demo,
 exports (JSON contract, CSV with BOM, xlsx opened again with openpyxl), errors."""
 import json
+from datetime import date
 
 import openpyxl
 import pytest
@@ -108,14 +109,21 @@ def export_json(app, *args):
 
 def test_export_status_json_contract(imported):
     rows = export_json(imported, "--as-of", "2020-06-30")
-    assert len(rows) == table_counts(imported)["milestone"]
     for row in rows:
         assert tuple(row) == STATUS_KEYS
         assert row["status"] in STATUSES
         assert isinstance(row["lead"], list) and isinstance(row["coop"], list)
         assert (row["days_overdue"] is None) == (row["status"] != "overdue")
-    plans = {r["plan"] for r in rows}
-    assert plans == {"浙信用办〔2020〕5号", "湖信用办〔2019〕9号", "温政办〔2018〕50号"}
+    # the plans a page of that day covers: the province's in force (温州's 2018 plan has ended, 湖州's
+    # 2019 plan is 湖州's own); a city's own plans with the city, an ended plan by name
+    assert {r["plan"] for r in rows} == {"浙信用办〔2020〕5号"}
+    assert {r["plan"] for r in export_json(imported, "--as-of", "2020-06-30", "--city", "湖州")} == {
+        "浙信用办〔2020〕5号", "湖信用办〔2019〕9号"}
+    assert {r["plan"] for r in export_json(imported, "--as-of", "2020-06-30", "--plan", "温政办〔2018〕50号")} == {
+        "温政办〔2018〕50号"}
+    every = [export_json(imported, "--as-of", "2020-06-30", "--plan", p) for p in (
+        "浙信用办〔2020〕5号", "湖信用办〔2019〕9号", "温政办〔2018〕50号")]
+    assert sum(map(len, every)) == table_counts(imported)["milestone"] and len(rows) == len(every[0])
     hz = [r for r in rows if r["city"] == "杭州" and r["item_no"] == "1" and r["county"] is None]
     assert hz[0]["item"] == "钱江分应用" and hz[0]["lead"] == ["市商务局"]
     # 2020年3月底前 in a plan issued on 2020-04-16: judged from the issue date; nothing reported yet
@@ -133,7 +141,7 @@ def test_export_status_filters(imported):
 
 def test_export_status_csv_has_bom_and_the_official_columns(imported, tmp_path):
     out = tmp_path / "status.csv"
-    result = run(imported, "export-status", "--as-of", "2020-06-30", "--output", str(out))
+    result = run(imported, "export-status", "--as-of", "2020-06-30", "--city", "湖州", "--output", str(out))
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -176,9 +184,11 @@ def test_export_status_bad_arguments_exit_non_zero(imported, args, message):
 
 
 def test_export_indicators_lists_the_plan_indicators_and_kpis(imported):
-    result = run(imported, "export-indicators", "--format", "json")
-    assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = []
+    for as_of in ("2021-06-30", "2020-09-30"):  # the 十四五 plan's indicators, then the scene plan's KPIs
+        result = run(imported, "export-indicators", "--format", "json", "--as-of", as_of)
+        assert result.exit_code == 0, result.output
+        rows += json.loads(result.output)
     assert all(tuple(r) == INDICATOR_KEYS for r in rows)
     province = [r for r in rows if r["scope"] == "province"]
     assert {"公共信用信息数据归集合规率", "企业严重失信率"} <= {r["name"] for r in province}
@@ -197,11 +207,12 @@ def test_demo_progress_is_deterministic_and_removable(imported):
     statuses = [r["status"] for r in first if r["plan"] == "浙信用办〔2020〕5号"]
     share = {s: statuses.count(s) / len(statuses) for s in STATUSES}
     assert share["done_on_time"] > 0.5 and share["done_late"] > 0.05 and share["overdue"] > 0.02
-    kpis = json.loads(run(imported, "export-indicators", "--format", "json", "--as-of", "2026-06-30").output)
+    kpis = json.loads(run(imported, "export-indicators", "--format", "json", "--as-of", "2025-06-30").output)
     assert sum(r["latest_actual"] is not None for r in kpis) > len(kpis) * 0.8
     result = run(imported, "clear-demo")
     assert result.exit_code == 0
-    after = export_json(imported, "--as-of", "2020-12-31")
+    after = [r for plan in ("浙信用办〔2020〕5号", "湖信用办〔2019〕9号", "温政办〔2018〕50号")
+             for r in export_json(imported, "--as-of", "2020-12-31", "--plan", plan)]
     assert not any(r["status"].startswith("done") for r in after if r["plan"] != "湖信用办〔2019〕9号")
     # the completion stated in the document itself (已完成) is not demo data and stays
     assert [r["item"] for r in after if r["status"].startswith("done")] == ["医信付"]
@@ -212,15 +223,16 @@ def test_writes_invalidate_the_query_cache(imported):
     read again (in Redis when CACHE_REDIS_URL is set, so all workers see it)."""
     from queries import api
     from queries.cache import generation
-    from queries.status import default_as_of
+    from queries.status import rates
     from store import session_scope
 
+    day = date(2020, 12, 31)
     for command in (["load-demo"], ["clear-demo"], ["import", str(SCENE)]):
         with imported.app_context():
-            before, cached = generation(), api.default_as_of()
+            before, cached = generation(), api.summary(day)
         assert run(imported, *command).exit_code == 0
         with imported.app_context(), session_scope() as s:
             assert generation() > before, command
-            assert api.default_as_of() == default_as_of(s), command  # computed again, not the cached value
+            assert api.summary(day) == rates(s, day)[0], command  # computed again, not the cached value
             if command == ["load-demo"]:
-                assert default_as_of(s) != cached  # (the demo's latest report, not today)
+                assert api.summary(day)["done"] != cached["done"]  # (the demo's reports)

@@ -19,7 +19,7 @@ from queries.ledger import ledger_head
 from queries.overdue import UNNAMED, overdue_groups, overdue_totals, worst_rows
 from queries.status import STATUSES, Filters
 from queries.status_counts import status_counts
-from tests.browser import browser_page, filter_control, pick, serve
+from tests.browser import browser_page, filter_control, page_filters, pick, serve
 
 AS_OF = date(2020, 9, 30)
 BOTH = ("overdue", "due_soon")
@@ -179,9 +179,9 @@ def test_ledger_head_is_the_status_tables_first_rows(loaded_app):
 @pytest.mark.browser
 def test_overdue_page_lists_the_query_layers_rows_worst_first(loaded_app):
     with loaded_app.app_context():
-        everything = worst_first(api.status_table(AS_OF, Filters(statuses=BOTH)))
-        huzhou = api.status_table(AS_OF, Filters(city="湖州", statuses=BOTH))
-        due_soon = api.status_table(AS_OF, Filters(statuses=("due_soon",)))
+        everything = worst_first(api.status_table(AS_OF, page_filters(AS_OF, status=BOTH)))
+        huzhou = api.status_table(AS_OF, page_filters(AS_OF, city="湖州", status=BOTH))
+        due_soon = api.status_table(AS_OF, page_filters(AS_OF, status=("due_soon",)))
     overdue = [r for r in everything if r["status"] == "overdue"]
     assert overdue and due_soon and len(huzhou) != len(everything)
     with serve(loaded_app) as url, browser_page() as page:
@@ -223,8 +223,8 @@ def test_overdue_page_lists_the_query_layers_rows_worst_first(loaded_app):
 @pytest.mark.browser
 def test_overdue_status_filter_and_the_empty_state(loaded_app):
     with loaded_app.app_context():
-        due_soon = api.status_table(AS_OF, Filters(statuses=("due_soon",)))
-        longest = max(r["days_overdue"] for r in api.status_table(AS_OF, Filters(statuses=("overdue",))))
+        due_soon = api.status_table(AS_OF, page_filters(AS_OF, status=("due_soon",)))
+        longest = max(r["days_overdue"] for r in api.status_table(AS_OF, page_filters(AS_OF, status=("overdue",))))
     with serve(loaded_app) as url, browser_page() as page:
         open_page(page, url + "/overdue?as_of=2020-09-30&status=due_soon")
         expect_rows(page, "overdue", len(due_soon))
@@ -240,11 +240,11 @@ def test_overdue_status_filter_and_the_empty_state(loaded_app):
 @pytest.mark.browser
 def test_departments_list_matches_rates_and_opens_a_department_with_its_export(loaded_app, tmp_path):
     with loaded_app.app_context():
-        departments = api.rates(AS_OF, "department")
+        departments = api.rates(AS_OF, "department", page_filters(AS_OF))
     first_page = departments[:50]  # the grid pages by 50
     target = max(first_page, key=lambda r: (r["overdue"], r["total"]))
-    f = Filters(city=target["city"], department=target["department"])
     with loaded_app.app_context():
+        f = page_filters(AS_OF, city=target["city"], department=target["department"])
         milestones = api.status_table(AS_OF, f)
         items = api.rates(AS_OF, "item", f)
     with serve(loaded_app) as url, browser_page() as page:
@@ -288,7 +288,7 @@ def test_departments_list_matches_rates_and_opens_a_department_with_its_export(l
 @pytest.mark.browser
 def test_departments_unknown_name_and_a_department_without_items_in_a_city(loaded_app):
     with loaded_app.app_context():
-        cities = Counter(c["city"] for c in department_items(Filters(department="市供销社")))
+        cities = Counter(c["city"] for c in department_items(page_filters(AS_OF, department="市供销社")))
         elsewhere = next(c for c in api.choices()["cities"] if c not in cities)
     with serve(loaded_app) as url, browser_page() as page:
         open_page(page, url + "/departments?department=不存在的部门")
@@ -303,12 +303,12 @@ def test_departments_unknown_name_and_a_department_without_items_in_a_city(loade
 @pytest.mark.browser
 def test_milestones_ledger_filters_by_status(loaded_app):
     with loaded_app.app_context():
-        overdue = api.status_table(AS_OF, Filters(statuses=("overdue",)))
-        both = api.status_table(AS_OF, Filters(statuses=BOTH))
-        done = api.status_table(AS_OF, Filters(statuses=("done_on_time", "done_late")))
-        counts = status_counts(AS_OF, Filters())
+        overdue = api.status_table(AS_OF, page_filters(AS_OF, status=("overdue",)))
+        both = api.status_table(AS_OF, page_filters(AS_OF, status=BOTH))
+        done = api.status_table(AS_OF, page_filters(AS_OF, status=("done_on_time", "done_late")))
+        counts = status_counts(AS_OF, page_filters(AS_OF))
         quiet_city = next(c for c in api.choices()["cities"]
-                          if not api.status_table(AS_OF, Filters(city=c, statuses=("open",))))
+                          if not api.status_table(AS_OF, page_filters(AS_OF, city=c, status=("open",))))
     with serve(loaded_app) as url, browser_page() as page:
         open_page(page, url + "/milestones?as_of=2020-09-30&status=overdue")
         expect_rows(page, "ledger", len(overdue))

@@ -46,16 +46,17 @@ def test_read_view_keeps_good_values_and_reports_bad_ones(loaded_app):
         assert (view.as_of, view.filters.city, view.filters.statuses, view.problems) == (
             date(2020, 6, 30), "舟山", ("overdue",), ())
         bad = read_view({"as_of": "2020-13-01", "city": "不存在", "plan": "无此文件", "status": "late"})
-        assert bad.as_of == default and bad.filters == Filters() and len(bad.problems) == 4
+        assert bad.as_of == default and len(bad.problems) == 4
+        assert bad.filters == Filters(plans=api.scope(default)["ids"])
     assert view.href("/overdue", status=None) == "/overdue?as_of=2020-06-30&city=%E8%88%9F%E5%B1%B1"
 
 
 @pytest.mark.browser
 def test_overview_figures_filters_and_history(loaded_app):
     with loaded_app.app_context():
-        default, june = api.summary(api.default_as_of()), api.summary(date(2020, 6, 30))
-        zhoushan = api.summary(date(2020, 6, 30), Filters(city="舟山"))
         as_of = api.default_as_of()
+        default, june = (api.summary(day, Filters(plans=api.scope(day)["ids"])) for day in (as_of, date(2020, 6, 30)))
+        zhoushan = api.summary(date(2020, 6, 30), Filters(city="舟山", plans=api.scope(date(2020, 6, 30), city="舟山")["ids"]))
     with serve(loaded_app) as url, browser_page() as page:
         page.goto(url + "/")
         page.wait_for_selector("#kpi-progress")
@@ -85,7 +86,7 @@ def test_overview_figures_filters_and_history(loaded_app):
 @pytest.mark.browser
 def test_cities_table_matches_the_status_engine_and_exports(loaded_app, tmp_path):
     with loaded_app.app_context():
-        rows = api.rates(AS_OF, "city")
+        rows = api.rates(AS_OF, "city", Filters(plans=api.scope(AS_OF)["ids"]))
     with serve(loaded_app) as url, browser_page() as page:
         page.goto(url + "/cities?as_of=2020-09-30")
         grid_rows = page.locator(".ag-center-cols-container .ag-row")

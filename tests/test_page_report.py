@@ -4,6 +4,7 @@ uploads it, confirms the preview; meets a second editor's change; a crafted
 replay of the save request is refused; a leader reads, the admin audits."""
 import io
 import json
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from queries import api
 from reporting.entries import Report
 from reporting.submit import submit
 from reporting.template import MS_SHEET
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, page_filters, serve
 from tests.conftest import PASSWORDS
 from tests.test_reporting import PERIOD, TODAY, account, counts, entry, form
 from tests.test_template import column
@@ -50,8 +51,9 @@ def report_done(page, milestone_id: int, day: str, note: str) -> None:
 def test_an_editor_reports_a_month_and_the_dashboard_changes(reporting_app):
     ms, _ = form(reporting_app, "hz")
     target = next(r for r in ms if r["status"] == "overdue")
+    overview = "/?" + urlencode({"as_of": TODAY.isoformat(), "plan": "浙信用办〔2020〕5号"})  # (it ended in 2020)
     with reporting_app.app_context():
-        before = api.summary(TODAY)
+        before = api.summary(TODAY, page_filters(TODAY, plan="浙信用办〔2020〕5号"))
     with serve(reporting_app) as url, browser_page() as page:
         log_in(page, url, "hz")
         expect(page.locator("#user-name")).to_contain_text("杭州市信用办 · 地市填报员（杭州市）")
@@ -63,9 +65,9 @@ def test_an_editor_reports_a_month_and_the_dashboard_changes(reporting_app):
             page.click("#report-save")
         expect(page.locator("#report-saved")).to_contain_text("1 个节点进度")
         saved_request = captured.value.post_data
-        page.goto(url + "/")
+        page.goto(url + overview)
         with reporting_app.app_context():
-            after = api.summary(TODAY)
+            after = api.summary(TODAY, page_filters(TODAY, plan="浙信用办〔2020〕5号"))
         assert after["done"] == before["done"] + 1
         expect(page.locator("#kpi-overdue")).to_have_text(f"{after['overdue']:,}个")
         page.goto(url + f"/item/{target['item_id']}")

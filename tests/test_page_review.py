@@ -6,6 +6,7 @@ auto-advance work, a report made today leaves a past month as it was, and the
 deck prints one slide per A4 page."""
 import json
 import subprocess
+from urllib.parse import urlencode
 from datetime import date, timedelta
 
 import pytest
@@ -59,8 +60,10 @@ def text(component) -> str:
     return children if isinstance(children, str) else text(children) if hasattr(children, "children") else ""
 
 
-def city_slide_bodies(app, period: str, cities: list[str]) -> dict[str, list]:
-    """The city slides' bodies as the deck's second callback sends them (JSON), by city."""
+def city_slide_bodies(app, period, cities: list[str]) -> dict[str, list]:
+    """The city slides' bodies as the deck's second callback sends them (JSON), by city
+    (``period``: a month, or the deck's store as it holds them: month, plan, year)."""
+    period = {"month": period, "plan": None, "year": None} if isinstance(period, str) else period
     ids = [{"city": city, "type": "review-city"} for city in cities]
     response = app.test_client().post("/_dash-update-component", json={
         "output": '{"city":["ALL"],"type":"review-city"}.children',
@@ -120,13 +123,14 @@ def test_headline_figures_are_the_status_engines_at_the_month_ends(loaded_app):
     from pages.review import layout
 
     with loaded_app.test_request_context():
-        now, before = api.summary(SEPTEMBER.end), api.summary(SEPTEMBER.previous_end)
+        plans = api.scope(SEPTEMBER.end)["ids"]
+        now, before = (api.summary(day, Filters(plans=plans)) for day in (SEPTEMBER.end, SEPTEMBER.previous_end))
         deck = layout(month="2020-09")
-        ranking = city_ranking(SEPTEMBER)
+        ranking = city_ranking(SEPTEMBER, plans)
         for r in ranking:
             city = {"city": r["city"]}
-            assert r["now"] == {**api.summary(SEPTEMBER.end, Filters(**city)), **city}
-            assert r["before"] == {**api.summary(SEPTEMBER.previous_end, Filters(**city)), **city}
+            assert r["now"] == {**api.summary(SEPTEMBER.end, Filters(plans=plans, **city)), **city}
+            assert r["before"] == {**api.summary(SEPTEMBER.previous_end, Filters(plans=plans, **city)), **city}
     assert text(find(deck, "review-progress")) == pct(now["done_due"], now["due_by"])
     assert text(find(deck, "review-on-time")) == pct(now["on_time_due"], now["due_by"])
     assert text(find(deck, "review-overall")) == pct(now["done"], now["total"])
@@ -144,7 +148,8 @@ def test_headline_figures_are_the_status_engines_at_the_month_ends(loaded_app):
 
 
 def test_the_city_slides_callback_checks_the_month(loaded_app):
-    for bad in ("2020-13", "2999-01", "2001-01", None, 202009, {"month": "2020-09"}):
+    for bad in ("2020-13", "2999-01", "2001-01", None, 202009, {"month": "2020-09", "plan": "某计划"},
+                {"month": "2020-09", "year": ["2020"]}, ["2020-09"]):
         with pytest.raises(AssertionError, match="204"):  # nothing sent: PreventUpdate
             city_slide_bodies(loaded_app, bad, ["杭州"])
 
@@ -152,9 +157,10 @@ def test_the_city_slides_callback_checks_the_month(loaded_app):
 @pytest.mark.parametrize("month", [SEPTEMBER, Month(date(2020, 6, 1), date(2020, 6, 30))])
 def test_the_months_lists_match_the_status_tables(loaded_app, month):
     with loaded_app.test_request_context():
-        listed = month_ids(month.previous_end, month.end, month.horizon)
-        at_end = {r["milestone_id"]: r for r in api.status_table(month.end)}
-        before = {r["milestone_id"]: r for r in api.status_table(month.previous_end)}
+        covered = Filters(plans=api.scope(month.end)["ids"])
+        listed = month_ids(month.previous_end, month.end, month.horizon, covered.plans)
+        at_end = {r["milestone_id"]: r for r in api.status_table(month.end, covered)}
+        before = {r["milestone_id"]: r for r in api.status_table(month.previous_end, covered)}
     ids = {kind: [i for i, _ in pairs] for kind, pairs in listed.items()}
     assert all(ids.values())
     assert set(ids["completed"]) == {i for i, r in at_end.items()
@@ -182,9 +188,10 @@ def test_cities_rank_by_progress_then_fewer_overdue_days():
 
 def test_indicator_movement_is_a_new_actual_in_the_month(loaded_app):
     with loaded_app.test_request_context():
-        moves = indicator_moves(SEPTEMBER)
-        before = {i["indicator_id"]: i for i in api.indicator_table(SEPTEMBER.previous_end)}
-        unmoved = [i for i in api.indicator_table(SEPTEMBER.end)
+        covered = Filters(plans=api.scope(SEPTEMBER.end)["ids"])
+        moves = indicator_moves(SEPTEMBER, covered.plans)
+        before = {i["indicator_id"]: i for i in api.indicator_table(SEPTEMBER.previous_end, covered)}
+        unmoved = [i for i in api.indicator_table(SEPTEMBER.end, covered)
                    if i["indicator_id"] not in {m["indicator_id"] for m in moves}]
     assert moves and all(m["before"] == before[m["indicator_id"]] for m in moves)
     assert all((m["latest_actual"], m["latest_on"]) != (m["before"]["latest_actual"],
@@ -211,7 +218,7 @@ def count(text: str) -> int:
 @pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
 def test_every_slide_pages_by_keyboard_and_fits_the_screen(loaded_app, tmp_path, width, height):
     with loaded_app.test_request_context():
-        now = api.summary(SEPTEMBER.end)
+        now = api.summary(SEPTEMBER.end, Filters(plans=api.scope(SEPTEMBER.end)["ids"]))
     with serve(loaded_app) as url, browser_page(width, height) as page:
         page.goto(url + "/review?month=2020-09")
         deck_ready(page)
@@ -287,7 +294,8 @@ def test_theme_auto_advance_warnings_and_exit(loaded_app):
 @pytest.mark.browser
 def test_a_past_month_stays_as_it_was_known(reporting_app):
     today = clock.today()
-    month = f"/review?month={today:%Y-%m}"
+    # this month's review of the 2020 plan (ended: chosen by name, as the review's 范围 select does)
+    month = "/review?" + urlencode({"month": f"{today:%Y-%m}", "plan": "浙信用办〔2020〕5号"})
     with reporting_app.app_context():
         with session_scope() as s:
             account = account_of(s, find_user(s, "hz"))

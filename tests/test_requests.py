@@ -82,8 +82,8 @@ def test_a_cancellation_approved_leaves_the_milestone_open_with_its_reports(repo
         assert s.scalar(select(func.count()).select_from(ProgressUpdate)
                         .where(ProgressUpdate.milestone_id == ms_id)) == reports + 1  # nothing deleted
         assert s.scalar(select(PlanChange.field)) == "cancel"
-        from queries.status import default_as_of
-        assert default_as_of(s) == date(2021, 3, 14)  # the demo's latest report: a cancellation is no report
+        from queries.scope import latest_report
+        assert latest_report(s, (s.get(Milestone, ms_id).plan_id,)) == date(2021, 3, 14)  # the demo's latest: a cancellation is no report
 
 
 @pytest.mark.parametrize("who, city_key, kind, due, reason, message", [
