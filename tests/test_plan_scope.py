@@ -21,7 +21,7 @@ from queries.review import Month, city_ranking
 from queries.status import Filters
 from store import session_scope
 from store.models import AuditEntry, Milestone, Plan, Region, User, WorkItem
-from tests.browser import browser_page, choose, serve
+from tests.browser import browser_page, serve
 from tests.callbacks import dependency, payload, post, render_page
 from tests.test_page_report import log_in
 from tests.test_security import login

@@ -4,7 +4,7 @@ a scope kept as the item's scope, and an older store brought to the same
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from importers import parse_text
 from importers.units import canonical, is_scope
