@@ -20,7 +20,7 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from importers.dates import parse_due
 from store import Store, analyze, forget_derived
@@ -37,6 +37,7 @@ from store.models import (
     WorkItem,
 )
 from store.periods import add_months, month_end, report_due
+from store.plan_period import planned_end
 
 TIERS = {  # work items, progress reports per milestone, indicators, observations per indicator
     "M": dict(items=5_000, reports=12, indicators=2_000, observations=25),
@@ -257,6 +258,9 @@ def generate(store: Store, tier: str, seed: int = 7, fraction: float = 1.0,
                 conn.execute(insert(model), chunk)
                 written += len(chunk)
             progress(f"{label}: {written:,}")
+        for plan in rows.plans():  # each in force to its last due, as an import reads it
+            conn.execute(update(Plan).where(Plan.id == plan["id"]).values(period_end=planned_end(
+                conn, plan["id"], plan["plan_year"], plan["issue_date"])))
     _reset_sequences(store)
     with store.engine.connect() as conn:
         return {m.__tablename__: conn.scalar(select(func.count()).select_from(m)) for m in (

@@ -42,7 +42,7 @@ def sample_paths() -> dict[str, str]:
     for page in dash.page_registry.values():
         template = page.get("path_template") or page["path"]
         name = page["module"].split(".")[-1]
-        paths[name] = template.replace("<city>", "舟山").replace("<item_id>", str(item_id))
+        paths[name] = template.replace("<city>", "舟山").replace("<item_id>", str(item_id)).replace("<plan_id>", "1")
     return paths
 
 
