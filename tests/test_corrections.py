@@ -14,7 +14,7 @@ from queries import api
 from queries.cache import invalidate
 from queries.rollup import stored_status
 from queries.status import Filters, milestone_status, rates
-from store import session_scope
+from store import clock, session_scope
 from store.models import AuditEntry, ItemDepartment, Milestone, Plan, PlanChange, User, WorkItem
 
 TODAY = date(2021, 3, 14)  # the demo's latest report: "today" for these tests
@@ -113,7 +113,7 @@ def test_the_deadline_of_an_item_moves_the_milestones_that_take_it_and_units_are
                  Edit("name", item.name + "（调整）", seen[("name", None)]),
                  Edit("coop", seen[("coop", None)], seen[("coop", None)])]  # unchanged: no change written
         changes = correct(s, account(s, "admin"), item.id, edits, "计划调整", s.get(Plan, item.plan_id).issue_date,
-                          date.today())
+                          clock.today())
         assert sorted(c.field for c in changes) == ["deadline", "due", "lead", "name"]
         s.refresh(inherited)
         assert (inherited.due, inherited.due_text) == (date(2020, 11, 30), "2020年11月底前")

@@ -3,7 +3,6 @@ with a reason (kept when the plan is imported again), or fixed by a
 correction of the plan; nobody else can confirm one, however asked."""
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +14,7 @@ from corrections.findings import confirm_findings
 from importers.loader import load_plan
 from importers import parse_text
 from queries.findings import finding_rows
-from store import session_scope
+from store import clock, session_scope
 from store.models import AuditEntry, Finding, FindingReview, Plan, User, WorkItem
 from tests.browser import browser_page, serve
 from tests.callbacks import dependency, payload, post, render_page
@@ -66,7 +65,7 @@ def test_a_finding_is_fixed_by_a_correction_of_its_record(reporting_app):
         item = s.get(WorkItem, finding["item_id"])
         seen = current_values(s, item)[("due", row.milestone_id)]
         correct(s, account(s, "admin"), item.id, [Edit("due", "2019年6月底前", seen, row.milestone_id)],
-                "按印发后的安排更正", s.get(Plan, item.plan_id).issue_date, date.today())
+                "按印发后的安排更正", s.get(Plan, item.plan_id).issue_date, clock.today())
     with reporting_app.app_context(), session_scope() as s:
         fixed = next(f for f in early(s) if f["finding_id"] == finding["finding_id"])
         assert (fixed["state"], fixed["resolution"]) == ("fixed", "见计划变更记录")

@@ -9,7 +9,7 @@ from datetime import date
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from store import session_scope
+from store import clock, session_scope
 from store.models import AuditEntry, Milestone, PlanChange, WorkItem
 from tests.browser import browser_page, serve
 from tests.callbacks import dependency, payload, post, render_page
@@ -103,6 +103,6 @@ def test_the_admin_moves_a_due_once_and_the_item_page_lists_it(reporting_app):
     assert changes(reporting_app) == 1
     with reporting_app.app_context(), session_scope() as s:
         change = s.scalar(select(PlanChange))
-        assert (change.changed_by, change.effective_on, change.due_after) == ("admin", date.today(),
+        assert (change.changed_by, change.effective_on, change.due_after) == ("admin", clock.today(),
                                                                               date(2020, 12, 31))
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "plan.correct")) == 1

@@ -15,14 +15,14 @@ from corrections.apply import CorrectionError
 from corrections.requests import decide, pending_count, submit_request
 from queries.requests import request_rows
 from queries.status import milestone_status
-from store import session_scope
+from store import clock, session_scope
 from store.models import AdjustmentRequest, AuditEntry, Milestone, PlanChange, ProgressUpdate, User, WorkItem
 from tests.browser import browser_page, choose, serve
 from tests.callbacks import dependency, payload, post, render_page
 from tests.test_page_report import log_in
 from tests.test_security import login
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def account(session, username: str):
