@@ -11,7 +11,7 @@ restored one, never a mixture.
 PostgreSQL: ``pg_dump --format=custom --no-owner`` (a consistent snapshot, online).
 A restore checks the archive with ``pg_restore --list``, then replays
 ``pg_restore --clean --if-exists --no-owner`` in one transaction, together with
-dropping the app's tables the archive does not have (a backup of an older schema
+dropping the app's tables first (a backup of an older schema
 revision), so that the database afterwards is exactly the backup.
 
 A bad file raises BackupError and changes nothing.  After a restore the schema is
@@ -251,13 +251,14 @@ def _pg_check(source: Path) -> str:
 
 def _pg_restore(store: Store, source: Path) -> None:
     """Replay the archive in one transaction (psql, ON_ERROR_STOP, COMMIT only once
-    pg_restore has written the whole script); first drop the app's tables the
-    archive has not got, so that an older backup leaves no newer table behind."""
+    pg_restore has written the whole script); first drop every table of the app
+    (CASCADE), so that an older backup leaves no newer table behind, nor a newer
+    column's foreign key that would keep pg_restore from dropping what it refers
+    to (plan.city_id → region: migration 0017).  The archive recreates its own."""
     url, env = _pg_url(store)
-    in_archive = {name for schema, name in _pg_tables(source) if schema == "public"}
     ours = set(Base.metadata.tables) | {"alembic_version"}
     live = set(inspect(store.engine).get_table_names(schema="public"))
-    stale = sorted((live & ours) - in_archive)
+    stale = sorted(live & ours)
     store.engine.dispose()
     prologue = "SET client_min_messages = warning;\nBEGIN;\n" + "".join(
         f'DROP TABLE IF EXISTS public."{name}" CASCADE;\n' for name in stale)
