@@ -13,13 +13,29 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
+def copy_rows(current, old, tables: tuple[str, ...]) -> None:
+    """The rows of ``tables`` in store ``current``, as store ``old``'s (older) schema holds them."""
+    from sqlalchemy import MetaData, text
+
+    then = MetaData()
+    then.reflect(old.engine)
+    with current.engine.connect() as source, old.engine.begin() as target:
+        for table in tables:
+            columns = [c.name for c in then.tables[table].columns]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            rows = source.execute(text(f'SELECT {quoted} FROM "{table}"')).mappings().all()
+            target.execute(text(f'DELETE FROM "{table}"'))
+            target.execute(text(f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(":" + c for c in columns)})'),
+                           [dict(r) for r in rows])
+
+
 def test_an_upgrade_that_rebuilds_a_table_keeps_its_rows_and_references(tmp_path):
     """On SQLite a column change rebuilds the table (batch mode) while others
     refer to it: the rows and references stay, and references are checked
     again after (0010 widens work_item.scope on a store holding plans)."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import MetaData, func, select, text
+    from sqlalchemy import func, select, text
 
     from importers import SOURCES_DIR
     from importers.loader import import_file
@@ -36,16 +52,7 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_its_rows_and_references(tmp_path
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0009")
-    then = MetaData()
-    then.reflect(old.engine)
-    with current.engine.connect() as source, old.engine.begin() as target:  # the plan's rows, as 0009 held them
-        for table in ("region", "plan", "department", "work_item", "item_department", "milestone"):
-            columns = [f'"{c.name}"' for c in then.tables[table].columns]
-            rows = source.execute(text(f"SELECT {', '.join(columns)} FROM \"{table}\"")).mappings().all()
-            names = [c.strip('"') for c in columns]
-            target.execute(text(f'DELETE FROM "{table}"'))
-            target.execute(text(f"INSERT INTO \"{table}\" ({', '.join(columns)}) "
-                                f"VALUES ({', '.join(':' + n for n in names)})"), [dict(row) for row in rows])
+    copy_rows(current, old, ("region", "plan", "department", "work_item", "item_department", "milestone"))
     with old.session() as s:
         before = s.scalar(select(func.count()).select_from(WorkItem)), s.scalar(select(func.count()).select_from(Milestone))
     old.upgrade()

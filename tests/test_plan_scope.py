@@ -239,11 +239,10 @@ def test_an_older_store_gets_each_plans_owner_and_period(tmp_path):
     """Migration 0017 on a store of 0016 holding the bundled plans."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import MetaData, text
-
     from importers import SOURCES_DIR
     from importers.loader import import_file
     from store import ROOT, Store
+    from tests.test_migrations import copy_rows
 
     current = Store(f"sqlite:///{tmp_path / 'current.db'}")
     current.upgrade()
@@ -256,15 +255,7 @@ def test_an_older_store_gets_each_plans_owner_and_period(tmp_path):
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0016")
-    then = MetaData()
-    then.reflect(old.engine)
-    with current.engine.connect() as source, old.engine.begin() as target:
-        for table in ("region", "plan", "department", "work_item", "milestone", "indicator"):
-            columns = [c.name for c in then.tables[table].columns]
-            rows = source.execute(text(f"SELECT {', '.join(columns)} FROM \"{table}\"")).mappings().all()
-            target.execute(text(f'DELETE FROM "{table}"'))
-            target.execute(text(f"INSERT INTO \"{table}\" ({', '.join(columns)}) "
-                                f"VALUES ({', '.join(':' + c for c in columns)})"), [dict(r) for r in rows])
+    copy_rows(current, old, ("region", "plan", "department", "work_item", "milestone", "indicator"))
     old.upgrade()
     with old.session() as s, current.session() as c:
         migrated = {p.key: (p.city_id, p.period_start, p.period_end) for p in s.scalars(select(Plan))}
