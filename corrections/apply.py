@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from importers.dates import UNPARSED, Due, parse_due
 from importers.loader import department_of
 from importers.text import split_units
 from queries.rollup import refresh_rollups
+from store import forget_derived
 from store.audit import record
 from store.models import CHANGE_FIELDS as FIELD_LABELS
 from store.models import (
@@ -66,14 +67,33 @@ def admin_of(session, account, refusal: str = "只有管理员可以更正计划
     return user
 
 
+@dataclass(frozen=True)
+class NewMilestone:
+    """A milestone the admin adds to the item: its work and its time as written."""
+
+    text: str
+    due_text: str
+
+
+CANCELLED = "取消"  # the edit form's value of a cancelled milestone's 取消 field
+
+
 def current_values(session, item: WorkItem) -> dict[tuple[str, int | None], str]:
     """(field, milestone id or None) -> the value as the edit form shows it."""
     values = {("name", None): item.name, ("deadline", None): item.deadline_text or "",
               ("lead", None): _units(item, "lead"), ("coop", None): _units(item, "coop")}
-    for m in session.scalars(select(Milestone).where(Milestone.work_item_id == item.id)):
+    milestones = session.scalars(select(Milestone).where(Milestone.work_item_id == item.id)).all()
+    for m in milestones:
         values[("text", m.id)] = m.text
         values[("due", m.id)] = m.due_text or ""
+        values[("seq", m.id)] = str(m.seq)
+        values[("cancel", m.id)] = CANCELLED if _latest_state(session, m.id) == "cancelled" else ""
     return values
+
+
+def _latest_state(session, milestone_id: int) -> str | None:
+    return session.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == milestone_id)
+                          .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1))
 
 
 def _units(item: WorkItem, role: str) -> str:
@@ -82,9 +102,12 @@ def _units(item: WorkItem, role: str) -> str:
 
 
 def correct(session, account, item_id: int, edits: list[Edit], reason: str, effective_on: date,
-            today: date) -> list[PlanChange]:
-    """Apply ``edits`` to work item ``item_id`` as ``account``; the changes
-    written (none when nothing differs: no reason needed then).
+            today: date, added: NewMilestone | None = None, keeps_score: bool = False,
+            request_id: int | None = None) -> list[PlanChange]:
+    """Apply ``edits`` (and add the milestone ``added``) to work item
+    ``item_id`` as ``account``; the changes written (none when nothing
+    differs: no reason needed then).  ``keeps_score``: the changes of a due
+    and cancellations are 不影响考核 (queries.kept_deadlines).
     CorrectionError: nothing written."""
     user = admin_of(session, account)
     item = session.get(WorkItem, item_id) if isinstance(item_id, int) else None
@@ -104,60 +127,62 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
             problems.append(f"「{_label(session, edit)}」已被他人修改（现为“{current[key] or '空'}”），请刷新后再改。")
         elif value != current[key]:
             wanted.append((edit, value))
-    if wanted:
-        problems += _check_reason_and_date(reason, effective_on, plan, today)
+    added = added if added is not None and (added.text.strip() or added.due_text.strip()) else None
+    if wanted or added:
+        problems += check_reason_and_date(reason, effective_on, plan, today)
         problems += [p for edit, value in wanted if (p := _invalid(edit, value, plan))]
+        problems += _order_problems(current, wanted) + (_new_problems(added, plan, current, edits) if added else [])
     if problems:
         raise CorrectionError(problems)
-    changes = [_apply(session, item, plan, edit, value, current[(edit.field, edit.milestone_id)])
-               for edit, value in wanted]
-    changes = [c for group in changes for c in group]
+    changes = [_apply(session, item, plan, edit, value, current[(edit.field, edit.milestone_id)], user,
+                      effective_on, reason.strip()) for edit, value in wanted]
+    changes = [c for group in changes for c in group] + ([_add(session, item, plan, added, effective_on)]
+                                                          if added else [])
     for change in changes:
         change.effective_on, change.reason, change.changed_by = effective_on, reason.strip(), user.username
+        change.keeps_score, change.request_id = keeps_score and change.field in ("due", "cancel"), request_id
         session.add(change)
         record(session, user.username, "plan.correct", _target(session, item, change), "work_item", item.id,
                {FIELD_LABELS[change.field]: change.before},
-               {FIELD_LABELS[change.field]: change.after, "原因": change.reason, "生效日期": effective_on.isoformat()})
+               {FIELD_LABELS[change.field]: change.after, "原因": change.reason, "生效日期": effective_on.isoformat(),
+                **({"不影响考核": "是"} if change.keeps_score else {})})
     session.flush()
-    refresh_rollups(session, effective_on, {c.milestone_id for c in changes if c.field == "due"})
+    if any(c.field in ("add", "seq") for c in changes):
+        forget_derived(session)  # the table's order or its rows changed: every stored date is built again
+    else:
+        refresh_rollups(session, effective_on, {c.milestone_id for c in changes if c.field in ("due", "cancel")})
     return changes
 
 
 def cancel_milestone(session, account, milestone_id: int, reason: str, effective_on: date,
-                     today: date) -> PlanChange:
-    """Cancel a milestone from ``effective_on``: never deleted (its reports
-    stay), it is reported cancelled as of that date — open from then on,
-    outside every due-by count — and the change is kept, audited, and the
-    rollups from then on brought up to date.  CorrectionError: nothing written."""
-    user = admin_of(session, account)
+                     today: date, keeps_score: bool = False, request_id: int | None = None) -> PlanChange:
+    """Cancel a milestone from ``effective_on`` (an Edit of its 取消 field:
+    see _cancel).  CorrectionError: nothing written."""
+    admin_of(session, account)
     milestone = session.get(Milestone, milestone_id) if isinstance(milestone_id, int) else None
     if milestone is None:
         raise CorrectionError(["找不到该工作节点，请刷新页面。"])
-    plan = session.get(Plan, milestone.plan_id)
-    problems = _check_reason_and_date(reason, effective_on, plan, today)
-    latest = session.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == milestone.id)
-                            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc()).limit(1))
-    if latest == "cancelled":
-        problems.append("该节点已取消。")
-    if problems:
-        raise CorrectionError(problems)
-    milestone.report_version += 1  # (a report form loaded before sees the change: reporting.apply)
-    session.add(ProgressUpdate(milestone_id=milestone.id, reported_on=effective_on, period=f"{effective_on:%Y-%m}",
-                               state="cancelled", note=reason.strip(), reported_by=user.username, origin="plan",
-                               version=milestone.report_version))
-    change = PlanChange(plan_id=plan.id, work_item_id=milestone.work_item_id, milestone_id=milestone.id,
-                        field="cancel", before=PROGRESS_STATES.get(latest, "未报送"), after="取消",
-                        effective_on=effective_on, reason=reason.strip(), changed_by=user.username)
-    session.add(change)
-    item = session.get(WorkItem, milestone.work_item_id)
-    record(session, user.username, "plan.correct", _target(session, item, change), "work_item", item.id,
-           {"节点": change.before}, {"节点": "取消", "原因": change.reason, "生效日期": effective_on.isoformat()})
-    session.flush()
-    refresh_rollups(session, effective_on, {milestone.id})
+    seen = "" if _latest_state(session, milestone.id) != "cancelled" else CANCELLED
+    if seen:
+        raise CorrectionError(["该节点已取消。"])
+    [change] = correct(session, account, milestone.work_item_id, [Edit("cancel", CANCELLED, seen, milestone.id)],
+                       reason, effective_on, today, keeps_score=keeps_score, request_id=request_id)
     return change
 
 
-def _check_reason_and_date(reason: str, effective_on: date, plan: Plan, today: date) -> list[str]:
+def _cancel(session, user: User, milestone: Milestone, effective_on: date, reason: str) -> PlanChange:
+    """Never deleted (its reports stay): the milestone is reported cancelled as
+    of ``effective_on`` — open from then on, outside every due-by count."""
+    latest = _latest_state(session, milestone.id)
+    milestone.report_version += 1  # (a report form loaded before sees the change: reporting.apply)
+    session.add(ProgressUpdate(milestone_id=milestone.id, reported_on=effective_on, period=f"{effective_on:%Y-%m}",
+                               state="cancelled", note=reason, reported_by=user.username, origin="plan",
+                               version=milestone.report_version))
+    return PlanChange(plan_id=milestone.plan_id, work_item_id=milestone.work_item_id, milestone_id=milestone.id,
+                      field="cancel", before=PROGRESS_STATES.get(latest, "未报送"), after=CANCELLED)
+
+
+def check_reason_and_date(reason: str, effective_on: date, plan: Plan, today: date) -> list[str]:
     problems = []
     if not isinstance(reason, str) or not reason.strip():
         problems.append("请填写更正或调整的原因。")
@@ -171,6 +196,10 @@ def _check_reason_and_date(reason: str, effective_on: date, plan: Plan, today: d
 def _invalid(edit: Edit, value: str, plan: Plan) -> str | None:
     """Why ``value`` cannot stand for ``edit.field`` (None if it can)."""
     label = FIELD_LABELS[edit.field]
+    if edit.field == "cancel":
+        return None if value == CANCELLED else "已取消的节点不能恢复；如需继续该项工作，请新增节点。"
+    if edit.field == "seq":
+        return None if value.isdigit() and 0 < int(value) < 1000 else "节点序号应为 1 至 999 的整数。"
     if edit.field in ("name", "text", "lead") and not value:
         return f"{label}不能为空。"
     if len(value) > (MAX_TEXT if edit.field == "text" else 200 if edit.field in ("deadline", "due") else 500):
@@ -180,10 +209,50 @@ def _invalid(edit: Edit, value: str, plan: Plan) -> str | None:
     return None
 
 
-def _apply(session, item: WorkItem, plan: Plan, edit: Edit, value: str, before: str) -> list[PlanChange]:
+def _order_problems(current: dict, wanted: list[tuple[Edit, str]]) -> list[str]:
+    """Two milestones of the item may not share a number once the edits are made."""
+    order = {ms: value for (field, ms), value in current.items() if field == "seq"}
+    order.update({edit.milestone_id: value for edit, value in wanted if edit.field == "seq"})
+    return ["节点序号重复：每个节点一个序号。"] if len(set(order.values())) < len(order) else []
+
+
+def _new_problems(added: NewMilestone, plan: Plan, current: dict, edits: list[Edit]) -> list[str]:
+    """What stops adding ``added``; the form must have shown every milestone
+    the item has (a second click, or another admin's addition, is refused)."""
+    if {e.milestone_id for e in edits if e.milestone_id} != {ms for _field, ms in current if ms}:
+        return ["该事项的节点已有变化（可能刚刚新增过），请刷新页面后再新增。"]
+    return [p for p in (_invalid(Edit("text", "", ""), added.text.strip(), plan),
+                        _invalid(Edit("due", "", ""), " ".join(added.due_text.split()), plan)) if p]
+
+
+def _add(session, item: WorkItem, plan: Plan, added: NewMilestone, effective_on: date) -> PlanChange:
+    """A milestone added to the item, last in its order, counting from
+    ``effective_on`` (queries.status.in_plan); a later import of the plan's
+    file keeps it (importers.loader)."""
+    phrase = " ".join(added.due_text.split())
+    due = parse_due(phrase, plan.plan_year)
+    seq = (session.scalar(select(func.max(Milestone.seq)).where(Milestone.work_item_id == item.id)) or 0) + 1
+    taken = set(session.scalars(select(Milestone.key).where(Milestone.plan_id == plan.id)))
+    key = next(k for n in range(seq, seq + 1000) if (k := f"{item.key}#新增{n}") not in taken)
+    milestone = Milestone(plan_id=plan.id, key=key, work_item_id=item.id, seq=seq, text=added.text.strip(),
+                          due=due.due, due_text=phrase or None, due_precision=due.precision, due_start=due.start,
+                          added_on=effective_on)
+    session.add(milestone)
+    session.flush()
+    return PlanChange(plan_id=plan.id, work_item_id=item.id, milestone_id=milestone.id, field="add", before=None,
+                      after=f"节点{seq}：{milestone.text}（{phrase or '无时限'}）", due_after=due.due)
+
+
+def _apply(session, item: WorkItem, plan: Plan, edit: Edit, value: str, before: str, user: User,
+           effective_on: date, reason: str) -> list[PlanChange]:
     """Write one edit; the PlanChange rows that record it (a deadline moved
     also moves the due of the milestones that take it as theirs)."""
     base = dict(plan_id=plan.id, work_item_id=item.id, field=edit.field, before=before or None, after=value or None)
+    if edit.field == "cancel":
+        return [_cancel(session, user, session.get(Milestone, edit.milestone_id), effective_on, reason)]
+    if edit.field == "seq":
+        session.get(Milestone, edit.milestone_id).seq = int(value)
+        return [PlanChange(**base, milestone_id=edit.milestone_id)]
     if edit.field == "name":
         item.name = value
     elif edit.field in ("lead", "coop"):

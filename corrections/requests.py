@@ -69,8 +69,10 @@ def submit_request(session, account, milestone_id, kind, due_text, reason) -> Ad
     return request
 
 
-def decide(session, account, request_id, approve: bool, comment, today: date) -> AdjustmentRequest:
-    """The admin approves (the change is made, counting from ``today``) or
+def decide(session, account, request_id, approve: bool, comment, today: date,
+           keeps_score: bool = False) -> AdjustmentRequest:
+    """The admin approves (the change is made, counting from ``today``; marked
+    不影响考核 with ``keeps_score``: the assessment keeps the original plan) or
     rejects a pending request.  CorrectionError: nothing written."""
     user = admin_of(session, account, "只有管理员可以审批调整申请，未作任何修改。")
     request = session.get(AdjustmentRequest, request_id) if isinstance(request_id, int) \
@@ -88,13 +90,14 @@ def decide(session, account, request_id, approve: bool, comment, today: date) ->
             item = session.get(WorkItem, request.work_item_id)
             seen = current_values(session, item)[("due", request.milestone_id)]
             correct(session, account, item.id, [Edit("due", request.due_text, seen, request.milestone_id)],
-                    why, today, today)
+                    why, today, today, keeps_score=keeps_score, request_id=request.id)
         else:
-            cancel_milestone(session, account, request.milestone_id, why, today, today)
+            cancel_milestone(session, account, request.milestone_id, why, today, today, keeps_score, request.id)
     request.state = "approved" if approve else "rejected"
     request.decided_by, request.decided_at, request.comment = user.username, today, comment or None
     record(session, user.username, "request.approve" if approve else "request.reject", _label(session, request),
-           "request", request.id, {"状态": STATES["pending"]}, {"状态": STATES[request.state], "意见": comment})
+           "request", request.id, {"状态": STATES["pending"]},
+           {"状态": STATES[request.state], "意见": comment, **({"不影响考核": "是"} if approve and keeps_score else {})})
     session.flush()
     return request
 

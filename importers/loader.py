@@ -20,11 +20,13 @@ from importers.text import find_county
 from store import ensure_regions, forget_derived
 from store.plan_period import planned_end
 from store.models import (
+    INDICATOR_COLUMNS,
     Department,
     DepartmentAlias,
     Finding,
     ImportRun,
     Indicator,
+    IndicatorChange,
     IndicatorObservation,
     ItemDepartment,
     Milestone,
@@ -151,7 +153,8 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
 
 # The columns a correction made in the app holds over a later import (corrections.apply).
 CORRECTED_COLUMNS = {"name": ("name",), "deadline": ("deadline", "deadline_text", "deadline_precision"),
-                     "text": ("text",), "due": ("due", "due_text", "due_precision", "due_start", "due_inherited")}
+                     "text": ("text",), "due": ("due", "due_text", "due_precision", "due_start", "due_inherited"),
+                     "seq": ("seq",), **INDICATOR_COLUMNS}
 
 
 def _corrections(session: Session, plan_id: int) -> dict[tuple[str, str], set[str]]:
@@ -164,6 +167,9 @@ def _corrections(session: Session, plan_id: int) -> dict[tuple[str, str], set[st
     for field_name, item_key, milestone_key in rows:
         key = ("milestone", milestone_key) if milestone_key else ("work_item", item_key)
         corrected.setdefault(key, set()).add(field_name)
+    for field_name, indicator_key in session.execute(select(IndicatorChange.field, Indicator.key).join(
+            Indicator, Indicator.id == IndicatorChange.indicator_id).where(IndicatorChange.plan_id == plan_id)):
+        corrected.setdefault(("indicator", indicator_key), set()).add(field_name)
     return corrected
 
 
@@ -335,7 +341,7 @@ class _Loader:
         for ind in self.p.indicators:
             t = ind.target
             item_id = self.item_ids[self.assessed_key[ind.item_key]] if ind.item_key else None
-            self._upsert(Indicator, existing, ind.key, dict(
+            self._upsert(Indicator, existing, ind.key, self._uncorrected("indicator", ind.key, dict(
                 plan_id=plan.id, scope=ind.scope,
                 city_id=self.regions.get(ind.city) if ind.city else None,
                 work_item_id=item_id,
@@ -346,7 +352,7 @@ class _Loader:
                 direction=t.direction, qualitative=t.qualitative,
                 due=ind.due.due if ind.due else None, due_text=ind.due.text if ind.due else None,
                 attribute=ind.attribute, source_file=ind.source.file,
-                source_line=ind.source.line, source_text=ind.source.text, source_where=ind.source.where))
+                source_line=ind.source.line, source_text=ind.source.text, source_where=ind.source.where)))
         self.s.flush()
 
     def reported_changed(self) -> int:
@@ -360,7 +366,8 @@ class _Loader:
     def remove_stale(self, plan: Plan) -> None:
         """Drop rows the document no longer has; refuse if progress would be lost."""
         stale_ms = [m for m in self.s.scalars(select(Milestone).where(Milestone.plan_id == plan.id))
-                    if m.key not in self.seen["milestone"]]
+                    if m.key not in self.seen["milestone"]
+                    and "add" not in self.corrected.get(("milestone", m.key), ())]  # (added in the app: kept)
         stale_items = [w for w in self.s.scalars(select(WorkItem).where(WorkItem.plan_id == plan.id))
                        if w.key not in self.seen["work_item"]]
         stale_ms_ids = [m.id for m in stale_ms] + list(self.s.scalars(

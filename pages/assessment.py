@@ -200,6 +200,7 @@ def breakdown(ctx: dict, card: dict) -> html.Div:
     as_of = date.fromisoformat(ctx["as_of"])
     with session_scope() as s:
         filters = data.year_filters(s, ctx["year"], city)
+        kept = data.kept_milestones(s, ctx["year"], as_of, city)
     lines = breakdown_rows(b, card["rules"])
     links = {"按时完成率": href(ctx, "/milestones", city=city, status="done_on_time"),
              "进度完成率": href(ctx, "/milestones", city=city, status="done_on_time,done_late"),
@@ -208,8 +209,7 @@ def breakdown(ctx: dict, card: dict) -> html.Div:
     lines = [{**line, "link": links.get(line["part"], ""), "link_text": "查看明细" if line["part"] in links else ""}
              for line in lines]
     stem = f"{city}市_{ctx['year']}年度考核"
-    milestones = [{**m, "status_text": status_text(m["status"]), "counted": counted(m, as_of)}
-                  for m in api.status_table(as_of, filters)]
+    milestones = [assessed_milestone(m, kept.get(m["milestone_id"]), as_of) for m in api.status_table(as_of, filters)]
     reports = [{**r, "on_time_text": "按时" if r["on_time"] else ("逾期报送" if r["submitted_at"] else "未报送")}
                for r in data.reports(ctx["year"], as_of).get(city, [])]
     indicators = [i for i in api.indicator_table(as_of, filters) if data.assessed(i)]
@@ -228,6 +228,15 @@ def breakdown(ctx: dict, card: dict) -> html.Div:
         data_grid("breakdown-reports", reports, REPORT_COLUMNS, title=f"{city}市{ctx['year']}年度月度报送情况",
                   filename=export_filename(f"{stem}_月度报送", as_of), empty="截至考核日没有应报送的月份"),
     ])
+
+
+def assessed_milestone(m: dict, kept: dict | None, as_of: date) -> dict:
+    """A milestone as the score counts it: as the pages show it, or — for a
+    change marked 不影响考核 — on its original plan, saying so."""
+    if kept is not None:
+        m = {**m, "due": kept["due"], "status": kept["status"], "days_overdue": kept["days_overdue"],
+             "basis": kept["why"]}
+    return {**m, "status_text": status_text(m["status"]), "counted": counted(m, as_of)}
 
 
 def counted(m: dict, as_of: date) -> str:
@@ -257,6 +266,7 @@ MILESTONE_COLUMNS = [
     {"field": "completed_on", "headerName": "实际完成", "width": 110},
     {"field": "days_overdue", "headerName": "逾期天数", "width": 100},
     {"field": "counted", "headerName": "是否计入比率", "width": 190},
+    {"field": "basis", "headerName": "考核口径", "width": 220, "tooltipField": "basis"},
 ]
 REPORT_COLUMNS = [
     {"field": "period", "headerName": "报送月份", "width": 110},

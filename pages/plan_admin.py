@@ -13,9 +13,11 @@ from accounts import current_account
 from components.access import login_needed, not_allowed
 from components.actions import clicked, refused
 from components.cards import SITE
+from components.grid import data_grid, export_filename, link_column
 from corrections.apply import CorrectionError
 from corrections.plans import PROVINCE_OWNER, PlanSettings, archive, set_plan
 from queries.cache import invalidate
+from queries.indicator_changes import plan_indicator_rows
 from store import clock, session_scope
 from store.clock import local_text
 from store.models import PLAN_STATES, Plan
@@ -46,6 +48,7 @@ def layout(plan_id=None, **_query):
                  ("状态", state + (f"（{plan.archived_by}于{local_text(plan.archived_at)}归档）"
                                    if plan.archived_at else ""))]
         archived, ident, label = plan.archived_at is not None, plan.id, plan.label
+        indicators = plan_indicator_rows(s, plan.id)
     owners = [{"value": "", "label": f"{PROVINCE_OWNER}（各地市均按此计划排名、考核）"}] + [
         {"value": c, "label": f"{c}市自行制定的计划（仅在{c}市的页面和选择该计划时计入）"} for c in CITIES]
     field = lambda label, control, width: dbc.Col([dbc.Label(label, className="small text-muted mb-1",  # noqa: E731
@@ -81,8 +84,31 @@ def layout(plan_id=None, **_query):
             dbc.Button("恢复计划" if archived else "归档", id="plan-archive", color="secondary", outline=True,
                        className="mt-2"),
             html.Div(id="plan-archive-result", className="mt-2", role="status"),
-        ])),
+        ]), className="mb-3"),
+        *indicator_section(indicators, label),
     ])
+
+
+INDICATOR_COLUMNS = [
+    {"field": "name", "headerName": "指标", "flex": 1, "minWidth": 220},
+    {"field": "city", "headerName": "地市", "width": 80},
+    {"field": "unit", "headerName": "单位", "width": 80},
+    {"field": "baseline", "headerName": "基期值", "width": 110},
+    {"field": "target", "headerName": "目标值", "width": 120},
+    {"field": "direction", "headerName": "方向", "width": 100},
+    {"field": "attribute", "headerName": "属性", "width": 80},
+    link_column("edit", "更正", "/indicator/{indicator_id}/edit", width=110),
+]
+
+
+def indicator_section(indicators: list[dict], label: str) -> list:
+    """The plan's indicators, each with a link to correct or adjust it."""
+    if not indicators:
+        return []
+    return [html.H5(f"指标（{len(indicators)} 项）"),
+            html.P("指标的单位、基期值、目标值、方向和属性可更正或调整，自生效日期起计。", className="small text-muted"),
+            data_grid("plan-indicators", indicators, INDICATOR_COLUMNS, title=f"{label} 指标",
+                      filename=export_filename(f"{label}_指标", clock.today()))]
 
 
 def _done(message: str, result_id: str, plan_id) -> dbc.Alert:

@@ -39,6 +39,7 @@ COLUMNS = [
     {"field": "state_label", "headerName": "状态", "width": 86},
     {"field": "comment", "headerName": "审批意见", "minWidth": 140, "flex": 1},
     {"field": "decided_at", "headerName": "审批日期", "width": 110},
+    {"field": "score_text", "headerName": "考核", "width": 100},
 ]
 
 
@@ -91,6 +92,8 @@ def admin_sections(session) -> list:
                   selectable=True),
         dbc.Card(dbc.CardBody([
             dbc.Input(id="decision-comment", maxLength=500, placeholder="审批意见（驳回时必填）"),
+            dbc.Checkbox(id="decision-keeps-score", value=False, className="mt-2",
+                         label="不影响考核：批准后页面按调整后的计划显示，年度考核仍按原完成时间（或未取消）计分"),
             html.Div([dbc.Button("批准所选申请", id="request-approve", color="success", className="me-2"),
                       dbc.Button("驳回所选申请", id="request-reject", color="danger", outline=True)],
                      className="mt-2"),
@@ -123,8 +126,8 @@ def ask(_clicks, milestone_id, kind, due_text, reason):
 
 @callback(Output("decision-result", "children"), Input("request-approve", "n_clicks"),
           Input("request-reject", "n_clicks"), State({"type": "grid", "name": "pending-requests"}, "selectedRows"),
-          State("decision-comment", "value"), prevent_initial_call=True)
-def answer(_approve, _reject, selected, comment):
+          State("decision-comment", "value"), State("decision-keeps-score", "value"), prevent_initial_call=True)
+def answer(_approve, _reject, selected, comment, keeps_score):
     """Approve or reject the ticked request (one at a time: each is its own decision)."""
     button = clicked("request-approve", "request-reject")
     ids = [row.get("request_id") for row in selected if isinstance(row, dict)] if isinstance(selected, list) else []
@@ -133,11 +136,13 @@ def answer(_approve, _reject, selected, comment):
                          id="decision-refused")
     try:
         with session_scope() as s:
-            request = decide(s, current_account(), ids[0], button == "request-approve", comment, clock.today())
+            request = decide(s, current_account(), ids[0], button == "request-approve", comment, clock.today(),
+                             keeps_score is True)
             outcome, number = request.state, request.id
     except CorrectionError as exc:
         return refused(exc.messages, "decision-refused")
     invalidate()
-    text = "已批准，计划已自今日起调整" if outcome == "approved" else "已驳回，计划不变"
+    text = "已驳回，计划不变" if outcome != "approved" else "已批准，计划已自今日起调整" + (
+        "（不影响考核）" if keeps_score is True else "")
     return dbc.Alert([f"申请 #{number}：{text}。", dcc.Link("刷新", href="/requests", className="ms-2")],
                      color="success", className="py-2", id="decision-made")

@@ -2,6 +2,8 @@
 city's raw figures for a year as of the assessment date (the status engine's
 rates over the plans of that year, indicator attainment, monthly reports in on
 time, bonus items), what lies behind each figure, and the published results.
+A change of plan the admin marked 不影响考核 is counted on the original plan
+(queries.kept_deadlines).
 
 A year's assessment covers the province's plans of that plan year (the plans
 every city is measured on: queries.scope), archived or not; its default date
@@ -20,6 +22,7 @@ from sqlalchemy import Integer, cast, func, or_, select
 from metrics.scoring import Figures, Rules, ranked, score
 from queries.cache import cache
 from queries.indicators import indicator_summary
+from queries.kept_deadlines import CORRECTED, corrections, kept_rows
 from queries.rollup import rollup_groups
 from queries.scope import PROVINCE_PLAN, plan_ids
 from queries.scope import latest_report as scope_latest_report
@@ -128,10 +131,13 @@ def city_figures(session, year: int, as_of: date, due_soon_days: int, due_day: i
     bonus = defaultdict(float)
     for b in bonus_items:
         bonus[b["city"]] += b["points"]
+    filters = year_filters(session, year)
+    kept = corrections(session, as_of, due_soon_days, filters.plans)  # changes marked 不影响考核
     out = []
-    for r in group_rates(session, groups, "city", year_filters(session, year)):
+    for r in group_rates(session, groups, "city", filters):
         if not r["city"]:
             continue
+        r = {**r, **{name: r[name] + kept.get(r["city"], {}).get(name, 0) for name in CORRECTED}}
         months = reports.get(r["city"], [])
         out.append(Figures(
             city=r["city"], on_time=(r["on_time_due"], r["due_by"]), progress=(r["done_due"], r["due_by"]),
@@ -174,6 +180,11 @@ def result_rows(session) -> list[dict]:
 
 def _settings() -> tuple[int, int]:
     return current_app.config["DUE_SOON_DAYS"], current_app.config["REPORT_DUE_DAY"]
+
+
+def kept_milestones(session, year: int, as_of: date, city: str) -> dict[int, dict]:
+    """The city's milestones the score judges on their original plan (不影响考核), for its breakdown."""
+    return kept_rows(session, as_of, _settings()[0], year_filters(session, year).plans, city)
 
 
 @cache.memoize()

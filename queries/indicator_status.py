@@ -4,8 +4,9 @@ metrics.attainment once per date and stored (IndicatorRollup), as the
 milestone statuses are (queries.rollup).  Pages, counts and scores read the
 stored rows: at tier L judging 20,000 indicators took half a second a page.
 
-Writes keep them true: a report of actuals (dated today) judges its indicators
-again for the kept dates from today on and marks the passing ones stale
+An indicator is judged as it stood on the date (queries.indicator_changes).
+Writes keep them true: a report of actuals (dated today), or a change of an
+indicator's definition (from its date), judges its indicators again for the kept dates from today on and marks the passing ones stale
 (refresh_indicator_rollup; queries.rollup_dates); imports, restores and the
 demo loader drop them all (store.forget_derived)."""
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from metrics.attainment import attainment, capped, pace, pace_start
 from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
+from queries.indicator_changes import as_then, definitions_then
 from queries.rollup import claim_date, reclaim_date
 from store import clock, gather_statistics_after_insert, rollup_lock
 from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
@@ -66,9 +68,9 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
             .outerjoin(obs, obs.id == latest_observation_id(as_of)))
     if ids is not None:
         stmt = stmt.where(Indicator.id.in_(ids))
-    rows = []
+    rows, then = [], definitions_then(session, as_of, ids)
     for r in session.execute(stmt).mappings():
-        raw, _, judged = judge(r)
+        raw, _, judged = judge(as_then(r, then))
         rows.append({"as_of": as_of, "indicator_id": r["id"], "city_id": r["city_id"],
                      "observation_id": r["observation_id"], "attainment_raw": raw, "attainment": capped(raw),
                      "pace": judged, "position": r["position"]})

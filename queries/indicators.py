@@ -8,6 +8,7 @@ from sqlalchemy import Integer, case, cast, func, select
 
 from metrics.attainment import pace_start, required_value
 from queries.aliases import CITY, COUNTY, ITEM, LATEST_OBSERVATION
+from queries.indicator_changes import as_then, definitions_then
 from queries.indicator_status import ensure_indicator_rollup
 from queries.status import Filters, plan_condition
 from store.models import Department, Indicator, IndicatorRollup, ItemDepartment, Plan, Region
@@ -58,8 +59,9 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
             .outerjoin(COUNTY, COUNTY.id == item.county_id)
             .outerjoin(obs, obs.id == r.observation_id)
             .order_by(r.position).limit(limit))
-    rows = []
+    rows, then = [], definitions_then(session, as_of)
     for r in session.execute(stmt).mappings():  # plain columns: no ORM objects for thousands of rows
+        r = as_then(r, then)  # the definition as it stood on the date
         rows.append({
             "plan": r["doc_no"] or r["title"], "scope": r["scope"],
             "city": r["city"], "item": r["item"], "name": r["name"],

@@ -104,14 +104,16 @@ def milestone_source_rows(session, item_id: int) -> list[dict]:
     sub = SUB_ITEM
     stmt = (select(Milestone.id, Milestone.seq, Milestone.text, Milestone.due_text,
                    Milestone.due_precision, Milestone.due_inherited, Milestone.source_file,
-                   Milestone.source_line, Milestone.source_text, Milestone.source_where, sub.name.label("sub_item"))
+                   Milestone.source_line, Milestone.source_text, Milestone.source_where, Milestone.added_on,
+                   sub.name.label("sub_item"))
             .outerjoin(sub, sub.id == Milestone.sub_item_id)
             .where(Milestone.work_item_id == item_id)
             .order_by(sub.sort_order, Milestone.seq, Milestone.id))
     return [{"milestone_id": r["id"], "seq": r["seq"], "milestone": r["text"], "sub_item": r["sub_item"],
              "due_text": r["due_text"], "due_precision": r["due_precision"],
              "due_inherited": r["due_inherited"],
-             "source": source_label(r["source_file"], r["source_line"], r["source_where"]),
+             "source": source_label(r["source_file"], r["source_line"], r["source_where"])
+             or (f"管理员新增（{r['added_on'].isoformat()}起计）" if r["added_on"] else None),
              "source_text": r["source_text"]}
             for r in session.execute(stmt).mappings()]
 

@@ -8,9 +8,9 @@ milestone's latest report again.
 Writes keep them true: a report (dated today) or a change of the plan (from
 the date it counts) recomputes the rows of the milestones it changed for the
 kept dates from then on and marks the passing ones stale (refresh_rollups; queries.rollup_dates says which dates are kept
-and bounds the others); an import or the demo loader drops them all
-(store.forget_derived), and the next page that asks about a date builds it
-again."""
+and bounds the others); an import, the demo loader or a milestone added or
+moved in the plan's order drops them all (store.forget_derived), and the next
+page that asks about a date builds it again."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -131,7 +131,12 @@ def _store_statuses(session, as_of: date, due_soon_days: int, whole: bool) -> No
         live = _live(as_of, due_soon_days)
         session.execute(insert(MilestoneStatusRollup).from_select(
             ["as_of", "due_soon_days", *STORED, "position"], select(*key, *[live.c[c] for c in (*STORED, "position")])))
-    counts = item_counts(_stored(as_of, due_soon_days)) if whole else _computed_counts(session, as_of, due_soon_days)
+    if whole:
+        counts = item_counts(_stored(as_of, due_soon_days))
+    elif added_between(session, base_date(as_of), as_of):
+        counts = item_counts(milestone_status(as_of, due_soon_days))
+    else:
+        counts = _computed_counts(session, as_of, due_soon_days)
     counts = counts.subquery()
     session.execute(insert(StatusRollup).from_select(
         ["as_of", "due_soon_days", "work_item_id", *COUNTS],
@@ -201,6 +206,14 @@ def base_date(as_of: date) -> date:
     else the month end before it."""
     today = clock.today()
     return today if as_of > today else as_of.replace(day=1) - timedelta(days=1)
+
+
+def added_between(session, base: date, as_of: date) -> bool:
+    """Whether a milestone was added to a plan after ``base`` up to ``as_of``:
+    the base date's stored rows lack it, so that date is computed by the
+    definition itself (rare: only in the weeks after an addition)."""
+    return session.scalar(select(Milestone.id).where(Milestone.added_on > base, Milestone.added_on <= as_of)
+                          .limit(1)) is not None
 
 
 def _computed(session, as_of: date, due_soon_days: int, among: tuple[str, ...] | None = None):
@@ -319,6 +332,8 @@ def stored_status(session, as_of: date, due_soon_days: int, among: tuple[str, ..
     ``among``: the statuses the caller keeps (it filters on them itself); a
     computed date then judges only the rows that may have one."""
     if not rollup_dates.is_kept(session, as_of):
+        if added_between(session, base_date(as_of), as_of):
+            return _live(as_of, due_soon_days)
         return _computed(session, as_of, due_soon_days, among)
     ensure_rollup(session, as_of, due_soon_days)
     return _stored(as_of, due_soon_days)

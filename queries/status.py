@@ -4,7 +4,8 @@ export and score.
 For a review date D each milestone takes its latest progress update reported
 on or before D (time travel: what was known on D), and its due as the plan
 stood on D (a due moved in the app from a later date counts from that date
-on: ``due_then``).  Then:
+on: ``due_then``; a milestone added in the app counts from its day: ``in_plan``).
+Then:
 
 - done_on_time / done_late: reported done, completed on or before D, and on or
   before / after its due date;
@@ -101,6 +102,12 @@ def due_then(as_of: date):
     return select(later.c.milestone_id, later.c.due, later.c.due_text).where(later.c.n == 1).subquery("due_then")
 
 
+def in_plan(as_of: date):
+    """Whether a milestone was in its plan on ``as_of``: one added in the app
+    counts from the day it was added, and is left out of every earlier view."""
+    return or_(Milestone.added_on.is_(None), Milestone.added_on <= date_param(as_of))
+
+
 def due_as_of(then, column: str = "due"):
     """A milestone's due (or its phrase: ``column="due_text"``) as of the date
     ``then`` (due_then's subquery, joined) was made for."""
@@ -132,8 +139,9 @@ def judged(state, completed_on, due, as_of: date, due_soon_days: int) -> dict:
     }
 
 
-def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
-    """One row per milestone with its status as of ``as_of`` (a subquery)."""
+def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS, among=None):
+    """One row per milestone with its status as of ``as_of`` (a subquery);
+    ``among``: only the milestones of these ids (a select of them)."""
     lu, then = LATEST_UPDATE, due_then(as_of)
     due = due_as_of(then)
     j = judged(lu.state, lu.completed_on, due, as_of, due_soon_days)
@@ -152,6 +160,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS):
         )
         .outerjoin(lu, lu.id == latest_update_id(as_of))
         .outerjoin(then, then.c.milestone_id == Milestone.id)
+        .where(in_plan(as_of), *([] if among is None else [Milestone.id.in_(among)]))
         .subquery("ms_status")
     )
 

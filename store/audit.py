@@ -18,6 +18,7 @@ ACTIONS = {
     "user.password": "重设密码",
     "plan.import": "导入计划文件",
     "plan.correct": "更正/调整计划",
+    "indicator.correct": "更正/调整指标",
     "plan.settings": "设置计划期限与归属",
     "plan.archive": "归档计划",
     "plan.restore": "恢复已归档的计划",

@@ -222,6 +222,9 @@ class Milestone(SourceMixin, Base):
     due_precision: Mapped[str] = mapped_column(String(12))
     due_start: Mapped[date | None] = mapped_column(Date)
     due_inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+    # added to the plan in the app, counting from this date (None: in the plan from its start);
+    # the status as of an earlier date leaves it out (queries.status.milestone_status)
+    added_on: Mapped[date | None] = mapped_column(Date, index=True)
     # bumped by every progress report: two editors who loaded the same version
     # cannot both save (reporting.apply compares and swaps it in the same transaction)
     report_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -241,7 +244,7 @@ class PlanChange(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"), index=True)
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
-    field: Mapped[str] = mapped_column(String(20))  # name | deadline | lead | coop | text | due
+    field: Mapped[str] = mapped_column(String(20))  # CHANGE_FIELDS
     before: Mapped[str | None] = mapped_column(Text)  # as a person reads it
     after: Mapped[str | None] = mapped_column(Text)
     due_before: Mapped[date | None] = mapped_column(Date)  # a due's change: the dates themselves
@@ -250,11 +253,44 @@ class PlanChange(Base):
     reason: Mapped[str] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(80))
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # 不影响考核: the annual assessment judges the milestone as if this change of
+    # its due (or its cancellation) had not been made (queries.kept_deadlines)
+    keeps_score: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("adjustment_request.id", ondelete="SET NULL"))
+
+
+class IndicatorChange(Base):
+    """A correction or adjustment of an indicator's definition made in the app
+    (unit, baseline, target, direction, 约束性/预期性), kept as PlanChange keeps
+    a milestone's: before and after as stored, why, by whom, from which date.
+    An indicator as of a date before ``effective_on`` is judged and shown
+    with the value before (queries.indicator_changes)."""
+
+    __tablename__ = "indicator_change"
+    __table_args__ = (Index("ix_indicator_change_effective", "effective_on", "indicator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # INDICATOR_FIELDS
+    before: Mapped[str | None] = mapped_column(Text)  # the stored value, as text (a number as repr)
+    after: Mapped[str | None] = mapped_column(Text)
+    effective_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# What an IndicatorChange may change, as the pages name it
+INDICATOR_FIELDS = {"unit": "单位", "baseline": "基期值", "target": "目标值", "direction": "方向",
+                    "attribute": "属性"}
+# the columns an edit of each sets (a number's text as written goes with it)
+INDICATOR_COLUMNS = {"unit": ("unit",), "baseline": ("baseline", "baseline_text"),
+                     "target": ("target", "target_text"), "direction": ("direction",), "attribute": ("attribute",)}
 
 
 # What a PlanChange may change, as the pages name it: the work item's fields, then a milestone's.
 CHANGE_FIELDS = {"name": "名称", "deadline": "完成时间", "lead": "牵头单位", "coop": "配合单位",
-                 "text": "节点内容", "due": "节点时间", "cancel": "取消节点"}
+                 "text": "节点内容", "due": "节点时间", "cancel": "取消节点", "add": "新增节点", "seq": "节点顺序"}
 ITEM_FIELDS, MILESTONE_FIELDS = ("name", "deadline", "lead", "coop"), ("text", "due")  # what the edit form shows
 
 

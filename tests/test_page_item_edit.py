@@ -106,3 +106,70 @@ def test_the_admin_moves_a_due_once_and_the_item_page_lists_it(reporting_app):
         assert (change.changed_by, change.effective_on, change.due_after) == ("admin", clock.today(),
                                                                               date(2020, 12, 31))
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "plan.correct")) == 1
+
+
+def milestones(app) -> int:
+    with app.app_context(), session_scope() as s:
+        return s.scalar(select(func.count()).select_from(Milestone))
+
+
+def test_a_crafted_addition_or_cancellation_by_an_editor_writes_nothing(reporting_app):
+    """hz posts the edit form with a new milestone, a cancellation and 不影响考核 ticked: refused."""
+    item_id, ms_id, due_text = a_milestone(reporting_app)
+    before = milestones(reporting_app)
+    for username in ("hz", "leader"):
+        client = reporting_app.test_client()
+        login(client, username)
+        body = save_payload(client, item_id, ms_id, due_text, due_text)
+        for state in body["state"]:
+            state["value"] = {"edit-new-text": "伪造的新增节点", "edit-new-due": "2030年12月底前",
+                              "edit-keeps-score": True}.get(state["id"], state["value"])
+            if state["id"] == FIELDS:
+                state["value"] = [True] if state["property"] == "value" else [
+                    {"type": "edit-field", "field": "cancel", "ms": ms_id}]
+        status, answer = post(client, body)
+        assert status == 200 and "只有管理员" in answer, (username, answer[:300])
+    assert (milestones(reporting_app), changes(reporting_app)) == (before, 0)
+
+
+def edit_field(page, field: str, ms_id: int):
+    return page.locator(f"""[id='{json.dumps({"field": field, "ms": ms_id, "type": "edit-field"},
+                                            separators=(",", ":"))}']""")
+
+
+def test_the_admin_adds_a_milestone_once_reorders_and_cancels_one(reporting_app):
+    item_id, ms_id, _ = a_milestone(reporting_app)
+    before = milestones(reporting_app)
+    with serve(reporting_app) as url, browser_page() as page:
+        log_in(page, url, "admin")
+        page.goto(f"{url}/item/{item_id}/edit")
+        expect(edit_field(page, "seq", ms_id)).to_have_value("1", timeout=20000)
+        page.fill("#edit-new-text", "完成市级推广并通报成效")
+        page.fill("#edit-new-due", "2021年3月底前")
+        page.fill("#edit-reason", "市政府新增建设任务")
+        page.click("#edit-save")
+        expect(page.locator("#edit-saved")).to_contain_text("新增节点", timeout=20000)
+        expect(page.locator("#edit-new-text")).to_have_value("")  # the table is drawn again, the new one in it
+        page.click("#edit-save")  # a second click adds nothing
+        expect(page.locator("#edit-nothing")).to_contain_text("没有改动", timeout=20000)
+        with reporting_app.app_context(), session_scope() as s:
+            added = s.scalar(select(Milestone).where(Milestone.work_item_id == item_id, Milestone.added_on.is_not(None)))
+            added_id, added_seq = added.id, added.seq
+        expect(edit_field(page, "seq", added_id)).to_have_value(str(added_seq))
+        edit_field(page, "seq", added_id).fill("1")
+        edit_field(page, "seq", ms_id).fill(str(added_seq))
+        edit_field(page, "cancel", added_id).check()
+        page.fill("#edit-reason", "按工作先后调整顺序，新增节点并入市级平台")
+        page.click("#edit-save")
+        expect(page.locator("#edit-saved")).to_contain_text("已保存 3 项改动", timeout=20000)
+        assert page.errors == []
+        page.reload()
+        expect(edit_field(page, "seq", added_id)).to_have_value("1", timeout=20000)
+        expect(edit_field(page, "cancel", added_id)).to_be_disabled()
+        page.goto(f"{url}/item/{item_id}")
+        expect(page.locator("#item-changes")).to_contain_text("新增节点", timeout=20000)
+        expect(page.locator("#item-changes")).to_contain_text("节点顺序")
+    assert milestones(reporting_app) == before + 1
+    with reporting_app.app_context(), session_scope() as s:
+        fields = sorted(s.scalars(select(PlanChange.field)))
+    assert fields == ["add", "cancel", "seq", "seq"]

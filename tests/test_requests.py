@@ -178,8 +178,9 @@ def test_a_city_asks_the_admin_approves_once_and_the_city_sees_it(reporting_app)
         expect(page.locator("#requests-waiting")).to_have_text("1", timeout=20000)  # on 系统管理
         expect(page.locator("body")).to_contain_text("平台验收推迟", timeout=20000)
         page.locator(".ag-row .ag-checkbox-input").first.check()
+        page.locator("#decision-keeps-score").check()
         page.click("#request-approve")
-        expect(page.locator("#decision-made")).to_contain_text("已批准", timeout=20000)
+        expect(page.locator("#decision-made")).to_contain_text("已批准，计划已自今日起调整（不影响考核）", timeout=20000)
         page.click("#request-approve")  # a second click: the request is decided already
         expect(page.locator("#decision-refused")).to_contain_text("已处理", timeout=20000)
         assert page.errors == []
@@ -187,4 +188,7 @@ def test_a_city_asks_the_admin_approves_once_and_the_city_sees_it(reporting_app)
         log_in(page, url, "hz")
         page.goto(f"{url}/requests")
         expect(page.locator("body")).to_contain_text("已批准", timeout=20000)
+        expect(page.locator("body")).to_contain_text("不影响考核")
     assert count(reporting_app, PlanChange) == 1
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(PlanChange.keeps_score)) is True

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app import create_app
 from store import session_scope
-from store.models import WorkItem
+from store.models import Indicator, WorkItem
 from tests.browser import browser_page
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -35,14 +35,17 @@ EXTRA = (
 
 
 def sample_paths() -> dict[str, str]:
-    """page name -> a path showing it with real content (舟山's 信用+金融服务 for items)."""
+    """page name -> a path showing it with real content (舟山's 信用+金融服务 for items,
+    小微企业新增信用贷款 for an indicator)."""
     with session_scope() as s:
         item_id = s.scalar(select(WorkItem.id).where(WorkItem.key == "舟山-3"))
+        indicator_id = s.scalar(select(Indicator.id).where(Indicator.name == "小微企业新增信用贷款"))
     paths = {}
     for page in dash.page_registry.values():
         template = page.get("path_template") or page["path"]
         name = page["module"].split(".")[-1]
         paths[name] = template.replace("<city>", "舟山").replace("<item_id>", str(item_id)).replace("<plan_id>", "1")
+        paths[name] = paths[name].replace("<indicator_id>", str(indicator_id))
     return paths
 
 

@@ -1,0 +1,59 @@
+"""plan changes the assessment does not count (不影响考核) and the request
+they answer; milestones added to a plan in the app, from their date;
+indicator definitions changed in the app, from their date
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-06
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0018'
+down_revision = '0017'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('plan_change') as batch:
+        batch.add_column(sa.Column('keeps_score', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(sa.Column('request_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(batch.f('fk_plan_change_request_id_adjustment_request'), 'adjustment_request',
+                                 ['request_id'], ['id'], ondelete='SET NULL')
+    with op.batch_alter_table('milestone') as batch:
+        batch.add_column(sa.Column('added_on', sa.Date(), nullable=True))
+        batch.create_index(batch.f('ix_milestone_added_on'), ['added_on'], unique=False)
+
+
+    op.create_table('indicator_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('field', sa.String(length=20), nullable=False),
+    sa.Column('before', sa.Text(), nullable=True),
+    sa.Column('after', sa.Text(), nullable=True),
+    sa.Column('effective_on', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('changed_by', sa.String(length=80), nullable=False),
+    sa.Column('changed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], name=op.f('fk_indicator_change_indicator_id_indicator'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_indicator_change_plan_id_plan'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_change'))
+    )
+    op.create_index('ix_indicator_change_effective', 'indicator_change', ['effective_on', 'indicator_id'], unique=False)
+    op.create_index(op.f('ix_indicator_change_indicator_id'), 'indicator_change', ['indicator_id'], unique=False)
+    op.create_index(op.f('ix_indicator_change_plan_id'), 'indicator_change', ['plan_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table('indicator_change')
+    with op.batch_alter_table('milestone') as batch:
+        batch.drop_index(batch.f('ix_milestone_added_on'))
+        batch.drop_column('added_on')
+    with op.batch_alter_table('plan_change') as batch:
+        batch.drop_constraint(batch.f('fk_plan_change_request_id_adjustment_request'), type_='foreignkey')
+        batch.drop_column('request_id')
+        batch.drop_column('keeps_score')
