@@ -19,6 +19,7 @@ import accounts
 import cli
 import health
 import plan_files
+import request_files
 import security
 import store
 from accounts import DEV_SECRET, current_account
@@ -57,6 +58,7 @@ def default_config() -> dict:
         "LOGIN_SESSION_HOURS": int(env.get("LOGIN_SESSION_HOURS", "12")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "CALLBACK_MAX_BYTES": int(env.get("CALLBACK_MAX_BYTES", str(4 * 1024 * 1024))),
+        "REQUEST_FILE_MAX_BYTES": int(env.get("REQUEST_FILE_MAX_BYTES", str(10 * 1024 * 1024))),
     }
 
 
@@ -71,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     health.init_app(server)
     security.init_app(server)
     plan_files.init_app(server)
+    request_files.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,

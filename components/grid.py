@@ -20,11 +20,12 @@ DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": 
                                                  "paddingBottom": "6px"}}
 
 
-def link_column(field: str, header: str, href: str, raw: bool = False, **extra) -> dict:
+def link_column(field: str, header: str, href: str, raw: bool = False, download: bool = False, **extra) -> dict:
     """A column whose cells link to ``href`` ("/item/{item_id}": row fields in braces,
-    URL-encoded; with ``raw`` a field holds a whole link of the site, "{link}")."""
+    URL-encoded; with ``raw`` a field holds a whole link of the site, "{link}";
+    ``download``: a file the server sends, a plain link)."""
     return {"field": field, "headerName": header, "cellRenderer": "Link",
-            "cellRendererParams": {"href": href, "raw": raw}, **extra}
+            "cellRendererParams": {"href": href, "raw": raw, **({"download": True} if download else {})}, **extra}
 
 
 def item_column(item_link: str) -> dict:

@@ -26,6 +26,7 @@ from store.models import INDICATOR_FIELDS, Indicator, Plan
 dash.register_page(__name__, path_template="/indicator/<indicator_id>/edit", name="更正或调整指标", nav=False,
                    cache_layout=False, title=f"更正或调整指标 · {SITE}")
 
+UNSTATED = "-"  # the 属性 select's value for none stated (a select shows an empty value as blank)
 HISTORY_COLUMNS = [
     {"field": "effective_on", "headerName": "生效日期", "width": 110},
     {"field": "field", "headerName": "项目", "width": 90},
@@ -65,8 +66,8 @@ def layout(indicator_id=None, **_query):
                                      disabled=qualitative)),
             _row("方向", dbc.Select(id="indicator-direction", value=values["direction"],
                                     options=[{"label": v, "value": k} for k, v in DIRECTIONS.items()])),
-            _row("属性", dbc.Select(id="indicator-attribute", value=values["attribute"],
-                                    options=[{"label": "（未注明）", "value": ""}] +
+            _row("属性", dbc.Select(id="indicator-attribute", value=values["attribute"] or UNSTATED,
+                                    options=[{"label": "（未注明）", "value": UNSTATED}] +
                                     [{"label": a, "value": a} for a in ATTRIBUTES])),
             html.Div("数值不带单位（单位单独填写），如 95、1600。定性指标没有目标值。", className="small text-muted"),
         ]), className="mb-3"),
@@ -108,7 +109,8 @@ def save(_clicks, unit, baseline, target, direction, attribute, effective, reaso
     seen = shown.get("values") if isinstance(shown, dict) and isinstance(shown.get("values"), dict) else {}
     if type(ident) is not int or not 0 < ident < 2**31:
         return refused(["表单已失效，请刷新页面。"], "indicator-refused"), dash.no_update
-    wanted = {"unit": unit, "baseline": baseline, "target": target, "direction": direction, "attribute": attribute}
+    wanted = {"unit": unit, "baseline": baseline, "target": target, "direction": direction,
+              "attribute": "" if attribute == UNSTATED else attribute}
     edits = [IndicatorEdit(name, value if isinstance(value, str) else "", seen.get(name))
              for name, value in wanted.items() if name in INDICATOR_FIELDS and value is not None]
     try:

@@ -102,7 +102,7 @@ def layout(upload=None, **_query):
 
 def upload_form() -> dbc.Card:
     """The file picker: the browser posts the file to its own route
-    (plan_files.py; a clientside callback, assets/plans.js), never through a
+    (plan_files.py; a clientside callback, assets/uploads.js), never through a
     server callback, and opens the preview the route sends it to."""
     return dbc.Card(dbc.CardBody([
         html.Div("计划文件", className="small text-muted mb-1", id="plan-file-label"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from flask import current_app
+from flask import session as cookie
 
 from accounts import current_account
 from accounts.scope import Scope
@@ -20,7 +22,11 @@ from corrections.apply import CorrectionError
 from corrections.requests import KINDS, decide, submit_request
 from queries.cache import invalidate
 from queries.requests import milestone_options, request_rows
+from request_files import MESSAGE_KEY
 from store import clock, session_scope
+from store.files import KINDS_TEXT
+
+ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.png,.jpg,.jpeg"
 
 dash.register_page(__name__, path="/requests", name="计划调整申请", nav=False, cache_layout=False,
                    title=f"计划调整申请 · {SITE}")
@@ -28,18 +34,19 @@ dash.register_page(__name__, path="/requests", name="计划调整申请", nav=Fa
 COLUMNS = [
     {"field": "request_id", "headerName": "编号", "width": 76},
     {"field": "requested_at", "headerName": "提交时间", "width": 140},
-    {"field": "requested_by", "headerName": "申请人", "width": 100},
+    {"field": "requested_by", "headerName": "申请人", "width": 90},
     {"field": "city", "headerName": "地市", "width": 70},
-    link_column("item", "工作事项", "/item/{item_id}", minWidth=160, flex=1),
+    link_column("item", "工作事项", "/item/{item_id}", minWidth=140, flex=1),
     {"field": "seq", "headerName": "节点", "width": 64},
-    {"field": "kind_label", "headerName": "申请", "width": 110},
-    {"field": "due_text", "headerName": "现完成时间", "width": 120},
-    {"field": "wanted", "headerName": "申请调整为", "width": 130},
-    {"field": "reason", "headerName": "理由", "minWidth": 180, "flex": 1},
-    {"field": "state_label", "headerName": "状态", "width": 86},
+    {"field": "kind_label", "headerName": "申请", "width": 100},
+    {"field": "due_text", "headerName": "现完成时间", "width": 115},
+    {"field": "wanted", "headerName": "申请调整为", "width": 115},
+    {"field": "reason", "headerName": "理由", "minWidth": 160, "flex": 1},
+    link_column("file_name", "附件", "/requests/file/{request_id}", download=True, width=130),
+    {"field": "state_label", "headerName": "状态", "width": 80},
+    {"field": "score_text", "headerName": "考核", "width": 100},
     {"field": "comment", "headerName": "审批意见", "minWidth": 140, "flex": 1},
     {"field": "decided_at", "headerName": "审批日期", "width": 110},
-    {"field": "score_text", "headerName": "考核", "width": 100},
 ]
 
 
@@ -58,7 +65,7 @@ def layout(item_id=None, **_query):
         item = int(item_id) if isinstance(item_id, str) and item_id.isdigit() and len(item_id) < 10 else None
         options = milestone_options(s, Scope.of(account).milestones(), item)
         mine = request_rows(s, requested_by=account.username)
-    return html.Div([header, request_form(options), html.H5("我的申请"),
+    return html.Div([header, request_form(options), file_form(mine), html.H5("我的申请"),
                      data_grid("my-requests", mine, COLUMNS, title="我的计划调整申请",
                                filename=export_filename("我的调整申请", clock.today()), empty="尚未提交申请")])
 
@@ -81,6 +88,40 @@ def request_form(options: list[dict]) -> dbc.Card:
         dbc.Button("提交申请", id="request-submit", color="primary", className="mt-2"),
         html.Div(id="request-result", className="mt-2", role="status"),
     ]), className="mb-3")
+
+
+def file_form(mine: list[dict]) -> dbc.Card:
+    """附件: a file for one of the editor's pending requests; the browser posts
+    it to its own route (request_files.py: multipart, checked and kept there;
+    a clientside callback, assets/uploads.js), which comes back here with
+    what happened."""
+    said, limit = cookie.pop(MESSAGE_KEY, None), current_app.config["REQUEST_FILE_MAX_BYTES"]
+    waiting = [r for r in mine if r["state"] == "pending" and not r["file_name"]]
+    options = [{"label": f"#{r['request_id']} {r['item'][:20]} 节点{r['seq']}", "value": str(r["request_id"])}
+               for r in waiting]
+    return dbc.Card(dbc.CardBody([
+        html.H5("附件（可选）"),
+        html.Div(f"为待审批的申请附上一份文件，如上级同意函、会议纪要（{KINDS_TEXT}，不超过 {limit // 1024 // 1024} MB；每件申请一份，附后不可替换）。",
+                 className="small text-muted mb-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label("申请", html_for="request-file-which", className="small text-muted mb-1"),
+                     dbc.Select(options=options, value=options[0]["value"] if options else None,
+                                id="request-file-which", disabled=not options)], md=5),
+            dbc.Col([html.Div("文件", className="small text-muted mb-1"),
+                     dcc.Upload(html.Div(["将文件拖放到此处，或 ", html.A("选择文件", href="#")]), id="request-file",
+                                accept=ACCEPT, max_size=limit, multiple=False, className="upload-box",
+                                disabled=not options)], md=7),
+        ], className="g-2"),
+        html.Div(id="request-file-status", className="small mt-1", role="status"),
+        dbc.Alert(said["text"], color="success" if said.get("ok") else "danger", className="py-2 mt-2 mb-0",
+                  id="request-file-message") if isinstance(said, dict) else None,
+    ]), className="mb-3")
+
+
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="requests", function_name="upload"),
+    Output("request-file-status", "children"), Input("request-file", "contents"), State("request-file", "filename"),
+    State("request-file-which", "value"), prevent_initial_call=True)
 
 
 def admin_sections(session) -> list:
@@ -120,7 +161,8 @@ def ask(_clicks, milestone_id, kind, due_text, reason):
     except CorrectionError as exc:
         return refused(exc.messages, "request-refused")
     invalidate()
-    return dbc.Alert([f"已提交申请 #{number}，待管理员审批。", dcc.Link("刷新查看", href="/requests", className="ms-2")],
+    return dbc.Alert([f"已提交申请 #{number}，待管理员审批。需要附文件的，刷新后在“附件”中选择该申请。",
+                      dcc.Link("刷新查看", href="/requests", className="ms-2")],
                      color="success", className="py-2", id="request-sent")
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from queries.aliases import CITY
 from store.clock import local_text
-from store.models import REQUEST_KINDS, REQUEST_STATES, AdjustmentRequest, Milestone, PlanChange, WorkItem
+from store.models import REQUEST_KINDS, REQUEST_STATES, AdjustmentRequest, Milestone, PlanChange, StoredFile, WorkItem
 
 KINDS, STATES = REQUEST_KINDS, REQUEST_STATES
 
@@ -15,9 +15,10 @@ def request_rows(session, requested_by: str | None = None, state: str | None = N
     r, city = AdjustmentRequest, CITY
     keeps_score = select(PlanChange.id).where(PlanChange.request_id == r.id, PlanChange.keeps_score.is_(True)).exists()
     stmt = (select(r, WorkItem.name.label("item"), city.name.label("city"), Milestone.seq, Milestone.due_text,
-                   keeps_score.label("keeps_score"))
+                   keeps_score.label("keeps_score"), StoredFile.name.label("file_name"))
             .join(WorkItem, WorkItem.id == r.work_item_id).join(Milestone, Milestone.id == r.milestone_id)
-            .outerjoin(city, city.id == WorkItem.city_id).order_by(r.id.desc()).limit(limit))
+            .outerjoin(city, city.id == WorkItem.city_id).outerjoin(StoredFile, StoredFile.id == r.file_id)
+            .order_by(r.id.desc()).limit(limit))
     if requested_by is not None:
         stmt = stmt.where(r.requested_by == requested_by)
     if state is not None:
@@ -29,7 +30,8 @@ def request_rows(session, requested_by: str | None = None, state: str | None = N
         "kind_label": KINDS[row.AdjustmentRequest.kind], "due_text": row.due_text or "（无）",
         "wanted": row.AdjustmentRequest.due_text or "取消该节点", "reason": row.AdjustmentRequest.reason,
         "state": row.AdjustmentRequest.state, "state_label": STATES[row.AdjustmentRequest.state],
-        "comment": row.AdjustmentRequest.comment or "", "score_text": "不影响考核" if row.keeps_score else "", "decided_by": row.AdjustmentRequest.decided_by or "",
+        "comment": row.AdjustmentRequest.comment or "", "score_text": "不影响考核" if row.keeps_score else "",
+        "file_name": row.file_name or "", "decided_by": row.AdjustmentRequest.decided_by or "",
         "decided_at": row.AdjustmentRequest.decided_at.isoformat() if row.AdjustmentRequest.decided_at else "",
     } for row in session.execute(stmt)]
 

@@ -26,6 +26,7 @@ ACTIONS = {
     "request.submit": "提交计划调整申请",
     "request.approve": "批准计划调整申请",
     "request.reject": "驳回计划调整申请",
+    "request.file": "为计划调整申请附文件",
     "department.merge": "合并部门",
     "department.unmerge": "撤销部门合并",
     "department.rename": "部门更名",

@@ -294,6 +294,22 @@ CHANGE_FIELDS = {"name": "名称", "deadline": "完成时间", "lead": "牵头�
 ITEM_FIELDS, MILESTONE_FIELDS = ("name", "deadline", "lead", "coop"), ("text", "due")  # what the edit form shows
 
 
+class StoredFile(Base):
+    """A file kept in the store, as uploaded (store.files): its name for the
+    download, its kind as read from its bytes, its size and SHA-256, who
+    uploaded it and when.  Never overwritten: a new version is a new file."""
+
+    __tablename__ = "stored_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AdjustmentRequest(Base):
     """计划调整申请: a city or department editor asks to move a milestone's time
     or to cancel it; the admin approves (the plan is changed, PlanChange) or
@@ -312,6 +328,7 @@ class AdjustmentRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[date | None] = mapped_column(Date)
     comment: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))  # 附件 (optional)
 
 
 REQUEST_KINDS = {"move": "调整完成时间", "cancel": "取消节点"}  # AdjustmentRequest.kind, as the pages name it

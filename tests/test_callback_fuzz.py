@@ -19,6 +19,7 @@ from store.models import (
     DepartmentMerge,
     FindingReview,
     ImportRun,
+    IndicatorChange,
     IndicatorObservation,
     Milestone,
     PendingUpload,
@@ -26,6 +27,7 @@ from store.models import (
     PlanChange,
     ProgressUpdate,
     Region,
+    StoredFile,
     User,
     WorkItem,
 )
@@ -44,9 +46,10 @@ ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
            "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel",
            "edit-save", "findings-confirm", "request-submit", "request-approve", "request-reject", "merge-submit",
-           "rename-submit", "unmerge-submit")
+           "rename-submit", "unmerge-submit", "indicator-save", "plan-save", "plan-archive")
 TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
-          Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest, DepartmentMerge, DepartmentAlias)
+          Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest, DepartmentMerge, DepartmentAlias,
+          Milestone, IndicatorChange, StoredFile)
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -102,7 +105,8 @@ def test_any_json_in_any_write_callback_is_answered_and_kept_in_scope(reporting_
                 assert after == before, (button, body[:300])  # the admin's writes: refused
         if any(word in body for word in ("未写入任何数据", "report-problems", "report-refused", "edit-refused",
                                               "findings-refused", "request-refused", "decision-refused",
-                                              "merge-refused", "rename-refused", "unmerge-refused")) \
+                                              "merge-refused", "rename-refused", "unmerge-refused",
+                                              "indicator-refused", "plan-save-refused", "plan-archive-refused")) \
                 or status == 204:
             assert after == before, body[:500]
 

@@ -1,6 +1,7 @@
 """plan changes the assessment does not count (不影响考核) and the request
 they answer; milestones added to a plan in the app, from their date;
-indicator definitions changed in the app, from their date
+indicator definitions changed in the app, from their date; files kept in
+the store (a request's 附件)
 
 Revision ID: 0018
 Revises: 0017
@@ -26,6 +27,22 @@ def upgrade() -> None:
         batch.create_index(batch.f('ix_milestone_added_on'), ['added_on'], unique=False)
 
 
+    op.create_table('stored_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=120), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=80), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_file'))
+    )
+    op.create_index(op.f('ix_stored_file_sha256'), 'stored_file', ['sha256'], unique=False)
+    with op.batch_alter_table('adjustment_request') as batch:
+        batch.add_column(sa.Column('file_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(batch.f('fk_adjustment_request_file_id_stored_file'), 'stored_file', ['file_id'],
+                                 ['id'], ondelete='SET NULL')
     op.create_table('indicator_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -50,6 +67,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('indicator_change')
+    with op.batch_alter_table('adjustment_request') as batch:
+        batch.drop_constraint(batch.f('fk_adjustment_request_file_id_stored_file'), type_='foreignkey')
+        batch.drop_column('file_id')
+    op.drop_table('stored_file')
     with op.batch_alter_table('milestone') as batch:
         batch.drop_index(batch.f('ix_milestone_added_on'))
         batch.drop_column('added_on')
