@@ -1,7 +1,9 @@
 """What a correction of a plan costs (issue 17's speed figure: edits write in
 ≤ 200 ms at tier M): one milestone's due moved by an admin, counting from
 today (the kept dates from today on are brought up to date in the write) or
-from a past date (the stored dates since then are marked to be built again).
+from a past date (the stored dates since then are marked to be built again);
+a milestone added (every stored date dropped, as an import does); an
+indicator's target raised (its stored judgements from then on judged again).
 
     python -m bench.corrections --tier M [--repeats 10] [--db URL]
 
@@ -14,16 +16,17 @@ import statistics
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts import account_of
 from accounts.users import find_user
 from app import create_app
 from bench.run import HERE, USER, prepare
-from corrections.apply import Edit, correct, current_values
+from corrections.apply import Edit, NewMilestone, correct, current_values
+from corrections.indicators import IndicatorEdit, correct_indicator, shown_values
 from queries import api
 from store import clock
-from store.models import Milestone, WorkItem
+from store.models import Indicator, Milestone, WorkItem
 
 
 def main() -> None:
@@ -39,6 +42,7 @@ def main() -> None:
         today = clock.today()
         for day in (today, today.replace(day=1) - timedelta(days=1)):
             api.rates(day, "city")  # kept dates stored, as a running office has them
+            api.indicator_summary(day)
         with store.Session() as session:
             targets = session.execute(select(Milestone.work_item_id, Milestone.id).where(Milestone.due.is_not(None))
                                       .order_by(Milestone.id).limit(args.repeats)).all()
@@ -54,8 +58,39 @@ def main() -> None:
                     session.flush()
                     times.append((time.perf_counter() - started) * 1000)
                     session.rollback()
-            print(f"tier {args.tier} · {store.engine.dialect.name} · a due moved, {label}: "
-                  f"p50 {statistics.median(times):.0f} ms, max {max(times):.0f} ms ({len(times)} corrections)")
+            report(args.tier, store, f"a due moved, {label}", times)
+
+        def add(session, account, item_id, _ms_id):
+            seen = current_values(session, session.get(WorkItem, item_id))
+            shown = [Edit(f, v, v, ms) for (f, ms), v in seen.items() if f == "text"]
+            correct(session, account, item_id, shown, "基准测试", today, today,
+                    NewMilestone("基准测试新增节点", f"{today.year + 1}年6月底前"))
+
+        def target(session, account, _item_id, ms_id):
+            indicator = session.get(Indicator, ms_id % indicators + 1)
+            if indicator.qualitative:
+                return
+            correct_indicator(session, account, indicator.id, [IndicatorEdit(
+                "target", "12345", shown_values(indicator)["target"])], "基准测试", today, today)
+
+        with store.Session() as session:
+            indicators = session.scalar(select(func.max(Indicator.id)))
+        for label, write in (("a milestone added", add), ("an indicator's target raised", target)):
+            times = []
+            for item_id, ms_id in targets:
+                with store.Session() as session:
+                    account = account_of(session, find_user(session, USER))
+                    started = time.perf_counter()
+                    write(session, account, item_id, ms_id)
+                    session.flush()
+                    times.append((time.perf_counter() - started) * 1000)
+                    session.rollback()
+            report(args.tier, store, label, times)
+
+
+def report(tier: str, store, label: str, times: list[float]) -> None:
+    print(f"tier {tier} · {store.engine.dialect.name} · {label}: "
+          f"p50 {statistics.median(times):.0f} ms, max {max(times):.0f} ms ({len(times)} corrections)")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,7 @@ from sqlalchemy import func, select
 from importers.dates import UNPARSED, Due, parse_due
 from importers.loader import department_of
 from importers.text import split_units
-from queries.rollup import refresh_rollups
-from store import forget_derived
+from queries.rollup import drop_all, refresh_rollups
 from store.audit import record
 from store.models import CHANGE_FIELDS as FIELD_LABELS
 from store.models import (
@@ -148,7 +147,7 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
                 **({"不影响考核": "是"} if change.keeps_score else {})})
     session.flush()
     if any(c.field in ("add", "seq") for c in changes):
-        forget_derived(session)  # the table's order or its rows changed: every stored date is built again
+        drop_all(session)  # the table's rows or their order changed: every stored date is built again
     else:
         refresh_rollups(session, effective_on, {c.milestone_id for c in changes if c.field in ("due", "cancel")})
     return changes

@@ -30,9 +30,11 @@ def definitions_then(session, as_of: date, ids: set[int] | None = None) -> dict[
     return then
 
 
-def as_then(row, then: dict[int, dict], key: str = "id") -> dict:
-    """A row of indicator columns as it stood (``then``: definitions_then)."""
-    return {**row, **then.get(row[key], {})}
+def as_then(row, then: dict[int, dict], key: str = "id"):
+    """A row of indicator columns as it stood (``then``: definitions_then);
+    the row itself when nothing changed since (most rows: no copy)."""
+    changed = then.get(row[key])
+    return row if changed is None else {**row, **changed}
 
 
 def plan_indicator_rows(session, plan_id: int) -> list[dict]:

@@ -19,9 +19,9 @@ from metrics.attainment import attainment, capped, pace, pace_start
 from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
 from queries.indicator_changes import as_then, definitions_then
-from queries.rollup import claim_date, reclaim_date
-from store import clock, gather_statistics_after_insert, rollup_lock
-from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
+from queries.rollup import base_date, claim_date, reclaim_date
+from store import gather_statistics_after_insert, rollup_lock
+from store.models import Indicator, IndicatorChange, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
 JUDGED = ("observation_id", "attainment_raw", "attainment", "pace")
 
@@ -82,17 +82,30 @@ def drop_date(session, as_of: date) -> None:
         session.execute(delete(table).where(table.as_of == as_of))
 
 
+def judged_as(session, as_of: date) -> date:
+    """The date whose judgements are those of ``as_of``: itself if the store
+    keeps it (queries.rollup_dates), else the kept date before it (today for
+    a later date, else the previous month end) when nothing a judgement reads
+    changed between — no actual reported, no definition changed (a judgement
+    reads the data's own date, not the view's: metrics.attainment.pace) —,
+    else the last day something did.  The days between two reports share one
+    stored judgement."""
+    if rollup_dates.is_kept(session, as_of):
+        return as_of
+    reported = session.scalar(select(func.max(IndicatorObservation.reported_on))
+                              .where(IndicatorObservation.reported_on <= as_of))
+    changed = session.scalar(select(func.max(IndicatorChange.effective_on)).where(IndicatorChange.effective_on <= as_of))
+    base = base_date(as_of)
+    last = max((d for d in (reported, changed) if d is not None), default=base)
+    return base if last <= base else last
+
+
 def ensure_indicator_rollup(session, as_of: date) -> date:
-    """The date whose stored judgements are those of ``as_of``, stored first
-    unless there and current (one transaction: a date is complete or absent;
-    claimed first and bounded, as the status rollup's dates are).  A date after
-    today with no actual reported since is judged as today is: the latest
-    actuals are the same, and a judgement reads the data's own date, not the
-    view's (metrics.attainment.pace)."""
-    today = clock.today()
-    if as_of > today and session.scalar(select(IndicatorObservation.id).where(
-            IndicatorObservation.reported_on > today).limit(1)) is None:
-        as_of = today
+    """The date whose stored judgements are those of ``as_of`` (judged_as),
+    stored first unless there and current (one transaction: a date is
+    complete or absent; claimed first and bounded, as the status rollup's
+    dates are)."""
+    as_of = judged_as(session, as_of)
     marker = session.get(IndicatorRollupDate, as_of)
     if marker is not None and not marker.stale:
         return as_of

@@ -8,9 +8,10 @@ milestone's latest report again.
 Writes keep them true: a report (dated today) or a change of the plan (from
 the date it counts) recomputes the rows of the milestones it changed for the
 kept dates from then on and marks the passing ones stale (refresh_rollups; queries.rollup_dates says which dates are kept
-and bounds the others); an import, the demo loader or a milestone added or
-moved in the plan's order drops them all (store.forget_derived), and the next
-page that asks about a date builds it again."""
+and bounds the others); an import or the demo loader drops them all
+(store.forget_derived), a milestone added or put in another order drops the
+status rollups (drop_all), and the next page that asks about a date builds it
+again."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -91,6 +92,14 @@ ROLLUP_TABLES = (MilestoneStatusRollup, StatusRollup, StatusRollupGroup, StatusR
 def drop_date(session, as_of: date, due_soon_days: int) -> None:
     for table in ROLLUP_TABLES:
         session.execute(delete(table).where(table.as_of == as_of, table.due_soon_days == due_soon_days))
+
+
+def drop_all(session) -> None:
+    """Every stored date's status rollup (a milestone added or put in another
+    order: the rows and their places change); built again when next read."""
+    rollup_lock(session, exclusive=True)
+    for table in ROLLUP_TABLES:
+        session.execute(delete(table))
 
 
 def ensure_rollup(session, as_of: date, due_soon_days: int, whole: bool = True) -> None:

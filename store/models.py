@@ -401,7 +401,8 @@ class IndicatorObservation(Base):
     """An actual value of an indicator as of a date.  Append-only."""
 
     __tablename__ = "indicator_observation"
-    __table_args__ = (Index("ix_observation_ind_observed", "indicator_id", "observed_on", "reported_on", "id"),)
+    __table_args__ = (Index("ix_observation_ind_observed", "indicator_id", "observed_on", "reported_on", "id"),
+                      Index("ix_observation_reported", "reported_on"))  # (the last day anything was reported)
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
     value: Mapped[float | None] = mapped_column(Float)  # None with met set: qualitative

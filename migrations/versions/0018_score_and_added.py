@@ -1,7 +1,7 @@
 """plan changes the assessment does not count (不影响考核) and the request
 they answer; milestones added to a plan in the app, from their date;
 indicator definitions changed in the app, from their date; files kept in
-the store (a request's 附件)
+the store (a request's 附件); observations by the day they were reported
 
 Revision ID: 0018
 Revises: 0017
@@ -43,6 +43,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('file_id', sa.Integer(), nullable=True))
         batch.create_foreign_key(batch.f('fk_adjustment_request_file_id_stored_file'), 'stored_file', ['file_id'],
                                  ['id'], ondelete='SET NULL')
+    op.create_index('ix_observation_reported', 'indicator_observation', ['reported_on'], unique=False)
     op.create_table('indicator_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -67,6 +68,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('indicator_change')
+    op.drop_index('ix_observation_reported', table_name='indicator_observation')
     with op.batch_alter_table('adjustment_request') as batch:
         batch.drop_constraint(batch.f('fk_adjustment_request_file_id_stored_file'), type_='foreignkey')
         batch.drop_column('file_id')
