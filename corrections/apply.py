@@ -79,7 +79,8 @@ CANCELLED = "取消"  # the edit form's value of a cancelled milestone's 取消 
 
 def current_values(session, item: WorkItem) -> dict[tuple[str, int | None], str]:
     """(field, milestone id or None) -> the value as the edit form shows it."""
-    values = {("name", None): item.name, ("deadline", None): item.deadline_text or "",
+    county = session.get(Region, item.county_id).name if item.county_id else ""
+    values = {("name", None): item.name, ("county", None): county, ("deadline", None): item.deadline_text or "",
               ("lead", None): _units(item, "lead"), ("coop", None): _units(item, "coop")}
     milestones = session.scalars(select(Milestone).where(Milestone.work_item_id == item.id)).all()
     for m in milestones:
@@ -130,6 +131,7 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
     if wanted or added:
         problems += check_reason_and_date(reason, effective_on, plan, today)
         problems += [p for edit, value in wanted if (p := _invalid(edit, value, plan))]
+        problems += [p for edit, value in wanted if edit.field == "county" and (p := _county_problem(session, item, value))]
         problems += _order_problems(current, wanted) + (_new_problems(added, plan, current, edits) if added else [])
     if problems:
         raise CorrectionError(problems)
@@ -146,7 +148,7 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
                {FIELD_LABELS[change.field]: change.after, "原因": change.reason, "生效日期": effective_on.isoformat(),
                 **({"不影响考核": "是"} if change.keeps_score else {})})
     session.flush()
-    if any(c.field in ("add", "seq") for c in changes):
+    if any(c.field in ("add", "seq", "county") for c in changes):
         drop_all(session)  # the table's rows or their order changed: every stored date is built again
     else:
         refresh_rollups(session, effective_on, {c.milestone_id for c in changes if c.field in ("due", "cancel")})
@@ -208,6 +210,20 @@ def _invalid(edit: Edit, value: str, plan: Plan) -> str | None:
     return None
 
 
+def county_names(session, item: WorkItem) -> list[str]:
+    """The county-level areas the item may lie in: its city's."""
+    if item.city_id is None:
+        return []
+    return list(session.scalars(select(Region.name).where(Region.parent_id == item.city_id, Region.level == "county")
+                                .order_by(Region.sort_order, Region.id)))
+
+
+def _county_problem(session, item: WorkItem, value: str) -> str | None:
+    if value and value not in county_names(session, item):
+        return f"「{value[:20]}」不是该事项所在地市的县（市、区）；不属于某一县（市、区）的留空。"
+    return None
+
+
 def _order_problems(current: dict, wanted: list[tuple[Edit, str]]) -> list[str]:
     """Two milestones of the item may not share a number once the edits are made."""
     order = {ms: value for (field, ms), value in current.items() if field == "seq"}
@@ -254,6 +270,8 @@ def _apply(session, item: WorkItem, plan: Plan, edit: Edit, value: str, before: 
         return [PlanChange(**base, milestone_id=edit.milestone_id)]
     if edit.field == "name":
         item.name = value
+    elif edit.field == "county":  # where the item is: a correction every date sees (the groups are built again)
+        item.county_id = session.scalar(select(Region.id).where(Region.name == value)) if value else None
     elif edit.field in ("lead", "coop"):
         _set_units(session, item, edit.field, split_units(value))
     elif edit.field == "deadline":

@@ -152,7 +152,7 @@ def load_plan(session: Session, parsed: ParsedPlan, sha256: str, content: bytes 
 
 
 # The columns a correction made in the app holds over a later import (corrections.apply).
-CORRECTED_COLUMNS = {"name": ("name",), "deadline": ("deadline", "deadline_text", "deadline_precision"),
+CORRECTED_COLUMNS = {"name": ("name",), "county": ("county_id",), "deadline": ("deadline", "deadline_text", "deadline_precision"),
                      "text": ("text",), "due": ("due", "due_text", "due_precision", "due_start", "due_inherited"),
                      "seq": ("seq",), **INDICATOR_COLUMNS}
 

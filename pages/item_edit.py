@@ -16,12 +16,23 @@ from accounts import current_account
 from components.access import login_needed, not_allowed
 from components.actions import clicked, refused
 from components.cards import SITE
-from corrections.apply import CANCELLED, CorrectionError, Edit, NewMilestone, correct, current_values
+from corrections.apply import (
+    CANCELLED,
+    CorrectionError,
+    Edit,
+    NewMilestone,
+    correct,
+    county_names,
+    current_values,
+)
 from pages.item import header_of, numbered
 from pages.not_found_404 import not_found
 from queries.cache import invalidate
 from store import clock, session_scope
 from store.models import CHANGE_FIELDS, ITEM_FIELDS, Milestone, Plan, WorkItem
+
+
+WHOLE_CITY = "-"  # the county select's value for none (a select shows an empty value as blank)
 
 
 def title(item_id=None) -> str:
@@ -47,6 +58,7 @@ def layout(item_id=None, **_query):
         plan = s.get(Plan, item.plan_id)
         values = current_values(s, item)
         milestones = milestone_rows(s, item.id)
+        counties = county_names(s, item)
         issued = plan.issue_date
     today = clock.today()
     return html.Div([
@@ -56,7 +68,8 @@ def layout(item_id=None, **_query):
         dcc.Store(id="edit-item", data=header["id"]),
         dcc.Store(id="edit-seen", data=_seen(values)),
         dbc.Card(dbc.CardBody([html.H5(f"{header['kind_label']}"), *[
-            _field(label, name, 0, values[(name, None)], textarea=name == "name")
+            _field(label, name, 0, values[(name, None)], textarea=name == "name",
+                   choices=counties if name == "county" else None)
             for name, label in CHANGE_FIELDS.items() if name in ITEM_FIELDS],
             html.Div("完成时间写原文，如“2021年6月底前”“三季度”“持续推进”；单位之间用顿号分隔。改动事项的完成时间，"
                      "沿用该时间的节点随之改动。", className="small text-muted")]), className="mb-3"),
@@ -84,9 +97,16 @@ def layout(item_id=None, **_query):
     ])
 
 
-def _field(label: str, name: str, ms: int, value: str, textarea: bool = False) -> dbc.Row:
-    control = (dbc.Textarea if textarea else dbc.Input)(
-        id={"type": "edit-field", "field": name, "ms": ms}, value=value, **({"rows": 2} if textarea else {}))
+def _field(label: str, name: str, ms: int, value: str, textarea: bool = False,
+           choices: list[str] | None = None) -> dbc.Row:
+    """One of the item's fields: a text, or a choice among ``choices`` (and none: 全市)."""
+    ident = {"type": "edit-field", "field": name, "ms": ms}
+    if choices is not None:
+        control = dbc.Select(id=ident, value=value or WHOLE_CITY,
+                             options=[{"label": "（不属于某一县市区）", "value": WHOLE_CITY}] +
+                             [{"label": c, "value": c} for c in choices])
+    else:
+        control = (dbc.Textarea if textarea else dbc.Input)(id=ident, value=value, **({"rows": 2} if textarea else {}))
     return dbc.Row([dbc.Label(label, width=2, className="small text-muted"), dbc.Col(control, width=10)],
                    className="mb-2")
 
@@ -142,6 +162,8 @@ def _text(field: str, value) -> str:
     """A field's value as the form sends it, as text (the 取消 checkbox: 取消 or nothing)."""
     if field == "cancel":
         return CANCELLED if value is True else ""
+    if field == "county" and value == WHOLE_CITY:
+        return ""
     return value if isinstance(value, str) else ""
 
 

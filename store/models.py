@@ -289,9 +289,9 @@ INDICATOR_COLUMNS = {"unit": ("unit",), "baseline": ("baseline", "baseline_text"
 
 
 # What a PlanChange may change, as the pages name it: the work item's fields, then a milestone's.
-CHANGE_FIELDS = {"name": "名称", "deadline": "完成时间", "lead": "牵头单位", "coop": "配合单位",
+CHANGE_FIELDS = {"name": "名称", "county": "县（市、区）", "deadline": "完成时间", "lead": "牵头单位", "coop": "配合单位",
                  "text": "节点内容", "due": "节点时间", "cancel": "取消节点", "add": "新增节点", "seq": "节点顺序"}
-ITEM_FIELDS, MILESTONE_FIELDS = ("name", "deadline", "lead", "coop"), ("text", "due")  # what the edit form shows
+ITEM_FIELDS, MILESTONE_FIELDS = ("name", "county", "deadline", "lead", "coop"), ("text", "due")  # the edit form's
 
 
 class StoredFile(Base):

@@ -320,3 +320,29 @@ def test_a_later_import_keeps_a_corrected_indicator(reporting_app, monkeypatch):
         assert result.kept_corrections >= 1
         s.refresh(indicator)
         assert (indicator.target, indicator.target_text) == (5.0, "5亿元")
+
+
+def test_an_items_county_is_corrected_to_one_of_its_citys_and_the_county_sums_follow(reporting_app, monkeypatch):
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    as_of = date(2020, 12, 31)
+    with reporting_app.app_context():
+        before = api.rates(as_of, "city", Filters(county="余杭区"))
+        with session_scope() as s:
+            item = scene_item(s)
+            seen = current_values(s, item)[("county", None)]
+            with pytest.raises(CorrectionError, match="不是该事项所在地市的县"):
+                correct(s, account(s, "admin"), item.id, [Edit("county", "鄞州区", seen)], "导入时漏读县区",
+                        s.get(Plan, item.plan_id).issue_date, TODAY)
+            s.rollback()
+            [change] = correct(s, account(s, "admin"), item.id, [Edit("county", "余杭区", seen)], "导入时漏读县区",
+                               s.get(Plan, item.plan_id).issue_date, TODAY)
+            assert (change.field, change.before, change.after) == ("county", None, "余杭区")
+            item_id = item.id
+        invalidate()
+        with session_scope() as s:
+            assert current_values(s, s.get(WorkItem, item_id))[("county", None)] == "余杭区"
+            counts = api.rates(as_of, "item", Filters(county="余杭区"))
+            assert item_id in {r["item_id"] for r in counts}
+            assert_stored_equals_live(s, as_of, reporting_app.config["DUE_SOON_DAYS"])
+        after = api.rates(as_of, "city", Filters(county="余杭区"))  # the county's sums (stored per county) follow
+        assert sum(r["items"] for r in after) == sum(r["items"] for r in before) + 1
