@@ -8,8 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.filters import control_bar
 from components.grid import data_grid, export_filename
 from queries.audit import AUDIT_CAP, actors, audit_rows
@@ -37,11 +36,9 @@ def _day(text) -> date | None:
 
 
 def layout(**query):
-    account = current_account()
-    if account is None:
-        return login_needed("/audit", "审计日志")
-    if account.role != "admin":
-        return not_allowed("审计日志仅供管理员查看。")
+    refused = admin_only("/audit", "审计日志", "审计日志仅供管理员查看。")
+    if refused is not None:
+        return refused
     who = query.get("actor") if query.get("actor") in actors() else None
     action = query.get("action") if query.get("action") in ACTIONS else None
     start, end = _day(query.get("from")), _day(query.get("to"))

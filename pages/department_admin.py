@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html
 from sqlalchemy import func, select
 
 from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename
@@ -42,11 +42,9 @@ MERGE_COLUMNS = [
 
 
 def layout(city=None, **_query):
-    account = current_account()
-    if account is None:
-        return login_needed("/departments/manage", "部门名称管理")
-    if account.role != "admin":
-        return not_allowed("部门名称管理仅供管理员使用。")
+    refused = admin_only("/departments/manage", "部门名称管理", "部门名称管理仅供管理员使用。")
+    if refused is not None:
+        return refused
     city = city if city in CITIES else CITIES[0]
     with session_scope() as s:
         departments, merges = department_rows(s, city), merge_rows(s, city)

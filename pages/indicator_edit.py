@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename
@@ -38,11 +38,9 @@ HISTORY_COLUMNS = [
 
 
 def layout(indicator_id=None, **_query):
-    account = current_account()
-    if account is None:
-        return login_needed(f"/indicator/{indicator_id}/edit", "更正或调整指标")
-    if account.role != "admin":
-        return not_allowed("只有管理员可以更正或调整指标。")
+    refused = admin_only(f"/indicator/{indicator_id}/edit", "更正或调整指标", "只有管理员可以更正或调整指标。")
+    if refused is not None:
+        return refused
     ident = int(indicator_id) if str(indicator_id or "").isdigit() and len(str(indicator_id)) <= 9 else None
     with session_scope() as s:
         indicator = s.get(Indicator, ident) if ident else None

@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from sqlalchemy import select
 
 from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
 from corrections.apply import (
@@ -45,11 +45,9 @@ dash.register_page(__name__, path_template="/item/<item_id>/edit", name="更正�
 
 
 def layout(item_id=None, **_query):
-    account = current_account()
-    if account is None:
-        return login_needed(f"/item/{item_id}/edit", "更正或调整计划")
-    if account.role != "admin":
-        return not_allowed("只有管理员可以更正或调整计划；地市和部门请提交计划调整申请。")
+    refused = admin_only(f"/item/{item_id}/edit", "更正或调整计划", "只有管理员可以更正或调整计划；地市和部门请提交计划调整申请。")
+    if refused is not None:
+        return refused
     header = header_of(item_id)
     if header is None:
         return not_found(f"没有编号为“{item_id}”的工作事项。")

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename, link_column
@@ -28,12 +28,9 @@ dash.register_page(__name__, path_template="/plan/<plan_id>", name="计划期限
 
 
 def layout(plan_id=None, **_query):
-    account = current_account()
-    path = f"/plan/{plan_id}"
-    if account is None:
-        return login_needed(path, "计划期限与状态")
-    if account.role != "admin":
-        return not_allowed("计划期限与状态仅供管理员设置。")
+    refused = admin_only(f"/plan/{plan_id}", "计划期限与状态", "计划期限与状态仅供管理员设置。")
+    if refused is not None:
+        return refused
     with session_scope() as s:
         plan = s.get(Plan, int(plan_id)) if str(plan_id or "").isdigit() and len(str(plan_id)) <= 9 else None
         if plan is None:

@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, callback, dcc, html
 from flask import session as cookie
 
 from accounts import current_account
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked
 from components.grid import data_grid, export_filename, link_column
 from importers import KINDS
@@ -81,11 +81,9 @@ def plans_table() -> html.Div:
 
 
 def layout(upload=None, **_query):
-    account = current_account()
-    if account is None:
-        return login_needed("/plans", "计划管理")
-    if account.role != "admin":
-        return not_allowed("计划管理仅供管理员使用。")
+    refused = admin_only("/plans", "计划管理", "计划管理仅供管理员使用。")
+    if refused is not None:
+        return refused
     message = cookie.pop(MESSAGE_KEY, None)
     token = upload if isinstance(upload, str) and 0 < len(upload) <= 64 else None
     return html.Div([

@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from accounts import current_account
 from accounts.users import AccountError, create_user, department_names, set_password, update_user, user_rows
-from components.access import login_needed, not_allowed
+from components.access import admin_only
 from components.actions import clicked
 from components.grid import data_grid, export_filename
 from queries import api
@@ -41,11 +41,9 @@ def accounts_table() -> html.Div:
 
 
 def layout(**_query):
-    account = current_account()
-    if account is None:
-        return login_needed("/users", "账号管理")
-    if account.role != "admin":
-        return not_allowed("账号管理仅供管理员使用。")
+    refused = admin_only("/users", "账号管理", "账号管理仅供管理员使用。")
+    if refused is not None:
+        return refused
     with session_scope() as s:
         usernames = [u["username"] for u in user_rows(s)]
     field = lambda label, control, width=3: dbc.Col(  # noqa: E731
