@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 
 from flask import Flask, abort, current_app, redirect, request, send_file, session
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from accounts import current_account
 from plan_files import _from_this_site
@@ -54,22 +56,31 @@ def upload():
         return _back("请选择要上传的文件。")
     limit = int(current_app.config["REQUEST_FILE_MAX_BYTES"])
     content = file.read(limit + 1)
-    with session_scope() as s:
-        asked = s.get(AdjustmentRequest, int(raw_id))
-        if asked is None or asked.requested_by != account.username:
-            return _back("只能为本人提交的申请附文件。")
-        if asked.state != "pending" or asked.file_id is not None:
-            return _back(f"申请 #{asked.id} 已{'有附件' if asked.file_id else '审批'}，不能再附文件。")
-        try:
-            stored = keep(s, content, file.filename, account.username, limit)
-        except FileRefused as exc:
-            s.rollback()
-            return _back(f"{exc}未上传。")
-        asked.file_id = stored.id
-        record(s, account.username, "request.file", f"申请 #{asked.id}", "request", asked.id, None,
-               {"附件": stored.name, "大小": stored.size, "SHA-256": stored.sha256})
-        text = f"已为申请 #{asked.id} 附上文件「{stored.name}」。"
+    try:
+        with session_scope() as s:
+            asked = s.get(AdjustmentRequest, int(raw_id))
+            if asked is None or asked.requested_by != account.username:
+                return _back("只能为本人提交的申请附文件。")
+            if asked.state != "pending":
+                return _back(f"申请 #{asked.id} 已审批，不能再附文件。")
+            if attached(s, asked.id) is not None:
+                return _back(_ALREADY.format(asked.id))
+            stored = keep(s, content, file.filename, account.username, limit, request_id=asked.id)
+            record(s, account.username, "request.file", f"申请 #{asked.id}", "request", asked.id, None,
+                   {"附件": stored.name, "大小": stored.size, "SHA-256": stored.sha256})
+            text = f"已为申请 #{asked.id} 附上文件「{stored.name}」。"
+    except FileRefused as exc:
+        return _back(f"{exc}未上传。")
+    except IntegrityError:  # another upload for the same request got there first
+        return _back(_ALREADY.format(raw_id))
     return _back(text, ok=True)
+
+
+_ALREADY = "申请 #{} 已有附件，不能再附文件（附件不可替换）。"
+
+
+def attached(session, request_id: int) -> StoredFile | None:
+    return session.scalar(select(StoredFile).where(StoredFile.request_id == request_id))
 
 
 def download(request_id: int):
@@ -78,10 +89,10 @@ def download(request_id: int):
         abort(403)
     with session_scope() as s:
         asked = s.get(AdjustmentRequest, request_id)
-        if asked is None or asked.file_id is None:
+        stored = attached(s, request_id) if asked is not None else None
+        if stored is None:
             abort(404)
         if account.role != "admin" and asked.requested_by != account.username:
             abort(403)
-        stored = s.get(StoredFile, asked.file_id)
         content, kind, name = stored.content, stored.content_type, stored.name
     return send_file(io.BytesIO(content), mimetype=kind, as_attachment=True, download_name=name)

@@ -3,7 +3,7 @@
 today (the kept dates from today on are brought up to date in the write) or
 from a past date (the stored dates since then are marked to be built again);
 a milestone added (every stored date dropped, as an import does); an
-indicator's target raised (its stored judgements from then on judged again).
+indicator's target set (its stored judgements from then on judged again).
 
     python -m bench.corrections --tier M [--repeats 10] [--db URL]
 
@@ -16,7 +16,7 @@ import statistics
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from accounts import account_of
 from accounts.users import find_user
@@ -67,15 +67,14 @@ def main() -> None:
                     NewMilestone("基准测试新增节点", f"{today.year + 1}年6月底前"))
 
         def target(session, account, _item_id, ms_id):
-            indicator = session.get(Indicator, ms_id % indicators + 1)
-            if indicator.qualitative:
-                return
+            indicator = session.get(Indicator, quantified[ms_id % len(quantified)])
             correct_indicator(session, account, indicator.id, [IndicatorEdit(
                 "target", "12345", shown_values(indicator)["target"])], "基准测试", today, today)
 
-        with store.Session() as session:
-            indicators = session.scalar(select(func.max(Indicator.id)))
-        for label, write in (("a milestone added", add), ("an indicator's target raised", target)):
+        with store.Session() as session:  # (indicators with a target to set)
+            quantified = session.scalars(select(Indicator.id).where(Indicator.qualitative.is_(False),
+                                                                    Indicator.target.is_not(None))).all()
+        for label, write in (("a milestone added", add), ("an indicator's target set", target)):
             times = []
             for item_id, ms_id in targets:
                 with store.Session() as session:

@@ -20,6 +20,7 @@ from importers.dates import UNPARSED, Due, parse_due
 from importers.loader import department_of
 from importers.text import split_units
 from queries.rollup import drop_all, refresh_rollups
+from reporting.entries import whole_number
 from store.audit import record
 from store.models import CHANGE_FIELDS as FIELD_LABELS
 from store.models import (
@@ -33,6 +34,7 @@ from store.models import (
     User,
     WorkItem,
 )
+from store.plan_period import planned_end
 from store.regions import PROVINCE
 
 MAX_REASON = 500
@@ -132,7 +134,9 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
         problems += check_reason_and_date(reason, effective_on, plan, today)
         problems += [p for edit, value in wanted if (p := _invalid(edit, value, plan))]
         problems += [p for edit, value in wanted if edit.field == "county" and (p := _county_problem(session, item, value))]
-        problems += _order_problems(current, wanted) + (_new_problems(added, plan, current, edits) if added else [])
+        problems += [p for edit, _ in wanted if edit.field == "cancel"
+                     and (p := _cancel_problem(session, edit.milestone_id, effective_on))]
+        problems += _order_problems(session, item, wanted) + (_new_problems(added, plan, current, edits) if added else [])
     if problems:
         raise CorrectionError(problems)
     changes = [_apply(session, item, plan, edit, value, current[(edit.field, edit.milestone_id)], user,
@@ -148,6 +152,8 @@ def correct(session, account, item_id: int, edits: list[Edit], reason: str, effe
                {FIELD_LABELS[change.field]: change.after, "原因": change.reason, "生效日期": effective_on.isoformat(),
                 **({"不影响考核": "是"} if change.keeps_score else {})})
     session.flush()
+    if changes and plan.period_set_by is None:  # a due moved past the plan's end keeps the plan in force
+        plan.period_end = planned_end(session, plan.id, plan.plan_year, plan.issue_date)
     if any(c.field in ("add", "seq", "county") for c in changes):
         drop_all(session)  # the table's rows or their order changed: every stored date is built again
     else:
@@ -163,10 +169,9 @@ def cancel_milestone(session, account, milestone_id: int, reason: str, effective
     milestone = session.get(Milestone, milestone_id) if isinstance(milestone_id, int) else None
     if milestone is None:
         raise CorrectionError(["找不到该工作节点，请刷新页面。"])
-    seen = "" if _latest_state(session, milestone.id) != "cancelled" else CANCELLED
-    if seen:
+    if _latest_state(session, milestone.id) == "cancelled":
         raise CorrectionError(["该节点已取消。"])
-    [change] = correct(session, account, milestone.work_item_id, [Edit("cancel", CANCELLED, seen, milestone.id)],
+    [change] = correct(session, account, milestone.work_item_id, [Edit("cancel", CANCELLED, "", milestone.id)],
                        reason, effective_on, today, keeps_score=keeps_score, request_id=request_id)
     return change
 
@@ -200,7 +205,7 @@ def _invalid(edit: Edit, value: str, plan: Plan) -> str | None:
     if edit.field == "cancel":
         return None if value == CANCELLED else "已取消的节点不能恢复；如需继续该项工作，请新增节点。"
     if edit.field == "seq":
-        return None if value.isdigit() and 0 < int(value) < 1000 else "节点序号应为 1 至 999 的整数。"
+        return None if whole_number(value, 1000) else "节点序号应为 1 至 999 的整数。"
     if edit.field in ("name", "text", "lead") and not value:
         return f"{label}不能为空。"
     if len(value) > (MAX_TEXT if edit.field == "text" else 200 if edit.field in ("deadline", "due") else 500):
@@ -218,17 +223,33 @@ def county_names(session, item: WorkItem) -> list[str]:
                                 .order_by(Region.sort_order, Region.id)))
 
 
+def _cancel_problem(session, milestone_id: int, effective_on) -> str | None:
+    """A cancellation counts from a date no report of the milestone comes after
+    (a later report would stand over it)."""
+    last = session.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.milestone_id == milestone_id))
+    if last is not None and isinstance(effective_on, date) and effective_on < last:
+        return f"该节点在{last.isoformat()}还有报送：取消的生效日期不能早于最近一次报送。"
+    return None
+
+
 def _county_problem(session, item: WorkItem, value: str) -> str | None:
     if value and value not in county_names(session, item):
         return f"「{value[:20]}」不是该事项所在地市的县（市、区）；不属于某一县（市、区）的留空。"
     return None
 
 
-def _order_problems(current: dict, wanted: list[tuple[Edit, str]]) -> list[str]:
-    """Two milestones of the item may not share a number once the edits are made."""
-    order = {ms: value for (field, ms), value in current.items() if field == "seq"}
-    order.update({edit.milestone_id: value for edit, value in wanted if edit.field == "seq"})
-    return ["节点序号重复：每个节点一个序号。"] if len(set(order.values())) < len(order) else []
+def _order_problems(session, item: WorkItem, wanted: list[tuple[Edit, str]]) -> list[str]:
+    """A milestone renumbered may not take the number of another under the same
+    sub-scene (each sub-scene numbers its own from 1) once the edits are made."""
+    moved = {edit.milestone_id: whole_number(value, 1000) for edit, value in wanted if edit.field == "seq"}
+    if not moved or None in moved.values():
+        return []  # (a number that is not one is refused by _invalid)
+    rows = session.execute(select(Milestone.id, Milestone.sub_item_id, Milestone.seq)
+                           .where(Milestone.work_item_id == item.id)).all()
+    place = {ms: (sub, moved.get(ms, seq)) for ms, sub, seq in rows}
+    taken = [place[ms] for ms in place]
+    return ["节点序号重复：同一场景（子场景）下每个节点一个序号。"] if any(
+        taken.count(place[ms]) > 1 for ms in moved if ms in place) else []
 
 
 def _new_problems(added: NewMilestone, plan: Plan, current: dict, edits: list[Edit]) -> list[str]:
@@ -271,7 +292,8 @@ def _apply(session, item: WorkItem, plan: Plan, edit: Edit, value: str, before: 
     if edit.field == "name":
         item.name = value
     elif edit.field == "county":  # where the item is: a correction every date sees (the groups are built again)
-        item.county_id = session.scalar(select(Region.id).where(Region.name == value)) if value else None
+        item.county_id = session.scalar(select(Region.id).where(
+            Region.name == value, Region.level == "county", Region.parent_id == item.city_id)) if value else None
     elif edit.field in ("lead", "coop"):
         _set_units(session, item, edit.field, split_units(value))
     elif edit.field == "deadline":

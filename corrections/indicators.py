@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from corrections.apply import CorrectionError, admin_of, check_reason_and_date
+from queries.indicator_changes import DIRECTION_LABELS
 from queries.indicator_status import refresh_indicator_rollup
 from reporting.entries import Reader, normalised
 from store.audit import record
 from store.models import INDICATOR_COLUMNS, INDICATOR_FIELDS, Indicator, IndicatorChange, Plan
 
-DIRECTIONS = {"higher": "越高越好", "lower": "越低越好（如 控制在…以内）"}
 ATTRIBUTES = ("约束性", "预期性")
 SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}  # a comparator as the target's text writes it
 
@@ -109,21 +109,24 @@ def _invalid(indicator: Indicator, name: str, value: str) -> str | None:
             return "目标值不能为空。"
         return None
     if name == "direction":
-        return None if value in DIRECTIONS else "方向应为越高越好或越低越好。"
+        return None if value in DIRECTION_LABELS else "方向应为越高越好或越低越好。"
     return None if value in ("", *ATTRIBUTES) else "属性应为约束性、预期性或不填。"
 
 
 def _set(indicator: Indicator, name: str, value: str, wanted: dict[str, str]) -> None:
-    """Set ``name`` (and its text as a person writes it, in the unit wanted)."""
-    unit = wanted.get("unit", indicator.unit or "")
+    """Set ``name``, and the baseline's and target's text as a person writes
+    them when their number or the unit changes."""
     if name in ("baseline", "target"):
-        number, _ = _number(value)
-        setattr(indicator, name, number)
-        text = "" if number is None else _figure(number) + unit
-        if name == "target":
-            indicator.target_text = f"{SIGNS.get(indicator.comparator, '')}{text}" if indicator.target_max is None \
-                else f"{text}–{_figure(indicator.target_max)}{unit}"
-        else:
-            indicator.baseline_text = text or None
+        setattr(indicator, name, _number(value)[0])
     else:
         setattr(indicator, name, value or (None if name != "direction" else indicator.direction))
+    if name in ("baseline", "unit"):
+        indicator.baseline_text = _written(indicator.baseline, wanted.get("unit", indicator.unit or "")) or None
+    if name in ("target", "unit") and indicator.target is not None:
+        unit = wanted.get("unit", indicator.unit or "")
+        indicator.target_text = f"{SIGNS.get(indicator.comparator, '')}{_written(indicator.target, unit)}" \
+            if indicator.target_max is None else f"{_figure(indicator.target)}–{_written(indicator.target_max, unit)}"
+
+
+def _written(value: float | None, unit: str) -> str:
+    return "" if value is None else _figure(value) + unit

@@ -256,6 +256,8 @@ class _Loader:
             plan = Plan(key=key, **values)
             self.s.add(plan)
         else:
+            if plan.period_set_by is not None:  # the admin set whose plan it is (and its period): that holds
+                del values["city_id"]
             _set(plan, values)
             self.corrected = _corrections(self.s, plan.id)
         self.s.flush()

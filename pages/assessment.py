@@ -37,6 +37,7 @@ from queries import api
 from queries import assessment as data
 from queries.cache import invalidate
 from queries.status import DONE
+from reporting.entries import whole_number
 from store import clock, session_scope
 from store.assessment import AssessmentError, add_bonus, publish, require_admin, save_rules, withdraw_bonus
 
@@ -48,7 +49,8 @@ def read_context(query: dict) -> dict:
     """Year, assessment date, published result and city from the URL, each checked."""
     years = data.years()
     problems = []
-    year = int(query["year"]) if str(query.get("year", "")).isdigit() and int(query["year"]) in years else None
+    year = whole_number(query.get("year"), 10_000)
+    year = year if year in years else None
     if query.get("year") and year is None:
         problems.append(f"没有“{query['year']}”年度的计划，已显示最近的年度")
     year = year or (years[0] if years else clock.today().year)
@@ -113,8 +115,10 @@ def controls(ctx: dict) -> html.Div:
 
 
 def href(ctx: dict, path: str, **params) -> str:
-    """A link to the rows behind a figure: the year, the date and ``params`` in the URL."""
-    query = {"year": ctx["year"], "as_of": ctx["as_of"], **params}
+    """A link to the rows behind a figure: the year, the date and ``params`` in
+    the URL (for a city, the year's plan by name when it has one only)."""
+    plan = data.the_plan(ctx["year"]) if params.get("city") else None
+    query = {"year": ctx["year"], "plan": plan, "as_of": ctx["as_of"], **params}
     return f"{path}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
 
 

@@ -16,10 +16,11 @@ from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename
 from corrections.apply import CorrectionError
-from corrections.indicators import ATTRIBUTES, DIRECTIONS, IndicatorEdit, correct_indicator, shown_values
+from corrections.indicators import ATTRIBUTES, IndicatorEdit, correct_indicator, shown_values
 from pages.not_found_404 import not_found
 from queries.cache import invalidate
-from queries.indicator_changes import change_rows, shown_value
+from queries.indicator_changes import DIRECTION_LABELS, change_rows, shown_value
+from reporting.entries import whole_number
 from store import clock, session_scope
 from store.models import INDICATOR_FIELDS, Indicator, Plan
 
@@ -41,7 +42,7 @@ def layout(indicator_id=None, **_query):
     refused = admin_only(f"/indicator/{indicator_id}/edit", "更正或调整指标", "只有管理员可以更正或调整指标。")
     if refused is not None:
         return refused
-    ident = int(indicator_id) if str(indicator_id or "").isdigit() and len(str(indicator_id)) <= 9 else None
+    ident = whole_number(indicator_id, 2**31)
     with session_scope() as s:
         indicator = s.get(Indicator, ident) if ident else None
         if indicator is None:
@@ -63,7 +64,7 @@ def layout(indicator_id=None, **_query):
             _row("目标值", dbc.Input(id="indicator-target", value=values["target"], inputMode="decimal",
                                      disabled=qualitative)),
             _row("方向", dbc.Select(id="indicator-direction", value=values["direction"],
-                                    options=[{"label": v, "value": k} for k, v in DIRECTIONS.items()])),
+                                    options=[{"label": v, "value": k} for k, v in DIRECTION_LABELS.items()])),
             _row("属性", dbc.Select(id="indicator-attribute", value=values["attribute"] or UNSTATED,
                                     options=[{"label": "（未注明）", "value": UNSTATED}] +
                                     [{"label": a, "value": a} for a in ATTRIBUTES])),

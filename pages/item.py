@@ -32,12 +32,13 @@ from components.status import (
 from pages.not_found_404 import not_found
 from queries import api, items
 from queries.status import DONE, Filters
+from reporting.entries import whole_number
 
 
 def header_of(item_id) -> dict | None:
     """The header of the item the path names (a sub-scene names its scene); None if unknown."""
     text = str(item_id or "")
-    if not text.isdigit() or len(text) > 9:  # not an id (abc, or beyond what the store holds)
+    if whole_number(text, 2**31) is None:  # not an id (abc, ², or beyond what the store holds)
         return None
     header = items.item_header(int(text))
     if header and header["kind"] == "sub_scene" and header["parent"]:

@@ -18,6 +18,7 @@ from corrections.apply import CorrectionError
 from corrections.plans import PROVINCE_OWNER, PlanSettings, archive, set_plan
 from queries.cache import invalidate
 from queries.indicator_changes import plan_indicator_rows
+from reporting.entries import whole_number
 from store import clock, session_scope
 from store.clock import local_text
 from store.models import PLAN_STATES, Plan
@@ -32,7 +33,7 @@ def layout(plan_id=None, **_query):
     if refused is not None:
         return refused
     with session_scope() as s:
-        plan = s.get(Plan, int(plan_id)) if str(plan_id or "").isdigit() and len(str(plan_id)) <= 9 else None
+        plan = s.get(Plan, ident) if (ident := whole_number(plan_id, 2**31)) else None
         if plan is None:
             return dbc.Alert(["没有该计划。", dcc.Link("返回计划管理", href="/plans", className="ms-2")],
                              color="warning", id="plan-missing")

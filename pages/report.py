@@ -30,7 +30,7 @@ from components.format import cn_date
 from components.grid import export_filename
 from components.status import STATUS_CELL_CLASSES, status_text
 from queries import api
-from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone
+from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone, whole_number
 from reporting.form import indicator_form_rows, milestone_rows, submissions
 from reporting.submit import Result, submit
 from reporting.template import MAX_BYTES, build_template, read_template
@@ -106,7 +106,7 @@ def read_context(account, query: dict) -> dict:
         with session_scope() as s:
             city_id = s.scalar(select(Region.id).where(Region.name == city))
     page = str(query.get("page") or "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = whole_number(page, 10_000) or 1
     # (the URL says all=1; the page's stored context, read again by the callbacks, says True)
     return {"period": period, "plan": plan, "city": city, "city_id": city_id,
             "all": query.get("all") in ("1", True), "page": page}

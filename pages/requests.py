@@ -23,6 +23,7 @@ from corrections.requests import KINDS, decide, submit_request
 from queries.cache import invalidate
 from queries.requests import milestone_options, request_rows
 from request_files import MESSAGE_KEY
+from reporting.entries import whole_number
 from store import clock, session_scope
 from store.files import KINDS_TEXT
 
@@ -62,7 +63,7 @@ def layout(item_id=None, **_query):
     with session_scope() as s:
         if account.role == "admin":
             return html.Div([header, *admin_sections(s)])
-        item = int(item_id) if isinstance(item_id, str) and item_id.isdigit() and len(item_id) < 10 else None
+        item = whole_number(item_id, 2**31) if isinstance(item_id, str) else None
         options = milestone_options(s, Scope.of(account).milestones(), item)
         mine = request_rows(s, requested_by=account.username)
     return html.Div([header, request_form(options), file_form(mine), html.H5("我的申请"),

@@ -98,7 +98,7 @@ def read_params(query: dict) -> ReviewParams:
         problems.append(f"未知的主题“{theme}”（可选 dark、light），已使用深色主题")
         theme = "dark"
     auto = str(query.get("auto") or "0")
-    if not auto.isdigit() or int(auto) > MAX_AUTO:
+    if not (auto.isascii() and auto.isdigit()) or len(auto) > 4 or int(auto) > MAX_AUTO:
         problems.append(f"自动翻页间隔“{auto}”无法识别（0–{MAX_AUTO} 秒），已关闭自动翻页")
         auto = "0"
     month = Month.of(first, today)
@@ -146,8 +146,13 @@ def layout(**query):
 
 
 def view_of(params: ReviewParams, city: str | None = None) -> View:
-    """The pages' view of the review's date and plans (what its links open)."""
-    return View(params.month.end, Filters(plan=params.plan, year=params.year, city=city))
+    """The pages' view of the review's date and plans (what its links open): a
+    city's names the ranking's plan when it is one, so that they open the rows
+    the city is ranked on (a city's own plans, which its pages add, are not in
+    a ranking)."""
+    ranked = params.scope["plans"]
+    plan = params.plan or (ranked[0] if city and len(ranked) == 1 else None)
+    return View(params.month.end, Filters(plan=plan, year=params.year, city=city))
 
 
 def as_of_line(month: Month) -> list:

@@ -182,6 +182,16 @@ def _settings() -> tuple[int, int]:
     return current_app.config["DUE_SOON_DAYS"], current_app.config["REPORT_DUE_DAY"]
 
 
+@cache.memoize()
+def the_plan(year: int) -> str | None:
+    """The key of the year's one province plan, if it has one only: a city's
+    links then name it, so they open the rows the city is scored on (a city's
+    own plans, which a city's pages add, are not in the assessment)."""
+    with session_scope() as s:
+        keys = s.scalars(select(Plan.key).where(Plan.id.in_(year_filters(s, year).plans))).all()
+    return keys[0] if len(keys) == 1 else None
+
+
 def kept_milestones(session, year: int, as_of: date, city: str) -> dict[int, dict]:
     """The city's milestones the score judges on their original plan (不影响考核), for its breakdown."""
     return kept_rows(session, as_of, _settings()[0], year_filters(session, year).plans, city)

@@ -23,7 +23,7 @@ from queries.rollup import base_date, claim_date, reclaim_date
 from store import gather_statistics_after_insert, rollup_lock
 from store.models import Indicator, IndicatorChange, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
-JUDGED = ("observation_id", "attainment_raw", "attainment", "pace")
+JUDGED = ("observation_id", "attainment_raw", "attainment", "pace", "binding")
 
 
 def latest_observation_id(as_of: date):
@@ -60,7 +60,7 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
     stmt = (select(Indicator.id, func.coalesce(Indicator.city_id, item.city_id).label("city_id"),
                    obs.id.label("observation_id"), obs.value, obs.met, obs.observed_on,
                    Indicator.target, Indicator.baseline, Indicator.baseline_year, Indicator.direction,
-                   Indicator.qualitative, Indicator.due, Plan.issue_date,
+                   Indicator.qualitative, Indicator.due, Indicator.attribute, Plan.issue_date,
                    func.row_number().over(order_by=table_order()).label("position"))
             .join(Plan, Plan.id == Indicator.plan_id)
             .outerjoin(item, item.id == Indicator.work_item_id)
@@ -70,10 +70,11 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
         stmt = stmt.where(Indicator.id.in_(ids))
     rows, then = [], definitions_then(session, as_of, ids)
     for r in session.execute(stmt).mappings():
-        raw, _, judged = judge(as_then(r, then))
+        r = as_then(r, then)  # the indicator as it stood on the date
+        raw, _, judged = judge(r)
         rows.append({"as_of": as_of, "indicator_id": r["id"], "city_id": r["city_id"],
                      "observation_id": r["observation_id"], "attainment_raw": raw, "attainment": capped(raw),
-                     "pace": judged, "position": r["position"]})
+                     "pace": judged, "binding": r["attribute"] == "约束性", "position": r["position"]})
     return rows
 
 

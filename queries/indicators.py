@@ -105,7 +105,7 @@ def indicator_summary(session, as_of: date, filters: Filters = Filters(),
     stmt = _filtered(session, (
         key.label("key"), func.count().label("indicators"), n(r.pace != "no_data").label("judged"),
         n(r.pace.in_(("met", "on_pace"))).label("on_track"), n(r.pace == "behind").label("behind"),
-        n(Indicator.attribute == "约束性").label("binding"), func.count(func.distinct(r.city_id)).label("cities"),
+        n(r.binding.is_(True)).label("binding"), func.count(func.distinct(r.city_id)).label("cities"),
         func.count(func.distinct(Indicator.work_item_id)).label("items"),
         func.count(r.attainment).label("attained"),
         func.coalesce(func.sum(r.attainment), 0.0).label("attainment_sum")), as_of, filters, where)

@@ -25,23 +25,32 @@ from store.models import Milestone, PlanChange, ProgressUpdate, WorkItem
 CORRECTED = ("on_time_due", "done_due", "due_by", "overdue", "overdue_days")  # what the assessment reads
 
 
-def _first_kept(as_of: date, plans: tuple[int, ...]):
-    """Per milestone of ``plans``: its first change marked 不影响考核 that counts by ``as_of``."""
+def _kept(as_of: date, plans: tuple[int, ...]):
+    """Per milestone of ``plans`` with a change marked 不影响考核 counting by
+    ``as_of``: the due before its first such move (``moved``: whether there
+    is one), whether such a cancellation stands (``cancelled``), and the last
+    request behind them (a small subquery)."""
     c = PlanChange
-    ranked = (select(c.milestone_id, c.id.label("change_id"), c.field, c.due_before, c.request_id, func.row_number()
-                     .over(partition_by=c.milestone_id, order_by=(c.effective_on, c.id)).label("n"))
-              .where(c.keeps_score.is_(True), c.field.in_(("due", "cancel")), c.milestone_id.is_not(None),
-                     c.effective_on <= date_param(as_of), c.plan_id.in_(plans))
-              .subquery("kept_changes"))
-    return select(ranked).where(ranked.c.n == 1).subquery("kept")
+    marked = (c.keeps_score.is_(True), c.milestone_id.is_not(None), c.effective_on <= date_param(as_of),
+              c.plan_id.in_(plans))
+    moves = (select(c.milestone_id, c.due_before, func.row_number().over(
+        partition_by=c.milestone_id, order_by=(c.effective_on, c.id)).label("n"))
+        .where(*marked, c.field == "due").subquery("kept_moves"))
+    first_move = select(moves.c.milestone_id, moves.c.due_before).where(moves.c.n == 1).subquery("first_move")
+    per_milestone = (select(c.milestone_id, func.max(case((c.field == "cancel", 1), else_=0)).label("cancelled"),
+                            func.max(c.request_id).label("request_id"))
+                     .where(*marked, c.field.in_(("due", "cancel"))).group_by(c.milestone_id).subquery("kept_marks"))
+    return (select(per_milestone.c.milestone_id, per_milestone.c.cancelled, per_milestone.c.request_id,
+                   first_move.c.milestone_id.is_not(None).label("moved"), first_move.c.due_before)
+            .outerjoin(first_move, first_move.c.milestone_id == per_milestone.c.milestone_id).subquery("kept"))
 
 
 def _original_update(as_of: date, kept):
     """Correlated: the milestone's latest report by ``as_of``, leaving out the
-    plan's own cancellation when the kept change is one."""
+    plan's own cancellations when a cancellation is kept out of the score."""
     u = ProgressUpdate
     return (select(u.id).where(u.milestone_id == Milestone.id, u.reported_on <= as_of,
-                               or_(kept.c.field != "cancel", u.origin != "plan"))
+                               or_(kept.c.cancelled == 0, u.origin != "plan"))
             .order_by(u.reported_on.desc(), u.id.desc()).limit(1).correlate(Milestone, kept).scalar_subquery())
 
 
@@ -49,12 +58,12 @@ def _both_ways(as_of: date, due_soon_days: int, plans: tuple[int, ...]):
     """Each milestone of ``plans`` the assessment judges on its original plan:
     its city, the change behind it, and its status columns both ways
     (``now_*``: as the pages show it; ``kept_*``: as the assessment counts it)."""
-    kept = _first_kept(as_of, plans)
+    kept = _kept(as_of, plans)
     now = milestone_status(as_of, due_soon_days, among=select(kept.c.milestone_id))
     u = aliased(ProgressUpdate, name="original_update")
-    due = case((kept.c.field == "due", kept.c.due_before), else_=now.c.due)
+    due = case((kept.c.moved, kept.c.due_before), else_=now.c.due)
     j = judged(u.state, u.completed_on, due, as_of, due_soon_days)
-    return (select(kept.c.milestone_id, kept.c.change_id, kept.c.request_id, kept.c.field,
+    return (select(kept.c.milestone_id, kept.c.request_id, kept.c.moved, kept.c.cancelled,
                    CITY.name.label("city"), due.label("kept_due"), u.state.label("kept_state"),
                    *[now.c[name].label(f"now_{name}") for name in SHOWN],
                    *[col.label(f"kept_{name}") for name, col in j.items()])
@@ -103,5 +112,6 @@ def kept_rows(session, as_of: date, due_soon_days: int, plans: tuple[int, ...], 
         "due": row["kept_due"].isoformat() if row["kept_due"] else None, "status": row["kept_status"],
         "days_overdue": row["kept_days_overdue"],
         "why": (f"调整申请 #{row['request_id']} " if row["request_id"] else "")
-        + f"{'取消' if row['field'] == 'cancel' else '调整时限'}不影响考核，按原计划计为{STATUS_LABELS[row['kept_status']]}",
+        + "、".join(what for what, marked in (("调整时限", row["moved"]), ("取消", row["cancelled"])) if marked)
+        + f"不影响考核，按原计划计为{STATUS_LABELS[row['kept_status']]}",
     } for row in session.execute(stmt).mappings()}

@@ -17,7 +17,7 @@ def request_rows(session, requested_by: str | None = None, state: str | None = N
     stmt = (select(r, WorkItem.name.label("item"), city.name.label("city"), Milestone.seq, Milestone.due_text,
                    keeps_score.label("keeps_score"), StoredFile.name.label("file_name"))
             .join(WorkItem, WorkItem.id == r.work_item_id).join(Milestone, Milestone.id == r.milestone_id)
-            .outerjoin(city, city.id == WorkItem.city_id).outerjoin(StoredFile, StoredFile.id == r.file_id)
+            .outerjoin(city, city.id == WorkItem.city_id).outerjoin(StoredFile, StoredFile.request_id == r.id)
             .order_by(r.id.desc()).limit(limit))
     if requested_by is not None:
         stmt = stmt.where(r.requested_by == requested_by)

@@ -77,6 +77,16 @@ def loaded(session, entries: tuple[MilestoneEntry, ...], today: date) -> dict[in
             for e in entries if e.milestone_id in current}
 
 
+def cancelled_by_plan(session, ids: set[int], today: date) -> set[int]:
+    """Of ``ids``, the milestones the plan cancelled (corrections.apply: the
+    admin's cancellation is their latest report): no report takes them back."""
+    if not ids:
+        return set()
+    return set(session.scalars(select(Milestone.id).join(ProgressUpdate, ProgressUpdate.id == latest_update_id(today))
+                               .where(Milestone.id.in_(ids), ProgressUpdate.state == "cancelled",
+                                      ProgressUpdate.origin == "plan")))
+
+
 def _values(row) -> tuple:
     return row.state, row.completed_on if row.state == "done" else None, normalised(row.note)
 
@@ -129,6 +139,8 @@ def check(session, report: Report, scope: Scope, today: date) -> Checked:
             edited.add(entry.milestone_id)
             problems += milestone_problems(
                 entry, ms_facts[entry.milestone_id], before[entry.milestone_id][1], today)
+    problems += [Problem(MILESTONES, e.row, "报送状态", "该节点已按计划调整取消，不再报送；如有异议，请提交计划调整申请")
+                 for e in report.milestones if e.milestone_id in cancelled_by_plan(session, edited, today)]
     for entry in report.indicators:
         if entry.indicator_id in ind_facts:
             problems += indicator_problems(entry, ind_facts[entry.indicator_id], today)

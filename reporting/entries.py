@@ -161,6 +161,14 @@ class Reader:
         return number, unit
 
 
+def whole_number(value, below: int) -> int | None:
+    """``value`` (text of ASCII digits, from a URL or a form) as an integer from
+    1 up to ``below``, else None: "²" and "٣" are digits to str.isdigit, not to int."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= len(str(below)) \
+        and 0 < int(text) < below else None
+
+
 def normalised(value) -> str:
     """Text as it is stored: control characters and unpaired surrogates dropped,
     surrounding spaces (full-width ones too) stripped."""

@@ -42,9 +42,10 @@ def sniff(content: bytes, name: str) -> tuple[str, str]:
     raise FileRefused(f"{name}：无法识别的文件类型，请上传{KINDS_TEXT}。")
 
 
-def keep(session, content: bytes, name: str, who: str, max_bytes: int) -> StoredFile:
+def keep(session, content: bytes, name: str, who: str, max_bytes: int, **owner) -> StoredFile:
     """Store ``content`` as uploaded by ``who`` (its name kept for the download,
-    with the extension its kind has); FileRefused: nothing written."""
+    with the extension its kind has) for ``owner`` (request_id=…);
+    FileRefused: nothing written."""
     name = PurePath(str(name or "").replace("\\", "/")).name.strip()[:150] or "附件"
     if not content:
         raise FileRefused(f"{name}：文件为空。")
@@ -53,7 +54,7 @@ def keep(session, content: bytes, name: str, who: str, max_bytes: int) -> Stored
     kind, ext = sniff(content, name)
     stem = PurePath(name).stem if PurePath(name).suffix.lower() != ext else name[: -len(ext)]
     stored = StoredFile(name=f"{stem or '附件'}{ext}", content_type=kind, size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=who)
+                        sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=who, **owner)
     session.add(stored)
     session.flush()
     return stored

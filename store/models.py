@@ -284,7 +284,7 @@ class IndicatorChange(Base):
 INDICATOR_FIELDS = {"unit": "单位", "baseline": "基期值", "target": "目标值", "direction": "方向",
                     "attribute": "属性"}
 # the columns an edit of each sets (a number's text as written goes with it)
-INDICATOR_COLUMNS = {"unit": ("unit",), "baseline": ("baseline", "baseline_text"),
+INDICATOR_COLUMNS = {"unit": ("unit", "baseline_text", "target_text"), "baseline": ("baseline", "baseline_text"),
                      "target": ("target", "target_text"), "direction": ("direction",), "attribute": ("attribute",)}
 
 
@@ -297,10 +297,14 @@ ITEM_FIELDS, MILESTONE_FIELDS = ("name", "county", "deadline", "lead", "coop"), 
 class StoredFile(Base):
     """A file kept in the store, as uploaded (store.files): its name for the
     download, its kind as read from its bytes, its size and SHA-256, who
-    uploaded it and when.  Never overwritten: a new version is a new file."""
+    uploaded it and when, and what it belongs to (it goes with it).  Never
+    overwritten: a new version is a new file."""
 
     __tablename__ = "stored_file"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # a 计划调整申请's 附件: one per request (the store refuses a second, however raced)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("adjustment_request.id", ondelete="CASCADE"),
+                                                   unique=True)
     name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
@@ -328,7 +332,6 @@ class AdjustmentRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(80))
     decided_at: Mapped[date | None] = mapped_column(Date)
     comment: Mapped[str | None] = mapped_column(Text)
-    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))  # 附件 (optional)
 
 
 REQUEST_KINDS = {"move": "调整完成时间", "cancel": "取消节点"}  # AdjustmentRequest.kind, as the pages name it
@@ -592,6 +595,7 @@ class IndicatorRollup(Base):
     attainment_raw: Mapped[float | None] = mapped_column(Float)
     attainment: Mapped[float | None] = mapped_column(Float)  # capped within 0..1, as scores count it
     pace: Mapped[str] = mapped_column(String(8))  # met / on_pace / behind / no_data
+    binding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 约束性 then
     position: Mapped[int] = mapped_column(Integer)  # in the indicator table's order
 
 

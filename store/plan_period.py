@@ -1,7 +1,8 @@
 """A plan's period (DESIGN §11): from its issue date to the last date it
 names — a milestone's due, an item's deadline, an indicator's target date —,
-else to the end of its plan year.  The importer sets it, and the migration
-that introduced it; the admin may set it otherwise (corrections.plans)."""
+else to the end of its plan year.  The importer sets it, the migration
+that introduced it, and a correction of the plan's dates (corrections.apply)
+moves it with them; unless the admin set it otherwise (corrections.plans)."""
 from __future__ import annotations
 
 from datetime import date

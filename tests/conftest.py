@@ -60,6 +60,11 @@ def make_test_app(database_url: str, **settings):
     app = create_app(config)
     with app.app_context():
         app.extensions["store"].upgrade()
+    # Dash hands the callbacks its pages register to the first app that serves a
+    # request after they were registered (creating an app registers them again):
+    # serve one now, or an app created earlier and first used after this one
+    # would draw its pages with no callbacks (buttons that send nothing).
+    app.test_client().get("/login")
     return app
 
 

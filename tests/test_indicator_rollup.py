@@ -17,7 +17,7 @@ from store.models import Indicator, IndicatorObservation, IndicatorRollup, Indic
 def stored(s, as_of: date) -> list[dict]:
     r = IndicatorRollup
     return [dict(row) for row in s.execute(
-        select(r.as_of, r.indicator_id, r.city_id, r.observation_id, r.attainment_raw, r.attainment, r.pace,
+        select(r.as_of, r.indicator_id, r.city_id, r.observation_id, r.attainment_raw, r.attainment, r.pace, r.binding,
                r.position).where(r.as_of == as_of).order_by(r.indicator_id)).mappings()]
 
 

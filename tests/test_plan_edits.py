@@ -6,7 +6,7 @@ says so in the city's breakdown; an indicator's definition changed, from its
 date on."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -270,6 +270,8 @@ def test_an_indicator_target_raised_counts_from_its_date_and_earlier_views_keep_
             3.0, None, before[september]["attainment_raw"])
         assert (now["target"], now["target_text"], now["attribute"]) == (6.0, "6亿元", "约束性")
         assert now["attainment_raw"] == pytest.approx(before[december]["attainment_raw"] / 2)
+        binding = {d: api.indicator_summary(d).get(then["city"], {}).get("binding", 0) for d in (september, december)}
+        assert binding[december] == binding[september] + 1  # 约束性 from October on, counted as the rows show it
         with session_scope() as s:  # the stored judgement equals the definition's
             from queries.indicator_status import judged_rows
             fresh = {r["indicator_id"]: r for r in judged_rows(s, december, {ident})}
@@ -346,3 +348,67 @@ def test_an_items_county_is_corrected_to_one_of_its_citys_and_the_county_sums_fo
             assert_stored_equals_live(s, as_of, reporting_app.config["DUE_SOON_DAYS"])
         after = api.rates(as_of, "city", Filters(county="余杭区"))  # the county's sums (stored per county) follow
         assert sum(r["items"] for r in after) == sum(r["items"] for r in before) + 1
+
+
+def test_a_kept_move_then_a_kept_cancellation_still_scores_the_original_deadline(reporting_app, monkeypatch):
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    with reporting_app.app_context():
+        days = reporting_app.config["DUE_SOON_DAYS"]
+        with session_scope() as s:
+            ms = overdue_at(s, date(2020, 12, 31), days, "杭州")
+            item = s.get(WorkItem, ms.work_item_id)
+            original = ms.due
+            last = s.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.milestone_id == ms.id))
+            cancel_on = max(last or date(2020, 11, 1), date(2020, 11, 1))  # (not before its last report)
+            as_of = max(cancel_on, date(2020, 12, 31))
+            seen = current_values(s, item)
+            correct(s, account(s, "admin"), item.id, [Edit("due", "2021年6月底前", seen[("due", ms.id)], ms.id)],
+                    "延期", date(2020, 10, 1), TODAY, keeps_score=True)
+            correct(s, account(s, "admin"), item.id, [Edit("cancel", CANCELLED, "", ms.id)], "不再实施",
+                    cancel_on, TODAY, keeps_score=True)
+            shown, ms_id, item_id = kept_milestones(s, 2020, as_of, "杭州")[ms.id], ms.id, item.id
+        invalidate()
+        page = next(r for r in api.status_table(as_of, Filters(item_id=item_id)) if r["milestone_id"] == ms_id)
+        assert page["status"] == "open"  # the pages: cancelled
+        assert shown["due"] == original.isoformat() and shown["status"] in ("overdue", "done_late")  # still counted
+        assert "调整时限、取消不影响考核" in shown["why"]
+
+
+def test_a_unit_changed_alone_rewrites_the_written_target(reporting_app, monkeypatch):
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    with reporting_app.app_context(), session_scope() as s:
+        indicator = loan_indicator(s)
+        correct_indicator(s, account(s, "admin"), indicator.id,
+                          [IndicatorEdit("unit", "万元", shown_values(indicator)["unit"])], "单位读错",
+                          s.get(Plan, indicator.plan_id).issue_date, TODAY)
+        assert (indicator.unit, indicator.target_text) == ("万元", "3万元")
+
+
+def test_a_milestone_the_plan_cancelled_takes_no_report_and_is_not_cancelled_behind_a_later_one(reporting_app,
+                                                                                              monkeypatch):
+    from accounts import account_of
+    from accounts.users import find_user
+    from reporting.entries import MilestoneEntry, Report
+    from reporting.submit import submit
+    from store.periods import period_of
+
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    with reporting_app.app_context(), reporting_app.test_request_context("/"):
+        with session_scope() as s:
+            ms = s.scalar(select(Milestone).join(ProgressUpdate, ProgressUpdate.milestone_id == Milestone.id)
+                          .where(Milestone.work_item_id == scene_item(s).id).order_by(Milestone.id).limit(1))
+            last = s.scalar(select(func.max(ProgressUpdate.reported_on)).where(ProgressUpdate.milestone_id == ms.id))
+            with pytest.raises(CorrectionError, match="取消的生效日期不能早于最近一次报送"):
+                correct(s, account(s, "admin"), ms.work_item_id, [Edit("cancel", CANCELLED, "", ms.id)], "不再实施",
+                        last - timedelta(days=1), TODAY)
+            s.rollback()
+            correct(s, account(s, "admin"), ms.work_item_id, [Edit("cancel", CANCELLED, "", ms.id)], "不再实施",
+                    TODAY, TODAY)
+            ms_id, version = ms.id, ms.report_version
+        with session_scope() as s:
+            hz = account_of(s, find_user(s, "hz"))
+        result = submit(Report(period_of(TODAY), (MilestoneEntry(ms_id, version, "in_progress", None, "继续推进"),)), hz)
+        assert not result.ok and "已按计划调整取消" in " ".join(str(p) for p in result.problems)
+        with session_scope() as s:
+            assert s.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == ms_id)
+                            .order_by(ProgressUpdate.id.desc()).limit(1)) == "cancelled"

@@ -263,3 +263,20 @@ def test_an_older_store_gets_each_plans_owner_and_period(tmp_path):
     assert migrated == imported and len(migrated) == 4
     current.engine.dispose()
     old.engine.dispose()
+
+
+def test_a_city_in_a_ranking_links_to_the_plan_it_is_ranked_on(loaded_app):
+    """湖州 is ranked on the scene plan in September 2020; its own 2019 list is in force
+    too, and its pages would add it: the review's and the assessment's links name the plan."""
+    from urllib.parse import unquote
+
+    from pages.assessment import href
+    from pages.review import links, read_params
+
+    with loaded_app.test_request_context("/"):
+        params = read_params({"month": "2020-09"})
+        city_links = links(params, "湖州")
+        assert all("plan=浙信用办〔2020〕5号" in unquote(link) for link in city_links.values()), city_links
+        assert not any("plan=" in unquote(link) for link in links(params).values())  # the province's: as the deck
+        link = unquote(href({"year": 2020, "as_of": "2021-01-31"}, "/milestones", city="湖州"))
+        assert "plan=浙信用办〔2020〕5号" in link and "city=湖州" in link

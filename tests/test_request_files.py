@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from playwright.sync_api import expect
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from corrections.requests import submit_request
 from store import session_scope
@@ -53,7 +53,7 @@ def test_the_requester_attaches_a_file_and_only_it_and_the_admin_download_it(rep
         kept = s.scalar(select(StoredFile))
         assert (kept.size, kept.content_type, kept.uploaded_by, len(kept.sha256)) == (len(PDF), "application/pdf",
                                                                                         "hz", 64)
-        assert s.get(AdjustmentRequest, request_id).file_id == kept.id
+        assert kept.request_id == request_id
         assert s.scalar(select(AuditEntry.action).where(AuditEntry.action == "request.file")) == "request.file"
     for username in ("hz", "admin"):
         client = reporting_app.test_client()
@@ -109,9 +109,6 @@ def test_a_refused_file_keeps_nothing(reporting_app):
     too_big = attach(hz, request_id, b"%PDF-" + b"0" * (11 * 1024 * 1024))
     assert too_big.status_code == 413
     assert stored(reporting_app) == 0
-    with reporting_app.app_context(), session_scope() as s:
-        assert s.scalar(select(func.count()).select_from(AdjustmentRequest).where(
-            AdjustmentRequest.file_id.is_not(None))) == 0
 
 
 def test_an_editor_attaches_a_file_in_the_browser_and_the_admin_sees_it(reporting_app, tmp_path):
@@ -134,3 +131,15 @@ def test_an_editor_attaches_a_file_in_the_browser_and_the_admin_sees_it(reportin
             link.click()
         assert download.value.suggested_filename == "市政府同意函.pdf"
     assert stored(reporting_app) == 1
+
+
+def test_a_request_that_goes_takes_its_file_with_it(reporting_app):
+    """A re-import that drops a milestone drops its requests (CASCADE): their files go too."""
+    request_id = a_request(reporting_app)
+    hz = reporting_app.test_client()
+    login(hz, "hz")
+    attach(hz, request_id, PDF)
+    assert stored(reporting_app) == 1
+    with reporting_app.app_context(), session_scope() as s:
+        s.execute(delete(AdjustmentRequest).where(AdjustmentRequest.id == request_id))
+    assert stored(reporting_app) == 0
