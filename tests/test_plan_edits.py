@@ -412,3 +412,25 @@ def test_a_milestone_the_plan_cancelled_takes_no_report_and_is_not_cancelled_beh
         with session_scope() as s:
             assert s.scalar(select(ProgressUpdate.state).where(ProgressUpdate.milestone_id == ms_id)
                             .order_by(ProgressUpdate.id.desc()).limit(1)) == "cancelled"
+
+
+def test_a_scene_whose_sub_scenes_number_their_own_milestones_is_corrected_and_renumbered(reporting_app,
+                                                                                         monkeypatch):
+    """Each sub-scene numbers its milestones from 1, so a scene holds two 节点1: a save of
+    the scene (its name, a request's approval) is not refused for that; a number taken
+    within the same sub-scene is."""
+    monkeypatch.setattr("store.clock.today", lambda: TODAY)
+    with reporting_app.app_context(), session_scope() as s:
+        item_id = s.scalar(select(Milestone.work_item_id).group_by(Milestone.work_item_id, Milestone.seq)
+                           .having(func.count() > 1).limit(1))
+        item = s.get(WorkItem, item_id)
+        seen = current_values(s, item)
+        [change] = correct(s, account(s, "admin"), item.id, [Edit("name", item.name + "（更正）", seen[("name", None)])],
+                           "名称更正", TODAY, TODAY)
+        assert change.field == "name"
+        first, second = s.scalars(select(Milestone).where(Milestone.work_item_id == item.id)
+                                  .order_by(Milestone.sub_item_id, Milestone.seq)).all()[:2]
+        assert first.sub_item_id == second.sub_item_id
+        with pytest.raises(CorrectionError, match="节点序号重复"):
+            correct(s, account(s, "admin"), item.id, [Edit("seq", str(second.seq), str(first.seq), first.id)],
+                    "调整顺序", TODAY, TODAY)
