@@ -323,13 +323,15 @@ def read_password(confirm: bool = True) -> str:
 @click.option("--department", help="the department's name as the plans write it, e.g. 市发展改革委")
 @click.option("--county", help="for a county unit that several counties share a name of")
 @click.option("--name", "display_name", help="the name shown in the navbar and the reports (default: USERNAME)")
+@click.option("--email", help="where reminders and 催办 are sent")
+@click.option("--mobile", help="a mobile number (kept; not used yet)")
 @with_appcontext
-def create_user_cmd(username, role, city, department, county, display_name) -> None:
+def create_user_cmd(username, role, city, department, county, display_name, email, mobile) -> None:
     """Create an account; the password is read from the prompt or stdin."""
     password = read_password()
     with _account_errors(), session_scope() as session:
         user = create_user(session, cli_actor(), username, password, role, display_name=display_name,
-                           city=city, department=department, county=county)
+                           city=city, department=department, county=county, email=email, mobile=mobile)
         click.echo(f"created: {user.username} ({ROLES[role]})")
 
 
@@ -352,12 +354,14 @@ def set_password_cmd(username) -> None:
 @click.option("--county")
 @click.option("--name", "display_name")
 @click.option("--active/--inactive", default=None, help="--inactive: the account can no longer log in")
+@click.option("--email", help='where reminders and 催办 are sent ("" removes it)')
+@click.option("--mobile", help='a mobile number ("" removes it)')
 @with_appcontext
-def update_user_cmd(username, role, city, department, county, display_name, active) -> None:
-    """Change an account's role and scope, name, or whether it may log in."""
+def update_user_cmd(username, role, city, department, county, display_name, active, email, mobile) -> None:
+    """Change an account's role and scope, name, contacts, or whether it may log in."""
     with _account_errors(), session_scope() as session:
         update_user(session, cli_actor(), username, role=role, city=city, department=department,
-                    county=county, display_name=display_name, active=active)
+                    county=county, display_name=display_name, active=active, email=email, mobile=mobile)
     click.echo(f"updated: {username}")
 
 
@@ -369,7 +373,7 @@ def list_users_cmd() -> None:
         for u in user_rows(session):
             scope = " · ".join(x for x in (u["city"], u["department"]) if x) or "全省"
             click.echo(f"{u['username']}\t{u['display_name']}\t{u['role']}\t{scope}\t"
-                       f"{'active' if u['active'] else 'inactive'}\t{u['created_at']}")
+                       f"{'active' if u['active'] else 'inactive'}\t{u['created_at']}\t{u['email'] or '-'}")
 
 
 @contextmanager

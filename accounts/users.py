@@ -14,6 +14,7 @@ says so (login.suspicious), once per window.
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -89,18 +90,47 @@ def resolve_scope(session: Session, role: str, city: str | None, department: str
     return city_id, found[0]
 
 
+EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # (ASCII digits: \d would take any script's)
+
+
+def check_email(value: str | None) -> str | None:
+    """An email address as kept (spaces dropped, the domain in lower case), None
+    for none; AccountError for one that is not an address."""
+    text = "".join((value or "").split())
+    if not text:
+        return None
+    local, _, domain = text.rpartition("@")
+    text = f"{local}@{domain.lower()}"
+    if len(text) > 254 or not EMAIL.match(text):
+        raise AccountError(f"“{text[:60]}”不是有效的电子邮箱地址（如 zhang@example.gov.cn）")
+    return text
+
+
+def check_mobile(value: str | None) -> str | None:
+    """A mainland mobile number as kept (11 digits; spaces, hyphens and +86 dropped), None for none."""
+    text = re.sub(r"[\s\-]", "", value or "")
+    text = text[3:] if text.startswith("+86") else text
+    if not text:
+        return None
+    if not MOBILE.match(text):
+        raise AccountError(f"“{text[:20]}”不是有效的手机号码（11 位，如 13800000000）")
+    return text
+
+
 def describe(session: Session, user: User) -> dict:
     """The account as the audit log and the user list show it (no password hash)."""
     dept = session.get(Department, user.department_id) if user.department_id else None
     city = session.get(Region, user.city_id) if user.city_id else None
     return {"用户名": user.username, "姓名": user.display_name, "角色": ROLES[user.role],
             "地市": city.name if city else None, "部门": dept.name if dept else None,
-            "状态": "启用" if user.active else "停用"}
+            "邮箱": user.email, "手机": user.mobile, "状态": "启用" if user.active else "停用"}
 
 
 def create_user(session: Session, actor: str, username: str, password: str, role: str, *,
                 display_name: str | None = None, city: str | None = None,
-                department: str | None = None, county: str | None = None) -> User:
+                department: str | None = None, county: str | None = None,
+                email: str | None = None, mobile: str | None = None) -> User:
     username = username.strip()
     if not username or len(username) > 40 or any(ch.isspace() for ch in username):
         raise AccountError("用户名须为 1–40 个字符，不含空格")
@@ -110,7 +140,8 @@ def create_user(session: Session, actor: str, username: str, password: str, role
     city_id, department_id = resolve_scope(session, role, city, department, county)
     user = User(username=username, display_name=(display_name or username).strip()[:80],
                 password_hash=generate_password_hash(password), role=role, city_id=city_id,
-                department_id=department_id, active=True, session_token=secrets.token_hex(16))
+                department_id=department_id, active=True, session_token=secrets.token_hex(16),
+                email=check_email(email), mobile=check_mobile(mobile))
     session.add(user)
     session.flush()
     record(session, actor, "user.create", f"账号 {username}", "user", user.id,
@@ -138,8 +169,10 @@ def set_password(session: Session, actor: str, username: str, password: str) -> 
 
 def update_user(session: Session, actor: str, username: str, *, role: str | None = None,
                 city: str | None = None, department: str | None = None, county: str | None = None,
-                active: bool | None = None, display_name: str | None = None) -> User:
-    """Change an account's role/scope, name or whether it may log in."""
+                active: bool | None = None, display_name: str | None = None,
+                email: str | None = None, mobile: str | None = None) -> User:
+    """Change an account's role/scope, name, contacts (None: unchanged; "": none)
+    or whether it may log in."""
     user = find_user(session, username)
     if actor == user.username and (active is False or role not in (None, "admin")):
         raise AccountError("不能停用自己正在使用的账号，也不能取消自己的管理员角色")
@@ -149,6 +182,10 @@ def update_user(session: Session, actor: str, username: str, *, role: str | None
         user.role = role
     if display_name is not None:
         user.display_name = display_name.strip()[:80] or user.username
+    if email is not None:
+        user.email = check_email(email)
+    if mobile is not None:
+        user.mobile = check_mobile(mobile)
     if active is not None and active != user.active:
         user.active = active
         user.session_token = secrets.token_hex(16)
@@ -226,5 +263,6 @@ def user_rows(session: Session) -> list[dict]:
             .outerjoin(dept, dept.id == User.department_id).order_by(User.id))
     return [{"username": u.username, "display_name": u.display_name, "role": u.role,
              "role_label": ROLES[u.role], "city": c, "department": d, "active": u.active,
+             "email": u.email or "", "mobile": u.mobile or "",
              "created_at": local_text(u.created_at)}
             for u, c, d in session.execute(stmt)]

@@ -1,5 +1,5 @@
 """账号管理: the admin's list of accounts; create an account, reset a password,
-change a role or scope, stop or restore an account.  Every action is checked
+change a role or scope or the contacts (email, mobile), stop or restore an account.  Every action is checked
 on the server (the logged-in account must be an admin) and audited; the same
 functions serve the CLI (accounts.users)."""
 from __future__ import annotations
@@ -26,6 +26,8 @@ COLUMNS = [
     {"field": "role_label", "headerName": "角色", "width": 120},
     {"field": "city", "headerName": "地市", "width": 90},
     {"field": "department", "headerName": "部门", "flex": 1, "minWidth": 140},
+    {"field": "email", "headerName": "邮箱", "width": 190},
+    {"field": "mobile", "headerName": "手机", "width": 120},
     {"field": "state", "headerName": "状态", "width": 90,
      "cellClassRules": {"rag-red": "params.data.active == false"}},
     {"field": "created_at", "headerName": "创建时间", "width": 150},
@@ -62,6 +64,8 @@ def layout(**_query):
                 field("地市（填报员）", dcc.Dropdown(api.choices()["cities"], id="new-city", placeholder="—"), 2),
                 field("部门（部门填报员）", dcc.Dropdown([], id="new-department", placeholder="先选地市"), 2),
                 field("初始密码", dbc.Input(id="new-password", type="password", autoComplete="new-password"), 2),
+                field("邮箱（接收提醒、催办）", dbc.Input(id="new-email", type="email", maxLength=254), 3),
+                field("手机", dbc.Input(id="new-mobile", maxLength=20), 2),
             ], className="g-2 align-items-end"),
             dbc.Button("创建", id="create-account", color="primary", className="mt-3"),
         ]), className="mb-3"),
@@ -74,9 +78,12 @@ def layout(**_query):
                 field("新角色", dcc.Dropdown(ROLE_OPTIONS, id="edit-role", placeholder="不变"), 2),
                 field("地市", dcc.Dropdown(api.choices()["cities"], id="edit-city", placeholder="—"), 2),
                 field("部门", dcc.Dropdown([], id="edit-department", placeholder="先选地市"), 2),
+                field("邮箱（留空即删除）", dbc.Input(id="edit-email", type="email", maxLength=254), 3),
+                field("手机（留空即删除）", dbc.Input(id="edit-mobile", maxLength=20), 2),
             ], className="g-2 align-items-end"),
             html.Div([dbc.Button("重设密码", id="reset-password", color="secondary", className="me-2"),
                       dbc.Button("修改角色和范围", id="change-role", color="secondary", className="me-2"),
+                      dbc.Button("修改联系方式", id="change-contacts", color="secondary", className="me-2"),
                       dbc.Button("停用", id="deactivate", color="danger", outline=True, className="me-2"),
                       dbc.Button("启用", id="activate", color="success", outline=True)], className="mt-3"),
         ])),
@@ -92,6 +99,17 @@ def new_departments(city):
 @callback(Output("edit-department", "options"), Input("edit-city", "value"), prevent_initial_call=True)
 def edit_departments(city):
     return _departments(city)
+
+
+@callback(Output("edit-email", "value"), Output("edit-mobile", "value"), Input("edit-username", "value"),
+          prevent_initial_call=True)
+def shown_contacts(username):
+    """The chosen account's contacts, to edit (what 修改联系方式 saves is what the fields then hold)."""
+    if _admin() is None or not isinstance(username, str):
+        return "", ""
+    with session_scope() as s:
+        row = next((u for u in user_rows(s) if u["username"] == username), None)
+    return (row["email"], row["mobile"]) if row else ("", "")
 
 
 def _departments(city) -> list[str]:
@@ -124,18 +142,19 @@ def _done(message: str, ok: bool = True):
     Input("create-account", "n_clicks"),
     State("new-username", "value"), State("new-name", "value"), State("new-role", "value"),
     State("new-city", "value"), State("new-department", "value"), State("new-password", "value"),
+    State("new-email", "value"), State("new-mobile", "value"),
     prevent_initial_call=True,
 )
 def create(_clicks, *values):
     clicked("create-account")
-    username, name, role, city, department, password = map(_text, values)
+    username, name, role, city, department, password, email, mobile = map(_text, values)
     admin = _admin()
     if admin is None:
         return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
     try:
         with session_scope() as s:
             create_user(s, admin.username, username or "", password or "", role or "",
-                        display_name=name, city=city, department=department)
+                        display_name=name, city=city, department=department, email=email, mobile=mobile)
     except AccountError as exc:
         return _done(f"未创建：{exc}", ok=False)
     return _done(f"已创建账号 {username}（{ROLES[role]}）。")
@@ -146,14 +165,15 @@ def create(_clicks, *values):
     Output("users-table", "children", allow_duplicate=True),
     Output("edit-username", "options", allow_duplicate=True),
     Input("reset-password", "n_clicks"), Input("change-role", "n_clicks"),
-    Input("deactivate", "n_clicks"), Input("activate", "n_clicks"),
+    Input("deactivate", "n_clicks"), Input("activate", "n_clicks"), Input("change-contacts", "n_clicks"),
     State("edit-username", "value"), State("edit-password", "value"), State("edit-role", "value"),
-    State("edit-city", "value"), State("edit-department", "value"),
+    State("edit-city", "value"), State("edit-department", "value"), State("edit-email", "value"),
+    State("edit-mobile", "value"),
     prevent_initial_call=True,
 )
-def change(_reset, _role, _off, _on, *values):
-    action = clicked("reset-password", "change-role", "deactivate", "activate")
-    username, password, role, city, department = map(_text, values)
+def change(_reset, _role, _off, _on, _contacts, *values):
+    action = clicked("reset-password", "change-role", "deactivate", "activate", "change-contacts")
+    username, password, role, city, department, email, mobile = map(_text, values)
     admin = _admin()
     if admin is None:
         return _done("只有管理员可以管理账号，未作任何修改。", ok=False)
@@ -169,6 +189,9 @@ def change(_reset, _role, _off, _on, *values):
                     raise AccountError("请选择新角色")
                 update_user(s, admin.username, username, role=role, city=city, department=department)
                 message = f"已将 {username} 调整为{ROLES[role]}。"
+            elif action == "change-contacts":
+                user = update_user(s, admin.username, username, email=email or "", mobile=mobile or "")
+                message = f"已修改 {username} 的联系方式：邮箱 {user.email or '无'}，手机 {user.mobile or '无'}。"
             else:
                 update_user(s, admin.username, username, active=action == "activate")
                 message = f"已{'启用' if action == 'activate' else '停用'}账号 {username}。"

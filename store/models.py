@@ -636,6 +636,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_token: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    email: Mapped[str | None] = mapped_column(String(254))  # where reminders and 催办 go (accounts.users.check_email)
+    mobile: Mapped[str | None] = mapped_column(String(20))  # kept, not used yet (a later SMS channel)
 
 
 class LoginSession(Base):

@@ -225,3 +225,61 @@ def test_oversized_requests_are_refused_with_a_message(reporting_app):
     assert response.status_code == 413 and "过大" in response.get_json()["error"]
     form = client.post("/login", data={"username": "x" * (2 * 1024 * 1024), "password": "y"})
     assert form.status_code == 413
+
+
+@pytest.mark.parametrize("given, kept", [
+    (" Zhang.San@Example.GOV.cn ", "Zhang.San@example.gov.cn"), ("", None), (None, None),
+])
+def test_an_email_address_is_kept_as_written_with_its_domain_in_lower_case(given, kept):
+    from accounts.users import check_email
+
+    assert check_email(given) == kept
+
+
+@pytest.mark.parametrize("given", ["zhang", "zhang@", "@example.cn", "a@b", "a b@c.cn<script>", "a@b..cn",
+                                   "x" * 250 + "@example.cn", "张三@例子.中国"])
+def test_what_is_not_an_email_address_is_refused(given):
+    from accounts.users import AccountError, check_email
+
+    with pytest.raises(AccountError, match="不是有效的电子邮箱"):
+        check_email(given)
+
+
+@pytest.mark.parametrize("given, kept", [("138 0000 0000", "13800000000"), ("+86-139-1234-5678", "13912345678"),
+                                         ("", None)])
+def test_a_mobile_number_is_kept_as_eleven_digits(given, kept):
+    from accounts.users import check_mobile
+
+    assert check_mobile(given) == kept
+
+
+@pytest.mark.parametrize("given", ["12345", "0571-88888888", "23800000000", "1380000000a", "١٣٨٠٠٠٠٠٠٠٠", "1٣٨٠٠٠٠٠٠٠٠"])
+def test_what_is_not_a_mobile_number_is_refused(given):
+    from accounts.users import AccountError, check_mobile
+
+    with pytest.raises(AccountError, match="不是有效的手机号码"):
+        check_mobile(given)
+
+
+def test_cli_sets_changes_and_removes_an_accounts_contacts(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    made = runner.invoke(args=["create-user", "hz", "--role", "city", "--city", "杭州", "--email", "hz@xyb.hangzhou.gov.cn",
+                               "--mobile", "138 0000 0000"], input="secret-123\n")
+    assert made.exit_code == 0, made.output
+    assert "\thz@xyb.hangzhou.gov.cn" in runner.invoke(args=["list-users"]).output
+    bad = runner.invoke(args=["create-user", "nb", "--role", "leader", "--email", "nb@"], input="secret-123\n")
+    assert bad.exit_code != 0 and "不是有效的电子邮箱" in bad.output
+    refused = runner.invoke(args=["update-user", "hz", "--email", "not-an-address"])
+    assert refused.exit_code != 0 and "不是有效的电子邮箱" in refused.output
+    assert runner.invoke(args=["update-user", "hz", "--email", "HZ@Example.cn"]).exit_code == 0
+    with app.app_context(), app.extensions["store"].Session() as s:
+        user = s.scalar(select(User).where(User.username == "hz"))
+        assert (user.email, user.mobile) == ("HZ@example.cn", "13800000000")
+        assert s.scalar(select(func.count()).select_from(User).where(User.username == "nb")) == 0
+    assert runner.invoke(args=["update-user", "hz", "--email", "", "--mobile", ""]).exit_code == 0
+    with app.app_context(), app.extensions["store"].Session() as s:
+        user = s.scalar(select(User).where(User.username == "hz"))
+        assert (user.email, user.mobile) == (None, None)
+        changes = s.scalars(select(AuditEntry.after).where(AuditEntry.action == "user.update")).all()
+        assert any("HZ@example.cn" in c for c in changes)

@@ -76,3 +76,26 @@ def test_admin_creates_an_editor_who_can_then_log_in(reporting_app):
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "user.create")
                           .order_by(AuditEntry.id.desc())).first()
     assert entry.actor == "admin" and json.loads(entry.after)["部门"]
+
+
+def contacts_payload(client, username: str, email: str, mobile: str) -> dict:
+    values = {"edit-username": username, "edit-email": email, "edit-mobile": mobile}
+    return payload(dependency(client, "change-contacts"), values, clicked="change-contacts")
+
+
+def test_only_an_admin_changes_contacts_and_a_bad_address_changes_nothing(reporting_app):
+    for username in ("hz", "leader"):
+        client = reporting_app.test_client()
+        login(client, username)
+        status, body = post(client, contacts_payload(client, "hz", "mallory@evil.example", ""))
+        assert "只有管理员可以管理账号" in body, body[:300]
+    admin = reporting_app.test_client()
+    login(admin, "admin")
+    status, body = post(admin, contacts_payload(admin, "hz", "hz@", ""))
+    assert "不是有效的电子邮箱" in body
+    status, body = post(admin, contacts_payload(admin, "hz", "hz@xyb.hangzhou.gov.cn", "13800000000"))
+    assert "已修改 hz 的联系方式：邮箱 hz@xyb.hangzhou.gov.cn，手机 13800000000" in body
+    with reporting_app.app_context(), session_scope() as s:
+        user = s.scalar(select(User).where(User.username == "hz"))
+        assert (user.email, user.mobile) == ("hz@xyb.hangzhou.gov.cn", "13800000000")
+        assert s.scalar(select(func.count()).select_from(User).where(User.email == "mallory@evil.example")) == 0
