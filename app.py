@@ -14,6 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 from flask import Flask
+from sqlalchemy import func, select
 
 import accounts
 import cli
@@ -29,6 +30,7 @@ from components.jsonify import as_sent, encoded
 from corrections.requests import pending_count
 from queries.cache import cache, generation
 from store import clock
+from store.models import Notification
 
 APP_TITLE = SITE
 
@@ -59,6 +61,14 @@ def default_config() -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "CALLBACK_MAX_BYTES": int(env.get("CALLBACK_MAX_BYTES", str(4 * 1024 * 1024))),
         "REQUEST_FILE_MAX_BYTES": int(env.get("REQUEST_FILE_MAX_BYTES", str(10 * 1024 * 1024))),
+        "REMINDER_DAYS": env.get("REMINDER_DAYS", "7,1"),
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25") or 25),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_TLS": env.get("SMTP_TLS", "false").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": env.get("MAIL_FROM", ""),
+        "SITE_URL": env.get("SITE_URL", ""),
     }
 
 
@@ -176,11 +186,22 @@ def user_menu(account) -> html.Div:
     who = f"{account.display_name} · {account.role_label}"
     if account.role in ("city", "department"):
         who += f"（{account.scope_label}）"
-    return html.Form([html.Span(who, className="text-white small me-2", id="user-name"),
+    unread = unread_notices(account.user_id)
+    bell = html.A(["通知", *([dbc.Badge(unread, color="warning", text_color="dark", className="ms-1",
+                                       id="notifications-count")] if unread else [])],
+                  href="/notifications", className="text-white small me-3", id="notifications-link")
+    return html.Form([bell, html.Span(who, className="text-white small me-2", id="user-name"),
                       html.Button("退出", type="submit", className="btn btn-sm btn-outline-light",
                                   id="logout")],
                      method="post", action="/logout", className="ms-auto d-flex align-items-center",
                      id="user-menu")
+
+
+def unread_notices(user_id: int) -> int:
+    """The account's unread notices (counted in the navbar on every page: one indexed count)."""
+    with store.session_scope() as s:
+        return s.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
 def waiting_requests() -> int:

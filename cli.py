@@ -23,6 +23,8 @@ from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
 from importers.parsed import DocumentError
+from notices.mail import configured, send_pending
+from notices.reminders import remind
 from importers.units import canonical
 from queries import assessment, scope
 from queries.cache import invalidate
@@ -36,7 +38,7 @@ from store import backup as backups
 from store import clock, current_store, session_scope
 from store.audit import record
 from store.demo import clear_demo, load_demo
-from store.models import ROLES, Department, Milestone, Plan, Region, WorkItem
+from store.models import NOTICE_KINDS, ROLES, Department, Milestone, Plan, Region, WorkItem
 from store.periods import period_label
 from store.regions import CITIES
 from store.synthetic import TIERS, GeneratorError, generate
@@ -365,6 +367,20 @@ def update_user_cmd(username, role, city, department, county, display_name, acti
     click.echo(f"updated: {username}")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_cmd() -> None:
+    """Write today's reminders (临期, 逾期, 报送) and mail what waits to be mailed;
+    safe to run as often as wanted (each reminder once; failed mail retried)."""
+    with session_scope() as session:
+        tally = remind(session, clock.today())
+    with session_scope() as session:
+        sent, failed = send_pending(session)
+    kinds = "，".join(f"{NOTICE_KINDS[k]} {n}" for k, n in tally.added.items())
+    mail = f"邮件：发送 {sent} 封，失败 {failed} 封（下次运行时重试）" if configured() else "邮件：未设置 SMTP_HOST，仅站内提醒"
+    click.echo(f"提醒：新增 {tally.total} 条（{kinds}）；{mail}")
+
+
 @click.command("list-users")
 @with_appcontext
 def list_users_cmd() -> None:
@@ -478,7 +494,7 @@ def _size(n: int) -> str:
 
 COMMANDS = [init_db, db_upgrade, generate_cmd, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
             export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
-            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd]
+            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd]
 
 
 def init_app(app) -> None:

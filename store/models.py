@@ -640,6 +640,33 @@ class User(Base):
     mobile: Mapped[str | None] = mapped_column(String(20))  # kept, not used yet (a later SMS channel)
 
 
+class Notification(Base):
+    """A notice to one account (提醒 / 催办): shown in the app until read, and
+    mailed when it has an address and the SMTP server is set.  ``key`` names
+    what it is about (a milestone and the reminder's threshold, a report's
+    month): one notice per account and key, so a job run twice sends nothing
+    twice (notices.reminders)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # NOTICE_KINDS
+    key: Mapped[str] = mapped_column(String(120))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300))  # a path of the site
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mail: Mapped[str] = mapped_column(String(8), default="none")  # none (no address) | pending | sent
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+NOTICE_KINDS = {"due_soon": "临期提醒", "overdue": "逾期提醒", "report_due": "报送提醒"}
+
+
 class LoginSession(Base):
     """A login, named in its cookie: logging out deletes it, so a cookie copied
     before 退出 opens nothing afterwards."""

@@ -46,7 +46,7 @@ ROW_KEYS = ("milestone_id", "version", "state", "completed_on", "note", "row", "
 BUTTONS = ("report-save", "report-upload-confirm", "rules-save", "bonus-add", "bonus-withdraw", "publish",
            "create-account", "reset-password", "change-role", "deactivate", "activate", "plan-confirm", "plan-cancel",
            "edit-save", "findings-confirm", "request-submit", "request-approve", "request-reject", "merge-submit",
-           "rename-submit", "unmerge-submit", "indicator-save", "plan-save", "plan-archive", "change-contacts")
+           "rename-submit", "unmerge-submit", "indicator-save", "plan-save", "plan-archive", "change-contacts", "notifications-read")
 TABLES = (ProgressUpdate, IndicatorObservation, AssessmentRules, AssessmentBonus, AssessmentResult, User, AuditEntry,
           Plan, ImportRun, PendingUpload, PlanChange, FindingReview, AdjustmentRequest, DepartmentMerge, DepartmentAlias,
           Milestone, IndicatorChange, StoredFile)
