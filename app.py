@@ -189,8 +189,9 @@ def user_menu(account) -> html.Div:
     unread = unread_notices(account.user_id)
     bell = html.A(["通知", *([dbc.Badge(unread, color="warning", text_color="dark", className="ms-1",
                                        id="notifications-count")] if unread else [])],
-                  href="/notifications", className="text-white small me-3", id="notifications-link")
-    return html.Form([bell, html.Span(who, className="text-white small me-2", id="user-name"),
+                  href="/notifications", className="text-white small me-3", id="notifications-link") \
+        if unread or account.role in ("city", "department") else None  # (editors are the ones reminded)
+    return html.Form([bell, html.Span(who, className="text-white small me-2", id="user-name", title=who),
                       html.Button("退出", type="submit", className="btn btn-sm btn-outline-light",
                                   id="logout")],
                      method="post", action="/logout", className="ms-auto d-flex align-items-center",

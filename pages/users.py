@@ -52,7 +52,7 @@ def layout(**_query):
         [dbc.Label(label, className="small text-muted mb-1"), control], md=width)
     return html.Div([
         html.Div([html.H3("账号管理", className="page-title mb-0"),
-                  html.Div("新建账号、重设密码、调整角色和填报范围、停用账号；所有变更记入审计日志",
+                  html.Div("新建账号、重设密码、调整角色和填报范围、设置联系方式（邮箱接收提醒）、停用账号；所有变更记入审计日志",
                            className="text-muted")], className="mb-3"),
         html.Div(accounts_table(), id="users-table"),
         dbc.Card(dbc.CardBody([
