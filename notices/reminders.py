@@ -115,7 +115,7 @@ def _reported(session, user: User, period: str) -> bool:
     """Whether the account's unit sent the month's report (itself, or its city office / department)."""
     s = ReportSubmission
     mine = s.user_id == user.id
-    unit = and_(s.department_id == user.department_id) if user.role == "department" else \
+    unit = (s.department_id == user.department_id) if user.role == "department" else \
         and_(s.city_id == user.city_id, s.department_id.is_(None))
     return session.scalar(select(s.id).where(s.period == period, or_(mine, unit)).limit(1)) is not None
 
