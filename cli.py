@@ -376,6 +376,8 @@ def send_reminders_cmd() -> None:
         tally = remind(session, clock.today())
     with session_scope() as session:
         sent, failed = send_pending(session)
+    if tally.total or sent or failed:
+        invalidate()  # (the item pages list the reminders and whether they were mailed)
     kinds = "，".join(f"{NOTICE_KINDS[k]} {n}" for k, n in tally.added.items())
     mail = f"邮件：发送 {sent} 封，失败 {failed} 封（下次运行时重试）" if configured() else "邮件：未设置 SMTP_HOST，仅站内提醒"
     click.echo(f"提醒：新增 {tally.total} 条（{kinds}）；{mail}")

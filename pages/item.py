@@ -81,6 +81,7 @@ def layout(item_id=None, **query):
         findings_alert(header["id"]),
         *(progress_sections(view, header, name, milestones) if assessed else []),
         changes_section(header["id"], name, view),
+        reminders_section(header["id"], name, view) if assessed else None,
         sources_card(header),
     ])
 
@@ -105,6 +106,26 @@ def changes_section(item_id: int, name: str, view) -> html.Div:
     ], className="mb-4")
 
 
+def reminders_section(item_id: int, name: str, view) -> html.Div:
+    """The reminders sent about the item's milestones (send-reminders): to whom,
+    when, read or not — how often it was chased."""
+    rows = items.reminders(item_id)
+    return html.Div([
+        html.H5(f"提醒记录（{len(rows)} 条）", className="mb-2"),
+        html.Div(data_grid("item-reminders", rows, REMINDER_COLUMNS, title=f"{name} 提醒记录",
+                           filename=export_filename(f"{name}_提醒记录", view.as_of), empty="尚未发出提醒"),
+                 id="item-reminders"),
+    ], className="mb-4")
+
+
+REMINDER_COLUMNS = [
+    {"field": "created_at", "headerName": "时间", "width": 140},
+    {"field": "kind", "headerName": "类型", "width": 100},
+    {"field": "seq", "headerName": "节点", "width": 70},
+    {"field": "to", "headerName": "提醒对象", "minWidth": 160, "flex": 1},
+    {"field": "read", "headerName": "站内", "width": 80},
+    {"field": "mail", "headerName": "邮件", "width": 90},
+]
 CHANGE_COLUMNS = [
     {"field": "changed_at", "headerName": "修改时间", "width": 140},
     {"field": "effective_on", "headerName": "生效日期", "width": 110},

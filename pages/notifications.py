@@ -16,13 +16,12 @@ from components.cards import SITE
 from components.grid import data_grid, export_filename, link_column
 from store import clock, session_scope
 from store.clock import local_text
-from store.models import NOTICE_KINDS, Notification, utcnow
+from store.models import MAIL_STATES, NOTICE_KINDS, Notification, utcnow
 
 dash.register_page(__name__, path="/notifications", name="通知", nav=False, cache_layout=False,
                    title=f"通知 · {SITE}")
 
 SHOWN = 300  # the newest notices listed
-MAIL = {"sent": "已发送", "pending": "待发送", "failed": "发送失败", "none": "—"}
 COLUMNS = [
     {"field": "created_at", "headerName": "时间", "width": 140},
     {"field": "kind_label", "headerName": "类型", "width": 100},
@@ -38,7 +37,7 @@ def notice_rows(session, user_id: int) -> list[dict]:
             .order_by(Notification.id.desc()).limit(SHOWN))
     return [{"created_at": local_text(n.created_at), "kind_label": NOTICE_KINDS.get(n.kind, n.kind),
              "title": n.title, "body": n.body.replace("\n", "；"), "link": n.link,
-             "state": "已读" if n.read_at else "未读", "mail_text": MAIL.get(n.mail, n.mail)}
+             "state": "已读" if n.read_at else "未读", "mail_text": MAIL_STATES.get(n.mail, n.mail)}
             for n in session.scalars(stmt)]
 
 

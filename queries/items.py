@@ -23,15 +23,19 @@ from store.clock import local_text
 from store.models import (
     CHANGE_FIELDS,
     CHANNELS,
+    MAIL_STATES,
+    NOTICE_KINDS,
     PROGRESS_STATES,
     Department,
     Finding,
     ItemDepartment,
     Milestone,
+    Notification,
     Plan,
     PlanChange,
     ProgressUpdate,
     ReportSubmission,
+    User,
     WorkItem,
     source_label,
 )
@@ -166,6 +170,19 @@ def change_rows(session, item_id: int) -> list[dict]:
              "changed_by": c.changed_by} for c, seq in session.execute(stmt)]
 
 
+def reminder_rows(session, item_id: int, limit: int = 300) -> list[dict]:
+    """The reminders sent about the item's milestones (notices.reminders), newest
+    first: to whom, when, about which milestone, read or not, mailed or not."""
+    n = Notification
+    stmt = (select(n, Milestone.seq, User.display_name).join(Milestone, Milestone.id == n.milestone_id)
+            .join(User, User.id == n.user_id).where(Milestone.work_item_id == item_id)
+            .order_by(n.id.desc()).limit(limit))
+    return [{"created_at": local_text(x.created_at), "kind": NOTICE_KINDS.get(x.kind, x.kind), "seq": seq,
+             "to": name, "read": "已读" if x.read_at else "未读",
+             "mail": MAIL_STATES.get(x.mail, x.mail)}
+            for x, seq, name in session.execute(stmt)]
+
+
 def _assessed_items(columns, filters: Filters):
     """A select of ``columns`` over the assessed work items matching the plan /
     city / county / department filters (statuses are ignored: an item has no
@@ -236,6 +253,12 @@ def update_history(item_id: int, as_of: date) -> list[dict]:
 def plan_changes(item_id: int) -> list[dict]:
     with session_scope() as s:
         return change_rows(s, item_id)
+
+
+@cache.memoize()
+def reminders(item_id: int) -> list[dict]:
+    with session_scope() as s:
+        return reminder_rows(s, item_id)
 
 
 @cache.memoize()

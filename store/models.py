@@ -665,6 +665,7 @@ class Notification(Base):
 
 
 NOTICE_KINDS = {"due_soon": "临期提醒", "overdue": "逾期提醒", "report_due": "报送提醒"}
+MAIL_STATES = {"none": "—", "pending": "待发送", "sent": "已发送", "failed": "发送失败"}  # Notification.mail
 
 
 class LoginSession(Base):

@@ -186,3 +186,20 @@ def test_an_editor_opens_its_notices_from_the_navbar(office):
         page.reload()
         expect(page.locator("#notifications-unread")).to_have_text("未读 0 条", timeout=20000)
         expect(page.locator("#notifications-count")).to_have_count(0)
+
+
+def test_the_item_page_lists_the_reminders_sent_about_it(office):
+    from tests.callbacks import render_page
+    from tests.test_security import login
+
+    run(office)
+    told = [n for n in notices(office, "nb") if n.milestone_id]
+    assert told
+    with office.app_context(), session_scope() as s:
+        from store.models import Milestone
+
+        item_id = s.get(Milestone, told[0].milestone_id).work_item_id
+    client = office.test_client()
+    login(client, "admin")
+    status, body = render_page(client, f"/item/{item_id}")
+    assert status == 200 and "提醒记录（" in body and "宁波市信用办" in body and "逾期提醒" in body and "已发送" in body
