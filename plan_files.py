@@ -39,7 +39,7 @@ def _upload_limit():
         request.max_content_length = int(current_app.config["PLAN_MAX_BYTES"]) + 64 * 1024
 
 
-def _from_this_site() -> bool:
+def from_this_site() -> bool:
     """The form was posted from one of this site's pages (a cross-site form
     post carries another Origin; browsers send one with every POST)."""
     origin = request.headers.get("Origin") or request.headers.get("Referer")
@@ -55,7 +55,7 @@ def _refused(message: str):
 
 def upload():
     account = current_account()
-    if account is None or account.role != "admin" or not _from_this_site():
+    if account is None or account.role != "admin" or not from_this_site():
         abort(403)
     file = request.files.get("file")
     if file is None or not file.filename:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import current_account
-from plan_files import _from_this_site
+from plan_files import from_this_site
 from store import session_scope
 from store.audit import record
 from store.files import FileRefused, keep
@@ -47,7 +47,7 @@ def _back(message: str, ok: bool = False):
 
 def upload():
     account = current_account()
-    if account is None or account.role not in ("city", "department") or not _from_this_site():
+    if account is None or account.role not in ("city", "department") or not from_this_site():
         abort(403)
     raw_id, file = request.form.get("request_id", ""), request.files.get("file")
     if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10):

@@ -68,17 +68,19 @@ def remind(session, today: date) -> Tally:
     st = stored_status(session, today, current_app.config["DUE_SOON_DAYS"], ("due_soon", "not_due", "overdue"))
     chased = or_(st.c.status == "overdue",
                  and_(st.c.status.in_(("due_soon", "not_due")), st.c.due <= today + timedelta(days=max(days))))
+    in_force = plan_ids(session, report_due(_last_month(today), current_app.config["REPORT_DUE_DAY"]))
     for user in editors:
+        scope = Scope.of(user)
         rows = session.execute(
             select(st.c.milestone_id, st.c.status, st.c.due, st.c.days_overdue, Milestone.seq, Milestone.text,
                    WorkItem.id.label("item_id"), WorkItem.name.label("item"))
             .join(Milestone, Milestone.id == st.c.milestone_id).join(WorkItem, WorkItem.id == Milestone.work_item_id)
-            .where(chased, Scope.of(user).milestones())).all()
+            .where(chased, scope.milestones())).all()
         for r in rows:
             notice = _milestone_notice(r, today, days)
             if notice is not None and _add(session, user, **notice):
                 tally.added[notice["kind"]] += 1
-        report = _report_notice(session, user, Scope.of(user), today)
+        report = _report_notice(session, user, scope, today, in_force)
         if report is not None and _add(session, user, **report):
             tally.added["report_due"] += 1
     return tally
@@ -100,11 +102,16 @@ def _milestone_notice(r, today: date, days: tuple[int, ...]) -> dict | None:
             "body": f"{where}\n时限 {r.due.isoformat()}，{'今天到期' if left == 0 else f'还有 {left} 天'}，请按时完成并报送。"}
 
 
-def _report_notice(session, user: User, scope: Scope, today: date) -> dict | None:
-    """The last month's report, from its due day on, if the account has not sent it."""
-    period = period_of(add_months(today.replace(day=1), -1))
+def _last_month(today: date) -> str:
+    return period_of(add_months(today.replace(day=1), -1))
+
+
+def _report_notice(session, user: User, scope: Scope, today: date, in_force: tuple[int, ...]) -> dict | None:
+    """The last month's report, from its due day on, if the account has not sent it
+    and reports on a milestone of a plan in force then (``in_force``)."""
+    period = _last_month(today)
     due = report_due(period, current_app.config["REPORT_DUE_DAY"])
-    if today < due or _reported(session, user, period) or not _has_work(session, scope, due):
+    if today < due or _reported(session, user, period) or not _has_work(session, scope, in_force):
         return None
     return {"kind": "report_due", "key": f"report_due:{period}", "milestone_id": None, "link": "/report",
             "title": f"报送提醒：{period_label(period)}进展（{due.isoformat()} 截止）",
@@ -120,9 +127,8 @@ def _reported(session, user: User, period: str) -> bool:
     return session.scalar(select(s.id).where(s.period == period, or_(mine, unit)).limit(1)) is not None
 
 
-def _has_work(session, scope: Scope, on: date) -> bool:
-    """Whether the scope reports on a milestone of a plan in force on ``on``."""
-    plans = plan_ids(session, on)
+def _has_work(session, scope: Scope, plans: tuple[int, ...]) -> bool:
+    """Whether the scope reports on a milestone of ``plans``."""
     return session.scalar(select(Milestone.id).where(scope.milestones(), Milestone.plan_id.in_(plans))
                           .limit(1)) is not None
 

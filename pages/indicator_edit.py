@@ -4,8 +4,6 @@
 still judge the indicator as it stood."""
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
@@ -14,6 +12,7 @@ from accounts import current_account
 from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
+from components.change_form import effective_date, when_and_why
 from components.grid import data_grid, export_filename
 from corrections.apply import CorrectionError
 from corrections.indicators import ATTRIBUTES, IndicatorEdit, correct_indicator, shown_values
@@ -70,15 +69,9 @@ def layout(indicator_id=None, **_query):
                                     [{"label": a, "value": a} for a in ATTRIBUTES])),
             html.Div("数值不带单位（单位单独填写），如 95、1600。定性指标没有目标值。", className="small text-muted"),
         ]), className="mb-3"),
-        dbc.Card(dbc.CardBody(dbc.Row([
-            dbc.Col([dbc.Label("生效日期", html_for="indicator-effective", className="small text-muted mb-1"),
-                     dbc.Input(type="date", id="indicator-effective", value=today.isoformat(),
-                               min=issued.isoformat(), max=today.isoformat())], md=3),
-            dbc.Col([dbc.Label("原因（必填，记入变更记录和审计日志）", html_for="indicator-reason",
-                               className="small text-muted mb-1"),
-                     dbc.Textarea(id="indicator-reason", rows=2, maxLength=500,
-                                  placeholder="如：省政府调整年度目标（某某函〔2021〕5号）；导入时读错，原文为“95%以上”")], md=9),
-        ], className="g-2")), className="mb-3"),
+        dbc.Card(dbc.CardBody(when_and_why("indicator", issued, today,
+                                           "如：省政府调整年度目标（某某函〔2021〕5号）；导入时读错，原文为“95%以上”")),
+                 className="mb-3"),
         html.Div(f"调整自生效日期起计：此前各日期仍按原指标判断达成度和进度。更正导入错误时，把生效日期设为计划印发日（{issued}）。",
                  className="small text-muted mb-2"),
         dbc.Button("保存", id="indicator-save", color="primary", className="me-2"),
@@ -112,10 +105,7 @@ def save(_clicks, unit, baseline, target, direction, attribute, effective, reaso
               "attribute": "" if attribute == UNSTATED else attribute}
     edits = [IndicatorEdit(name, value if isinstance(value, str) else "", seen.get(name))
              for name, value in wanted.items() if name in INDICATOR_FIELDS and value is not None]
-    try:
-        effective_on = date.fromisoformat(effective) if isinstance(effective, str) else None
-    except ValueError:
-        effective_on = None
+    effective_on = effective_date(effective)
     try:
         with session_scope() as s:
             changes = correct_indicator(s, current_account(), ident, edits, reason if isinstance(reason, str) else "",

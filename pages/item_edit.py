@@ -5,8 +5,6 @@ as it stood; the item page lists every change beside the progress reports.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html
@@ -16,6 +14,7 @@ from accounts import current_account
 from components.access import admin_only
 from components.actions import clicked, refused
 from components.cards import SITE
+from components.change_form import effective_date, when_and_why
 from corrections.apply import (
     CANCELLED,
     CorrectionError,
@@ -74,16 +73,7 @@ def layout(item_id=None, **_query):
         dbc.Card(dbc.CardBody([html.H5("工作节点"), html.Div(milestone_table(milestones, values), id="edit-milestones")]),
                  className="mb-3"),
         dbc.Card(dbc.CardBody([
-            dbc.Row([
-                dbc.Col([dbc.Label("生效日期", html_for="edit-effective", className="small text-muted mb-1"),
-                         dbc.Input(type="date", id="edit-effective", value=today.isoformat(),
-                                   min=issued.isoformat(), max=today.isoformat())], md=3),
-                dbc.Col([dbc.Label("原因（必填，记入变更记录和审计日志）", html_for="edit-reason",
-                                   className="small text-muted mb-1"),
-                         dbc.Textarea(id="edit-reason", rows=2, maxLength=500,
-                                      placeholder="如：市政府同意延期（某某函〔2021〕3号）；导入时读错，原文为“12月底前”")],
-                        md=9),
-            ], className="g-2"),
+            when_and_why("edit", issued, today, "如：市政府同意延期（某某函〔2021〕3号）；导入时读错，原文为“12月底前”"),
             html.Div([f"调整自生效日期起计：此前各日期的状态仍按原计划判断。更正导入错误时，把生效日期设为计划印发日"
                       f"（{issued.isoformat()}），各日期都按更正后的计划判断。"], className="small text-muted mt-1"),
             dbc.Checkbox(id="edit-keeps-score", value=False, className="mt-2",
@@ -186,10 +176,7 @@ def save(_clicks, values, ids, seen, effective, reason, item_id, new_text, new_d
     edits = [Edit(i["field"], _text(i["field"], v), shown.get((i["field"], i["ms"] or None)), i["ms"] or None)
              for i, v in zip(_listed(ids), _listed(values)) if isinstance(i, dict) and _key(i.get("field"), i.get("ms"))]
     added = NewMilestone(new_text if isinstance(new_text, str) else "", new_due if isinstance(new_due, str) else "")
-    try:
-        effective_on = date.fromisoformat(effective) if isinstance(effective, str) else None
-    except ValueError:
-        effective_on = None
+    effective_on = effective_date(effective)
     if not isinstance(item_id, int) or isinstance(item_id, bool) or not 0 < item_id < 2**31:
         item_id = None
     try:
