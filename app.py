@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 import accounts
 import cli
+import evidence_files
 import health
 import plan_files
 import request_files
@@ -28,6 +29,7 @@ from components import filters, grid
 from components.cards import SITE
 from components.jsonify import as_sent, encoded
 from corrections.requests import pending_count
+from queries.approvals import waiting_count
 from queries.cache import cache, generation
 from store import clock
 from store.models import Notification
@@ -62,6 +64,10 @@ def default_config() -> dict:
         "CALLBACK_MAX_BYTES": int(env.get("CALLBACK_MAX_BYTES", str(4 * 1024 * 1024))),
         "REQUEST_FILE_MAX_BYTES": int(env.get("REQUEST_FILE_MAX_BYTES", str(10 * 1024 * 1024))),
         "REMINDER_DAYS": env.get("REMINDER_DAYS", "7,1"),
+        "REVIEW_LEVELS": int(env.get("REVIEW_LEVELS", "1")),  # 审核: 0 none, 1 city or province, 2 both
+        "PERIOD_LOCK_DAY": int(env.get("PERIOD_LOCK_DAY", "0")),  # a month locks on this day of the next (0: by hand)
+        "EVIDENCE_MAX_BYTES": int(env.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))),
+        "EVIDENCE_MAX_FILES": int(env.get("EVIDENCE_MAX_FILES", "10")),  # 佐证材料 per milestone
         "SMTP_HOST": env.get("SMTP_HOST", ""),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25") or 25),
         "SMTP_USER": env.get("SMTP_USER", ""),
@@ -84,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(server)
     plan_files.init_app(server)
     request_files.init_app(server)
+    evidence_files.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -156,17 +163,18 @@ def navbar() -> dbc.Navbar:
     role = account.role if account else None
     pages = [page for page in dash.page_registry.values()
              if page.get("nav", True) and role in page.get("roles", (role,))]
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
+    waiting = {"/approvals": waiting_approvals(account)} if account and account.role in ("admin", "city") else {}
+    links = [dbc.NavItem(dbc.NavLink([page["name"], *badge(waiting.get(page["path"]), "nav-count" + page["path"].replace("/", "-"))],
+                                     href=page["relative_path"], active="exact"))
              for page in pages if page.get("roles") != ("admin",)]
     admin = [dbc.DropdownMenuItem(page["name"], href=page["relative_path"])
              for page in pages if page.get("roles") == ("admin",)]
     if admin:  # the admin's own pages, out of the way of the dashboards, with the requests waiting
         waiting = waiting_requests()
 
-        def count(**ids):
-            return [dbc.Badge(waiting, color="warning", text_color="dark", className="ms-1", **ids)] if waiting else []
-        admin.insert(0, dbc.DropdownMenuItem(["计划调整申请", *count()], href="/requests", id="requests-link"))
-        links.append(dbc.DropdownMenu(admin, label=["系统管理", *count(id="requests-waiting")], nav=True,
+        requests = waiting_requests()
+        admin.insert(0, dbc.DropdownMenuItem(["计划调整申请", *badge(requests)], href="/requests", id="requests-link"))
+        links.append(dbc.DropdownMenu(admin, label=["系统管理", *badge(requests, "requests-waiting")], nav=True,
                                       in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
         # the name on two lines: the navbar keeps every page on one line at 1280 px
@@ -178,6 +186,12 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def badge(count: int | None, badge_id: str | None = None) -> list:
+    """A count beside a navbar link (nothing when there is nothing waiting)."""
+    ids = {"id": badge_id} if badge_id else {}
+    return [dbc.Badge(count, color="warning", text_color="dark", className="ms-1", **ids)] if count else []
+
+
 def user_menu(account) -> html.Div:
     """'张三 · 地市填报员（杭州市）  退出', or a login link."""
     if account is None:
@@ -187,8 +201,7 @@ def user_menu(account) -> html.Div:
     if account.role in ("city", "department"):
         who += f"（{account.scope_label}）"
     unread = unread_notices(account.user_id)
-    bell = html.A(["通知", *([dbc.Badge(unread, color="warning", text_color="dark", className="ms-1",
-                                       id="notifications-count")] if unread else [])],
+    bell = html.A(["通知", *badge(unread, "notifications-count")],
                   href="/notifications", className="text-white small me-3", id="notifications-link") \
         if unread or account.role in ("city", "department") else None  # (editors are the ones reminded)
     return html.Form([bell, html.Span(who, className="text-white small me-2", id="user-name", title=who),
@@ -203,6 +216,12 @@ def unread_notices(user_id: int) -> int:
     with store.session_scope() as s:
         return s.scalar(select(func.count()).select_from(Notification).where(
             Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def waiting_approvals(account) -> int:
+    """The completions waiting at this reviewer's stage (one indexed count)."""
+    with store.session_scope() as s:
+        return waiting_count(s, account.role, account.city_id)
 
 
 def waiting_requests() -> int:

@@ -78,3 +78,21 @@ def writable_ids(session, scope: Scope, model, ids: set[int]) -> set[int]:
         return set()
     condition = scope.milestones() if model is Milestone else scope.indicators()
     return set(session.scalars(select(model.id).where(model.id.in_(ids), condition)))
+
+
+def reads_item(session, account, work_item_id: int | None) -> bool:
+    """Whether ``account`` may read a work item's files (its 佐证材料): the
+    admin and leaders all, a city editor its city's items, a department
+    editor the items its department leads or works on; a visitor none."""
+    if account is None or work_item_id is None:
+        return False
+    if account.role in ("admin", "leader"):
+        return True
+    if account.role == "city":
+        return session.scalar(select(WorkItem.id).where(
+            WorkItem.id == work_item_id, WorkItem.city_id == account.city_id)) is not None
+    if account.role == "department":
+        return session.scalar(select(ItemDepartment.work_item_id).where(
+            ItemDepartment.work_item_id == work_item_id,
+            ItemDepartment.department_id == account.department_id).limit(1)) is not None
+    return False

@@ -34,3 +34,18 @@ dagcomponentfuncs.Link = function (props) {
   }
   return React.createElement("a", {href: href, onClick: navigate}, props.value);
 };
+
+/* Files: the cell's value is a list of {id, name} (a milestone's 佐证材料), each a
+   download link to cellRendererParams.href with {id} filled in ("/evidence/{id}"). */
+dagcomponentfuncs.Files = function (props) {
+  var files = Array.isArray(props.value) ? props.value : [];
+  if (!files.length) {
+    return "—";
+  }
+  var href = (props.colDef.cellRendererParams || {}).href || "";
+  return React.createElement("span", null, files.map(function (f, i) {
+    return React.createElement("a", {key: f.id, href: href.replace("{id}", encodeURIComponent(String(f.id))),
+                                      download: "", className: "me-2", title: f.name},
+                               (i + 1) + ". " + f.name);
+  }));
+};

@@ -31,7 +31,7 @@ INDICATOR_HEADERS = {
 SCOPE_LABELS = {"province": "全省", "city": "地市", "item": "场景/项目"}
 DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好"}
 STATUS_FILLS = {
-    "done_on_time": "C6EFCE", "done_late": "FFEB9C", "overdue": "FFC7CE",
+    "done_on_time": "C6EFCE", "done_late": "FFEB9C", "pending": "DDEBF7", "overdue": "FFC7CE",
     "due_soon": "FFEB9C", "not_due": "FFFFFF", "open": "EDEDED",
 }
 

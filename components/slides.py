@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from components.format import number, share
-from components.status import pct, status_text
+from components.status import pct, pending_note, status_text
 from queries.items import display_name
 from store.models import PROGRESS_STATES
 
@@ -85,7 +85,7 @@ def headline_tiles(now: dict, before: dict | None, links: dict[str, str], soon_d
         tile("按时完成率", rate_value(now["on_time_due"], now["due_by"], f"{ids}-on-time"),
              "已到期节点中按时完成的比例", rate_change(now, before, "on_time_rate"), links["on_time"]),
         tile("总体完成率", rate_value(now["done"], now["total"], f"{ids}-overall"),
-             "全部节点中已完成的比例", rate_change(now, before, "overall_rate"), links["all"]),
+             pending_note(now, "全部节点中已完成的比例"), rate_change(now, before, "overall_rate"), links["all"]),
         tile("逾期未完成", count_value(f"{now['overdue']:,}个", f"{ids}-overdue"), overdue_days,
              count_change(now, before, "overdue"), links["overdue"], "is-alert" if now["overdue"] else ""),
         tile(f"临期（{soon_days}天内到期）", count_value(f"{now['due_soon']:,}个", f"{ids}-due-soon"),

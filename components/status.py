@@ -13,6 +13,7 @@ GREEN, AMBER, RED, GREY, BLUE = "#009E73", "#E69F00", "#D55E00", "#8C8C8C", "#00
 STATUS_STYLE = {  # code: (icon, colour)
     "done_on_time": ("✔", GREEN),
     "done_late": ("✔", AMBER),
+    "pending": ("◔", BLUE),
     "overdue": ("✖", RED),
     "due_soon": ("◷", AMBER),
     "not_due": ("○", GREY),
@@ -51,6 +52,12 @@ def rag_badge(rag: str) -> dbc.Badge:
 # ag-grid: colour a status cell by the row's raw status code
 STATUS_CELL_CLASSES = {f"status-{code}": f"params.data.status == '{code}'" for code in STATUS_STYLE}
 RAG_CELL_CLASSES = {f"rag-{rag}": f"params.data.rag == '{rag}'" for rag in RAG_STYLE}
+
+
+def pending_note(row: dict, prefix: str = "") -> str:
+    """'…；另有 3 个已报完成、待审核' — completions not counted yet (reporting.review)."""
+    n = row.get("pending") or 0
+    return f"{prefix}{'；' if prefix and n else ''}{f'另有 {n:,} 个已报完成、待审核' if n else ''}"
 
 
 def pct(num: int, den: int) -> str:

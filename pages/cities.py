@@ -28,6 +28,7 @@ COLUMNS = [
     {"field": "overdue", "headerName": "逾期节点", "width": 100},
     {"field": "overdue_days", "headerName": "逾期天数", "width": 100},
     {"field": "due_soon", "headerName": "临期节点", "width": 100},
+    {"field": "pending", "headerName": "待审核", "width": 90},
     {"field": "indicators", "headerName": "指标平均达成度", "width": 140},
     {"field": "rag_text", "headerName": "总体状态", "width": 110, "cellClassRules": RAG_CELL_CLASSES},
 ]

@@ -11,7 +11,7 @@ from components.cards import card_row, kpi_card, page_header
 from components.figures import city_rates_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
-from components.status import AMBER, RED, due_soon_label, pct, rag_text, status_text
+from components.status import AMBER, RED, due_soon_label, pct, pending_note, rag_text, status_text
 from queries import api
 
 dash.register_page(__name__, path="/", name="全省总览", order=0,
@@ -34,14 +34,15 @@ def layout(**query):
         kpi_card("工作节点（已到期/总数）", f"{row['due_by']:,} / {row['total']:,}",
                  href("/milestones"), card_id="kpi-milestones"),
         kpi_card("进度完成率", pct(row["done_due"], row["due_by"]), href("/milestones", status="done_on_time,done_late"),
-                 card_id="kpi-progress", note="已到期节点中已完成的比例"),
+                 card_id="kpi-progress", note=pending_note(row, "已到期节点中已完成的比例")),
         kpi_card("按时完成率", pct(row["on_time_due"], row["due_by"]), href("/milestones", status="done_on_time"),
                  card_id="kpi-on-time", note="已到期节点中按时完成的比例"),
         kpi_card("逾期未完成", f"{row['overdue']:,}个", href("/overdue", status="overdue"), card_id="kpi-overdue",
                  note=f"累计逾期 {row['overdue_days']:,} 天", colour=RED if row["overdue"] else None),
         kpi_card(due_soon_label(), f"{row['due_soon']:,}个", href("/overdue", status="due_soon"),
                  card_id="kpi-due-soon", colour=AMBER if row["due_soon"] else None),
-        kpi_card("总体完成率", pct(row["done"], row["total"]), href("/milestones"), card_id="kpi-overall"),
+        kpi_card("总体完成率", pct(row["done"], row["total"]), href("/milestones"), card_id="kpi-overall",
+                 note=pending_note(row)),
         kpi_card("指标进度正常", f"{on_track} / {judged}", href("/indicators"), card_id="kpi-indicators",
                  note=f"另有 {total - judged} 项暂无数据"),
     ]

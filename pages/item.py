@@ -15,7 +15,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from accounts import current_account
+from accounts.scope import Scope, reads_item, writable_ids
 from components.cards import SITE, page_header
+from components.evidence import evidence_card, file_rows, upload_form
 from components.figures import milestone_timeline
 from components.filters import filter_bar, read_view
 from components.format import cn_date
@@ -31,8 +33,11 @@ from components.status import (
 )
 from pages.not_found_404 import not_found
 from queries import api, items
+from queries.approvals import evidence_by_milestone
 from queries.status import DONE, Filters
 from reporting.entries import whole_number
+from store import session_scope
+from store.models import Milestone
 
 
 def header_of(item_id) -> dict | None:
@@ -158,6 +163,8 @@ def progress_sections(view, header: dict, name: str, milestones: list[dict]) -> 
             filename=export_filename(f"{name}_工作节点", view.as_of), empty=f"本{kind}没有工作节点",
             official=True),
             id="item-milestones"),
+        html.H5("佐证材料", id="evidence"),
+        evidence_section(header, name, milestones, view),
         html.H5("关联指标"),
         html.Div(indicator_grid("item-indicators", indicators, view, f"{name} 指标达成情况（截至{as_of}）",
                                 f"{name}_指标"), id="item-indicators"),
@@ -168,6 +175,24 @@ def progress_sections(view, header: dict, name: str, milestones: list[dict]) -> 
             filename=export_filename(f"{name}_报送记录", view.as_of), empty="尚无进度报送"),
             id="item-history"),
     ]
+
+
+def evidence_section(header: dict, name: str, milestones: list[dict], view):
+    """The milestones' 佐证材料, to those who may read the item's files, and the
+    form that adds some, to those who report on them."""
+    account = current_account()
+    refs = {m["milestone_id"]: f"{m['sub_item']} · {m['seq']}" if m.get("sub_item") else str(m["seq"])
+            for m in milestones}
+    with session_scope() as s:
+        if not reads_item(s, account, header["id"]):
+            return html.Div("佐证材料仅供管理员、领导和负责该事项的地市、部门账号查看。", className="small text-muted mb-4",
+                            id="item-evidence-card")
+        files = file_rows(evidence_by_milestone(s, set(refs)), refs)
+        writable = writable_ids(s, Scope.of(account), Milestone, set(refs))
+    texts = {m["milestone_id"]: m["milestone"] for m in milestones}
+    options = [{"value": m, "label": f"节点{refs[m]}：{texts[m][:40]}"} for m in refs if m in writable]
+    return evidence_card("item-evidence", files, upload_form("item-evidence-form", options, f"/item/{header['id']}"),
+                         f"{name} 佐证材料", f"{name}_佐证材料", view.as_of)
 
 
 def breadcrumb(view, header: dict) -> html.Div:
@@ -238,6 +263,7 @@ def status_card(r: dict | None) -> dbc.Card:
         html.Div([rag_badge(r["rag"]), html.Span(ITEM_STATUS_LABELS[r["item_status"]], className="ms-2")],
                  className="mb-3 fs-5", id="item-rag"),
         *stat("节点完成（总体完成率）", pct(r["done"], r["total"]), "item-overall"),
+        *(stat("已报完成、待审核", f"{r['pending']}个（审核通过后计入）", "item-pending") if r["pending"] else []),
         *stat("进度完成率", pct(r["done_due"], r["due_by"]), "item-progress"),
         *stat("按时完成率", pct(r["on_time_due"], r["due_by"]), "item-on-time"),
         *stat("逾期未完成", f"{r['overdue']}个（累计 {r['overdue_days']:,} 天）", "item-overdue"),

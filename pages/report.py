@@ -25,11 +25,13 @@ from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
 from components.actions import clicked
+from components.evidence import evidence_card, upload_form
 from components.filters import control_bar
 from components.format import cn_date
 from components.grid import export_filename
 from components.status import STATUS_CELL_CLASSES, status_text
 from queries import api
+from queries.approvals import evidence_by_milestone, returned_rows
 from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone, whole_number
 from reporting.form import indicator_form_rows, milestone_rows, submissions
 from reporting.submit import Result, submit
@@ -52,12 +54,17 @@ def layout(**query):
     context = read_context(account, query)
     ms_all, ind = form_rows(account, context)
     ms, context["page"], pages = page_of(ms_all, context["page"])
+    with session_scope() as s:
+        files = evidence_by_milestone(s, {r["milestone_id"] for r in ms})
+        returned = returned_rows(s, Scope.of(account, context["city_id"]).milestones(), clock.today())
+    ms = [{**r, "evidence": len(files.get(r["milestone_id"], []))} for r in ms]
     return html.Div([
         html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
             f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
             className="text-muted", id="report-scope"),
             html.Div(dcc.Link("节点完成时间需调整或取消？提交计划调整申请 ›", href="/requests", id="report-requests-link"),
                      className="small")], className="mb-3"),
+        returned_alert(returned),
         controls(account, context),
         deadline_note(account, context),
         dcc.Store(id="report-context", data={k: v for k, v in context.items() if k != "city_id"}),
@@ -77,6 +84,12 @@ def layout(**query):
                  className="small text-muted mb-2"),
         pager(context, pages, len(ms_all)),
         milestone_grid(ms),
+        html.H5("佐证材料", className="mt-4"),
+        html.Div("已完成的节点请上传佐证材料（验收报告、文件、截图等），随报送供审核；已上传的份数见上表“佐证”列，"
+                 "文件在各事项页查看。", className="small text-muted mb-2"),
+        evidence_card("report-evidence", None, upload_form("report-evidence-form", [
+            {"value": r["milestone_id"], "label": f"行{r['row']} · {r['city'] or '全省'} · {r['item'][:24]} · 节点{r['seq']}"}
+            for r in ms], f"/report?{urlencode(link_params(context))}"), "佐证材料", "佐证材料", clock.today()),
         html.H5(["指标 ", html.Span(f"{len(ind)} 项", className="text-muted fs-6")], className="mt-4"),
         html.Div("有新数据的指标填写“本期实际值”和“数据截至日期”；没有新数据的留空。", className="small text-muted mb-2"),
         indicator_grid(ind),
@@ -140,13 +153,30 @@ def page_of(rows: list[dict], page: int) -> tuple[list[dict], int, int]:
     return rows[(page - 1) * PAGE_ROWS:page * PAGE_ROWS], page, pages
 
 
+def link_params(context: dict) -> dict:
+    """The form's context as the URL writes it (what is not set left out)."""
+    params = {"period": context["period"], "plan": context["plan"], "city": context["city"],
+              "all": "1" if context["all"] else None}
+    return {k: v for k, v in params.items() if v}
+
+
+def returned_alert(returned: list[dict]):
+    """The completions review sent back: on top until reported again."""
+    if not returned:
+        return None
+    return dbc.Alert([
+        html.Strong(f"有 {len(returned)} 项完成情况被审核退回，请按意见修改后重新报送（在下表中再次填写“已完成”并提交）："),
+        html.Ul([html.Li([dcc.Link(f"{r['city']} · {r['item'][:30]} · 节点{r['seq']}", href=f"/item/{r['item_id']}"),
+                          f"：{r['reason'] or '（未填写意见）'}（{r['returned_by']}，{r['returned_on']}退回）"])
+                 for r in returned], className="mb-0")], color="danger", className="py-2", id="report-returned")
+
+
 def pager(context: dict, pages: int, total: int):
     """'第 1–1,000 个，共 2,275 个' and a link to every page (the page is in the URL)."""
     if pages <= 1:
         return None
     page = context["page"]
-    params = {"period": context["period"], "plan": context["plan"], "city": context["city"],
-              "all": "1" if context["all"] else None}
+    params = link_params(context)
     links = []
     for n in range(1, pages + 1):
         label = f"第 {n} 页"
@@ -227,6 +257,8 @@ def milestone_grid(rows: list[dict]) -> dag.AgGrid:
          "cellEditor": "agSelectCellEditor", "cellEditorParams": {"values": states},
          "cellClassRules": {"cell-edited": "params.data.state != params.data.base_state"},
          "cellClass": "cell-editable"},
+        {"field": "evidence", "headerName": "佐证", "width": 70,
+         "valueFormatter": {"function": "params.value ? params.value + ' 份' : '—'"}},
         {"field": "completed_on", "headerName": "完成日期 ✎", "width": 125, "editable": True,
          "cellEditor": "agDateStringCellEditor", "cellClass": "cell-editable",
          "cellClassRules": {"cell-edited": "(params.data.completed_on || null) != (params.data.base_completed_on || null)"}},

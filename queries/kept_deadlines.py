@@ -62,7 +62,7 @@ def _both_ways(as_of: date, due_soon_days: int, plans: tuple[int, ...]):
     now = milestone_status(as_of, due_soon_days, among=select(kept.c.milestone_id))
     u = aliased(ProgressUpdate, name="original_update")
     due = case((kept.c.moved, kept.c.due_before), else_=now.c.due)
-    j = judged(u.state, u.completed_on, due, as_of, due_soon_days)
+    j = judged(u, due, as_of, due_soon_days)
     return (select(kept.c.milestone_id, kept.c.request_id, kept.c.moved, kept.c.cancelled,
                    CITY.name.label("city"), due.label("kept_due"), u.state.label("kept_state"),
                    *[now.c[name].label(f"now_{name}") for name in SHOWN],

@@ -40,7 +40,7 @@ from store.models import (
 
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 STORED = ("milestone_id", "work_item_id", "plan_id", "due", "update_id", "state", "completed_on",
-          "last_reported_on", "status", "days_overdue", "active", "due_by")
+          "last_reported_on", "review", "reviewed_on", "status", "days_overdue", "active", "due_by")
 
 
 def table_position():
@@ -253,7 +253,8 @@ def _patched(session, as_of: date, due_soon_days: int):
         .where(pu.reported_on > base, pu.reported_on <= as_of).subquery("since"))
     patch = select(since.c.milestone_id, since.c.id.label("update_id")).where(since.c.n == 1).subquery("patch")
     moved = _moved(base, as_of)
-    done_later = and_(r.state == "done", r.completed_on.is_(None))  # its completion date read again
+    # read again: a completion date to come, and a completion awaiting review (approved or returned since)
+    done_later = or_(and_(r.state == "done", r.completed_on.is_(None)), r.status == "pending")
     reread = func.coalesce(patch.c.update_id, case((done_later, r.update_id)))
     reported, due_moved = reread.is_not(None), moved.c.milestone_id.is_not(None)
     patched = or_(reported, due_moved)
@@ -261,11 +262,13 @@ def _patched(session, as_of: date, due_soon_days: int):
     def latest(column, stored):
         return case((reported, column), else_=stored)
 
-    state, completed_on = latest(u.state, r.state), latest(u.completed_on, r.completed_on)
+    update = SimpleNamespace(**{c: latest(getattr(u, c), getattr(r, c))
+                                for c in ("state", "completed_on", "review", "reviewed_on")})
     due = case((due_moved, moved.c.due), else_=r.due)
-    columns = {"update_id": latest(u.id, r.update_id).label("update_id"), "state": state.label("state"),
+    columns = {"update_id": latest(u.id, r.update_id).label("update_id"), "state": update.state.label("state"),
                "last_reported_on": latest(u.reported_on, r.last_reported_on).label("last_reported_on"),
-               "due": due.label("due"), **judged(state, completed_on, due, as_of, due_soon_days)}
+               "review": update.review.label("review"), "reviewed_on": update.reviewed_on.label("reviewed_on"),
+               "due": due.label("due"), **judged(update, due, as_of, due_soon_days)}
     names = (*STORED, "position")
 
     def rows(*selected, among: tuple[str, ...] | None = None):

@@ -14,6 +14,10 @@ Then:
 - not_due: not done, due later;
 - open: no due date (持续推进, 无 …) or cancelled (取消): never overdue, and
   outside every "due by D" denominator.
+- pending: reported done but not yet approved by D (审核, reporting.review): a
+  completion counts from the day it was approved, so as of D it is neither
+  done nor overdue — 已完成（待审核）, counted apart; a claim returned by D is
+  judged as not done.
 
 A work item is done when all its (non-cancelled) milestones are done, overdue
 when any is overdue; RAG: red = overdue; amber = a milestone due soon or done
@@ -41,10 +45,11 @@ from store.models import (
 
 DUE_SOON_DAYS = 30
 
-STATUSES = ("done_on_time", "done_late", "overdue", "due_soon", "not_due", "open")
+STATUSES = ("done_on_time", "done_late", "pending", "overdue", "due_soon", "not_due", "open")
 STATUS_LABELS = {
     "done_on_time": "按时完成",
     "done_late": "逾期完成",
+    "pending": "已完成（待审核）",
     "overdue": "逾期未完成",
     "due_soon": "临期",
     "not_due": "未到期",
@@ -114,25 +119,30 @@ def due_as_of(then, column: str = "due"):
     return case((then.c.milestone_id.is_not(None), then.c[column]), else_=getattr(Milestone, column))
 
 
-def judged(state, completed_on, due, as_of: date, due_soon_days: int) -> dict:
-    """The columns DESIGN §5 derives from a milestone's reported state and
-    completion date and its due date, as of ``as_of``: completed_on (when done
-    by then), status, days_overdue, active, due_by."""
+def judged(update, due, as_of: date, due_soon_days: int) -> dict:
+    """The columns DESIGN §5 derives from a milestone's latest report ``update``
+    (its state, completed_on, review and reviewed_on columns) and its due
+    date, as of ``as_of``: completed_on (when done by then), status,
+    days_overdue, active, due_by."""
     d = date_param(as_of)
-    done = and_(state == "done", completed_on.is_not(None), completed_on <= d)
-    cancelled = func.coalesce(state, "") == "cancelled"
+    claimed = and_(update.state == "done", update.completed_on.is_not(None), update.completed_on <= d)
+    approved = or_(update.review.is_(None), and_(update.review == "approved", update.reviewed_on <= d))
+    returned = and_(update.review == "returned", update.reviewed_on <= d)
+    done, pending = and_(claimed, approved), and_(claimed, ~approved, ~returned)
+    cancelled = func.coalesce(update.state, "") == "cancelled"
     status = case(
-        (and_(done, or_(due.is_(None), completed_on <= due)), "done_on_time"),
+        (and_(done, or_(due.is_(None), update.completed_on <= due)), "done_on_time"),
         (done, "done_late"),
+        (pending, "pending"),
         (or_(due.is_(None), cancelled), "open"),
         (due < d, "overdue"),
         (due <= date_param(as_of + timedelta(days=due_soon_days)), "due_soon"),
         else_="not_due",
     )
     return {
-        "completed_on": case((done, completed_on), else_=None).label("completed_on"),
+        "completed_on": case((done, update.completed_on), else_=None).label("completed_on"),
         "status": status.label("status"),
-        "days_overdue": case((and_(~done, ~cancelled, due < d), days_between(d, due)), else_=None)
+        "days_overdue": case((and_(~done, ~pending, ~cancelled, due < d), days_between(d, due)), else_=None)
         .label("days_overdue"),
         "active": case((cancelled, 0), else_=1).label("active"),
         "due_by": case((and_(due.is_not(None), due <= d, ~cancelled), 1), else_=0).label("due_by"),
@@ -144,7 +154,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS, among=None
     ``among``: only the milestones of these ids (a select of them)."""
     lu, then = LATEST_UPDATE, due_then(as_of)
     due = due_as_of(then)
-    j = judged(lu.state, lu.completed_on, due, as_of, due_soon_days)
+    j = judged(lu, due, as_of, due_soon_days)
     return (
         select(
             Milestone.id.label("milestone_id"),
@@ -155,6 +165,7 @@ def milestone_status(as_of: date, due_soon_days: int = DUE_SOON_DAYS, among=None
             lu.state,
             j["completed_on"],
             lu.reported_on.label("last_reported_on"),
+            lu.review, lu.reviewed_on,
             lu.note.label("last_note"),
             j["status"], j["days_overdue"], j["active"], j["due_by"],
         )
@@ -206,6 +217,7 @@ def count_terms(c) -> dict:
         "overdue_days": func.coalesce(c.days_overdue, 0),
         "due_soon": one(c.status == "due_soon"),
         "reported": one(c.state.is_not(None)),
+        "pending": one(c.status == "pending"),
     }
 
 
@@ -216,7 +228,7 @@ def rate_columns(st):
 
 GROUPS = ("province", "city", "plan", "department", "item")
 COUNTS = ("total", "done", "due_by", "done_due", "on_time_due", "done_late", "overdue", "overdue_days",
-          "due_soon", "reported")
+          "due_soon", "reported", "pending")
 
 
 def item_counts(st, statuses: tuple[str, ...] = ()):

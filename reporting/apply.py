@@ -20,6 +20,7 @@ from queries.status import latest_update_id
 from queries.rollup import refresh_rollups
 from reporting.check import Checked
 from reporting.entries import IndicatorEntry, MilestoneEntry, Report
+from reporting.review import review_of
 from store.audit import record
 from store.clock import local_text
 from store.models import (
@@ -30,6 +31,7 @@ from store.models import (
     Milestone,
     ProgressUpdate,
     ReportSubmission,
+    WorkItem,
 )
 from store.periods import period_label, report_due
 
@@ -105,9 +107,7 @@ def changes(session, report: Report, checked: Checked, as_of: date) -> list[Chan
     """What the report changes, each with the latest report known on ``as_of``
     (the status engine's own definition of 'latest')."""
     edited = [e for e in report.milestones if e.milestone_id in checked.edited]
-    updates = dict(session.execute(
-        select(Milestone.id, ProgressUpdate).join(ProgressUpdate, ProgressUpdate.id == latest_update_id(as_of))
-        .where(Milestone.id.in_({e.milestone_id for e in edited}))).all()) if edited else {}
+    updates = latest_updates(session, {e.milestone_id for e in edited}, as_of)
     observations = dict(session.execute(
         select(Indicator.id, IndicatorObservation)
         .join(IndicatorObservation, IndicatorObservation.id == latest_observation_id(as_of))
@@ -126,6 +126,15 @@ def changes(session, report: Report, checked: Checked, as_of: date) -> list[Chan
     return out
 
 
+def latest_updates(session, milestone_ids: set[int], as_of: date) -> dict[int, ProgressUpdate]:
+    """Each milestone's latest report known on ``as_of`` (the status engine's 'latest')."""
+    if not milestone_ids:
+        return {}
+    return dict(session.execute(
+        select(Milestone.id, ProgressUpdate).join(ProgressUpdate, ProgressUpdate.id == latest_update_id(as_of))
+        .where(Milestone.id.in_(milestone_ids))).all())
+
+
 def _swap_versions(session, model, entries: list, key: str) -> set[int]:
     """Compare-and-swap each record's report version; the ids whose version had moved on."""
     lost = set()
@@ -140,9 +149,10 @@ def _swap_versions(session, model, entries: list, key: str) -> set[int]:
 
 
 def apply(session, report: Report, checked: Checked, account, scope: Scope, today: date,
-          due_day: int) -> Outcome:
+          due_day: int, review_levels: int = 0) -> Outcome:
     """Write ``report`` (already checked: no problems) for ``account``; raises
-    ConflictError, with nothing written, if any record moved on meanwhile."""
+    ConflictError, with nothing written, if any record moved on meanwhile.
+    A completion waits for review (reporting.review, ``review_levels``)."""
     if checked.problems:
         raise ValueError("a report with problems cannot be applied")
     edited: list[MilestoneEntry] = [e for e in report.milestones if e.milestone_id in checked.edited]
@@ -162,13 +172,23 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     session.add(submission)
     session.flush()
     outcome = Outcome(submission.id, report.period, len(edited), len(actuals), due, today <= due)
+    latest = latest_updates(session, {e.milestone_id for e in edited}, today)
+    session.execute(update(ProgressUpdate).where(  # a completion reported again: the earlier claim leaves the queue
+        ProgressUpdate.milestone_id.in_({e.milestone_id for e in edited}), ProgressUpdate.review == "pending")
+        .values(review="superseded", review_stage=None).execution_options(synchronize_session=False))
+    cities = dict(session.execute(select(Milestone.id, WorkItem.city_id).join(
+        WorkItem, WorkItem.id == Milestone.work_item_id).where(Milestone.id.in_({e.milestone_id for e in edited}))).all())
     for c in found:
         e = c.entry
         if c.kind == "milestone":
+            review = review_of(account.role, cities.get(e.milestone_id), review_levels, e.state, e.completed_on,
+                               latest.get(e.milestone_id))
             session.add(ProgressUpdate(
                 milestone_id=e.milestone_id, reported_on=today, period=report.period, state=e.state,
                 completed_on=e.completed_on, note=e.note or None, reported_by=who, origin="report",
-                submission_id=submission.id, version=e.version + 1))
+                submission_id=submission.id, version=e.version + 1, **review))
+            if review.get("review") == "pending":
+                c.after["审核"] = "待审核"
         else:
             session.add(IndicatorObservation(
                 indicator_id=e.indicator_id, value=e.value, met=e.met, observed_on=e.observed_on,

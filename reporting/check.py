@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from accounts.scope import Scope, writable_ids
 from metrics.attainment import pace_start
 from queries.status import latest_update_id
+from reporting.locks import is_locked, locked_message
 from reporting.entries import MAX_NOTE, IndicatorEntry, MilestoneEntry, Problem, Report, normalised
 from store.models import Indicator, Milestone, Plan, ProgressUpdate, Region, WorkItem
 from store.periods import parse_period, period_label
@@ -62,7 +63,7 @@ def loaded(session, entries: tuple[MilestoneEntry, ...], today: date) -> dict[in
     ids = {e.milestone_id for e in entries}
     current = {r.id: (r.report_version, _values(r)) for r in session.execute(
         select(Milestone.id, Milestone.report_version, ProgressUpdate.state, ProgressUpdate.completed_on,
-               ProgressUpdate.note)
+               ProgressUpdate.note, ProgressUpdate.review)
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest_update_id(today)).where(Milestone.id.in_(ids)))}
     older = {(e.milestone_id, e.version) for e in entries
              if e.milestone_id in current and e.version != current[e.milestone_id][0]}
@@ -70,7 +71,7 @@ def loaded(session, entries: tuple[MilestoneEntry, ...], today: date) -> dict[in
     if older:
         made = {(r.milestone_id, r.version): _values(r) for r in session.execute(
             select(ProgressUpdate.milestone_id, ProgressUpdate.version, ProgressUpdate.state,
-                   ProgressUpdate.completed_on, ProgressUpdate.note)
+                   ProgressUpdate.completed_on, ProgressUpdate.note, ProgressUpdate.review)
             .where(ProgressUpdate.milestone_id.in_({m for m, _ in older}),
                    ProgressUpdate.version.in_({v for _, v in older})))}
     return {e.milestone_id: made.get((e.milestone_id, e.version), current[e.milestone_id][1])
@@ -88,6 +89,10 @@ def cancelled_by_plan(session, ids: set[int], today: date) -> set[int]:
 
 
 def _values(row) -> tuple:
+    """What a row is compared with; a returned completion (审核退回) is no
+    completion: the same 已完成 entered again is an edit, reviewed again."""
+    if row.review == "returned":
+        return "returned", None, normalised(row.note)
     return row.state, row.completed_on if row.state == "done" else None, normalised(row.note)
 
 
@@ -126,6 +131,8 @@ def check(session, report: Report, scope: Scope, today: date) -> Checked:
         problems.append(Problem("报送月份", None, None, f"“{report.period}”不是月份（格式：2020-09）"))
     elif start > today.replace(day=1):
         problems.append(Problem("报送月份", None, None, f"{period_label(report.period)}尚未开始，不能报送"))
+    elif scope.role != "admin" and is_locked(session, report.period, today):
+        problems.append(Problem("报送月份", None, None, locked_message(report.period)))
     if not scope.may_write:
         problems.append(Problem("权限", None, None, "当前账号没有填报权限"))
     ms_facts = _visible(session, scope, Milestone, {e.milestone_id for e in report.milestones},

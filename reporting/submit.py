@@ -43,7 +43,7 @@ def submit(report: Report, account, city_id: int | None = None, dry_run: bool = 
             if dry_run:
                 return Result(preview=preview(s, report, checked))
             outcome = apply(s, report, checked, account, scope, today,
-                            current_app.config["REPORT_DUE_DAY"])
+                            current_app.config["REPORT_DUE_DAY"], current_app.config["REVIEW_LEVELS"])
     except ConflictError as exc:  # raised inside the transaction: it rolled back
         return Result(conflicts=exc.conflicts)
     invalidate()

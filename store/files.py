@@ -21,6 +21,11 @@ ZIPPED = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessin
 KINDS_TEXT = "PDF、OFD、Word、Excel、WPS 文件或 PNG、JPG 图片"
 
 
+def size_limit_text(max_bytes: int) -> str:
+    """'20 MB' ('4 KB' below a megabyte)."""
+    return f"{max_bytes // 1024 // 1024} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
+
+
 class FileRefused(Exception):
     """Not kept: the message says why."""
 
@@ -50,7 +55,7 @@ def keep(session, content: bytes, name: str, who: str, max_bytes: int, **owner) 
     if not content:
         raise FileRefused(f"{name}：文件为空。")
     if len(content) > max_bytes:
-        raise FileRefused(f"{name}：文件超过 {max_bytes // 1024 // 1024} MB。")
+        raise FileRefused(f"{name}：文件超过 {size_limit_text(max_bytes)}。")
     kind, ext = sniff(content, name)
     stem = PurePath(name).stem if PurePath(name).suffix.lower() != ext else name[: -len(ext)]
     stored = StoredFile(name=f"{stem or '附件'}{ext}", content_type=kind, size=len(content),

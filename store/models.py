@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     false,
     func,
+    inspect,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -305,6 +306,8 @@ class StoredFile(Base):
     # a 计划调整申请's 附件: one per request (the store refuses a second, however raced)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("adjustment_request.id", ondelete="CASCADE"),
                                                    unique=True)
+    # a milestone's 佐证材料 (evidence with its reports): a few per milestone
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
@@ -353,7 +356,8 @@ class ProgressUpdate(Base):
     the status as of a date is read from the latest report made by that date."""
 
     __tablename__ = "progress_update"
-    __table_args__ = (Index("ix_progress_update_ms_reported", "milestone_id", "reported_on", "id"),)
+    __table_args__ = (Index("ix_progress_update_ms_reported", "milestone_id", "reported_on", "id"),
+                      Index("ix_progress_update_review", "review", "review_stage"))
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(
         ForeignKey("milestone.id", ondelete="CASCADE"), index=True
@@ -369,6 +373,16 @@ class ProgressUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("report_submission.id"), index=True)
     version: Mapped[int | None] = mapped_column(Integer)  # the milestone's report version this update made
+    # 审核 (reporting.review): an editor's completion counts once approved; None: it counts when reported
+    review: Mapped[str | None] = mapped_column(String(10))  # REVIEW_STATES
+    review_stage: Mapped[str | None] = mapped_column(String(10))  # REVIEW_STAGES: who acts next while pending
+    reviewed_on: Mapped[date | None] = mapped_column(Date)  # approved or returned on (counts from then)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+
+
+REVIEW_STATES = {"pending": "待审核", "approved": "审核通过", "returned": "已退回", "superseded": "已重新报送"}
+REVIEW_STAGES = {"city": "待地市审核", "province": "待省级审核"}
 
 
 class Indicator(SourceMixin, Base):
@@ -483,7 +497,18 @@ class FindingReview(Base):
     reviewed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+REVIEW_COLUMNS = ("review", "review_stage", "reviewed_on", "reviewed_by", "review_comment")
+
+
 @event.listens_for(ProgressUpdate, "before_update")
+def _report_is_append_only(mapper, connection, target):
+    """What was reported never changes; only its review is decided later
+    (reporting.review; each decision is audited)."""
+    changed = {a.key for a in inspect(target).attrs if a.history.has_changes()}
+    if changed - set(REVIEW_COLUMNS):
+        raise ValueError("ProgressUpdate rows are append-only history (only the review is decided later)")
+
+
 @event.listens_for(IndicatorObservation, "before_update")
 @event.listens_for(PlanChange, "before_update")
 def _history_is_append_only(mapper, connection, target):
@@ -503,6 +528,7 @@ class RollupCounts:
     overdue_days: Mapped[int] = mapped_column(Integer)
     due_soon: Mapped[int] = mapped_column(Integer)
     reported: Mapped[int] = mapped_column(Integer)
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 已完成（待审核）
 
 
 class StatusRollup(RollupCounts, Base):
@@ -554,6 +580,8 @@ class MilestoneStatusRollup(Base):
     state: Mapped[str | None] = mapped_column(String(12))
     completed_on: Mapped[date | None] = mapped_column(Date)
     last_reported_on: Mapped[date | None] = mapped_column(Date)
+    review: Mapped[str | None] = mapped_column(String(10))  # the update's review, as of when stored
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12))
     days_overdue: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[int] = mapped_column(Integer)
@@ -711,6 +739,17 @@ class ReportSubmission(Base):
     updates: Mapped[int] = mapped_column(Integer, default=0)
     observations: Mapped[int] = mapped_column(Integer, default=0)
     origin: Mapped[str] = mapped_column(String(10), default="report")  # report | demo
+
+
+class PeriodLock(Base):
+    """A reporting month locked (reporting.review): its reports were reviewed,
+    or its lock day passed; no report on it is taken, a change goes through a
+    更正申请 the admin approves."""
+
+    __tablename__ = "period_lock"
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    locked_by: Mapped[str] = mapped_column(String(80))
+    locked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditEntry(Base):

@@ -83,6 +83,8 @@ def test_reader_takes_values_as_people_write_them():
 
 
 def test_a_report_appends_history_audits_and_shows_at_once(reporting_app):
+    """A city's completion shows at once as 已完成（待审核）: no longer overdue,
+    not yet done (reporting.review; tests/test_review.py has the review)."""
     ms, _ = form(reporting_app, "hz")
     target = next(r for r in ms if r["status"] == "overdue")
     with reporting_app.app_context():
@@ -102,11 +104,14 @@ def test_a_report_appends_history_audits_and_shows_at_once(reporting_app):
             version = s.get(Milestone, target["milestone_id"]).report_version
             audit = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
             sub = s.scalars(select(ReportSubmission).order_by(ReportSubmission.id.desc())).first()
-    assert (after["done"], after["overdue"]) == (before["done"] + 1, before["overdue"] - 1)
+    assert (after["done"], after["overdue"], after["pending"]) == (
+        before["done"], before["overdue"] - 1, before["pending"] + 1)
     assert (latest.state, latest.reported_on, latest.reported_by) == ("done", TODAY, "杭州市信用办")
+    assert (latest.review, latest.review_stage) == ("pending", "province")
     assert version == target["version"] + 1
     assert [a.action for a in audit] == ["report.submit", "progress.report"]
-    assert '"状态": "已完成"' in audit[1].after and '"状态": "推进中"' in audit[1].before
+    assert '"状态": "已完成"' in audit[1].after and '"审核": "待审核"' in audit[1].after
+    assert '"状态": "推进中"' in audit[1].before
     assert audit[1].actor == "hz" and "杭州" in audit[1].target
     assert (sub.period, sub.channel, sub.updates, sub.on_time) == (PERIOD, "web", 1, True)
 

@@ -1,0 +1,89 @@
+"""佐证材料 on a page: the files of some milestones (each a download link), and
+the form that attaches more — a plain HTML form posting to /evidence
+(evidence_files.py), so the browser streams the files and nothing passes
+through a callback.  What the upload did is said once, on the page the
+route sends the browser back to (a callback reads it from the session: the
+page layouts are cached, the message is not)."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, html
+from flask import current_app
+from flask import session as cookie
+
+from components.grid import data_grid, export_filename
+from evidence_files import MESSAGE_KEY, UPLOAD_PATH
+from store.clock import local_text
+from store.files import KINDS_TEXT
+
+ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.png,.jpg,.jpeg"
+FILE_COLUMNS = [
+    {"field": "milestone_ref", "headerName": "节点", "width": 80},
+    {"field": "files", "headerName": "文件", "flex": 1, "minWidth": 200, "cellRenderer": "Files",
+     "cellRendererParams": {"href": "/evidence/{id}"}},
+    {"field": "size_text", "headerName": "大小", "width": 90},
+    {"field": "uploaded_by", "headerName": "上传人", "width": 110},
+    {"field": "uploaded_at", "headerName": "上传时间", "width": 140},
+]
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
+def file_rows(files_by_milestone: dict[int, list[dict]], refs: dict[int, str]) -> list[dict]:
+    """One row per file (its milestone named by ``refs``), in the milestones' order."""
+    return [{"milestone_ref": refs[m], "files": [{"id": f["id"], "name": f["name"]}], "name": f["name"],
+             "size_text": size_text(f["size"]), "uploaded_by": f["uploaded_by"],
+             "uploaded_at": local_text(f["uploaded_at"])}
+            for m in refs for f in files_by_milestone.get(m, [])]
+
+
+def upload_form(form_id: str, options: list[dict], next_path: str) -> html.Form | None:
+    """Attach files to one of ``options`` (milestones the account reports on:
+    {"value": id, "label": …}); None when there are none."""
+    if not options:
+        return None
+    limit, most = current_app.config["EVIDENCE_MAX_BYTES"], current_app.config["EVIDENCE_MAX_FILES"]
+    return html.Form([
+        dbc.Row([
+            dbc.Col([dbc.Label("工作节点", html_for=f"{form_id}-milestone", className="small text-muted mb-1"),
+                     dbc.Select(id=f"{form_id}-milestone", name="milestone_id", options=options,
+                                value=str(options[0]["value"]) if len(options) == 1 else None, required=True)], md=5),
+            dbc.Col([dbc.Label("文件（可多选）", html_for=f"{form_id}-file", className="small text-muted mb-1"),
+                     dbc.Input(id=f"{form_id}-file", type="file", name="file", multiple=True, accept=ACCEPT,
+                               required=True)], md=5),
+            dbc.Col(dbc.Button("上传", type="submit", color="primary", id=f"{form_id}-submit", className="mt-4"), md=2),
+        ], className="g-2"),
+        html.Input(type="hidden", name="next", value=next_path),
+        html.Div(f"{KINDS_TEXT}；每份不超过 {limit // 1024 // 1024} MB，每个节点最多 {most} 份。上传后不可替换或删除"
+                 "（新版本作为新文件上传），随报送一并供审核。", className="small text-muted mt-1"),
+    ], method="post", action=UPLOAD_PATH, encType="multipart/form-data", id=form_id)
+
+
+def evidence_card(name: str, files: list[dict] | None, form, title: str, filename_stem: str, today) -> dbc.Card:
+    """The files listed (a grid; None: not listed here), the upload form under
+    them, and what the last upload did."""
+    return dbc.Card(dbc.CardBody([
+        html.Div(id=f"{name}-message", role="status"),
+        None if files is None else data_grid(name, files, FILE_COLUMNS, title=title, empty="尚未上传佐证材料",
+                                             filename=export_filename(filename_stem, today)),
+        html.Div(form, className="mt-3" if files is not None else None) if form is not None else None,
+    ]), className="mb-4", id=f"{name}-card")
+
+
+def said() -> dbc.Alert | None:
+    """The last upload's outcome, once (taken from the session)."""
+    message = cookie.pop(MESSAGE_KEY, None)
+    if not isinstance(message, dict):
+        return None
+    return dbc.Alert(message.get("text", ""), color="success" if message.get("ok") else "danger",
+                     className="py-2", id="evidence-said", dismissable=True)
+
+
+def _show_said(_id):
+    return said()
+
+
+for _name in ("item-evidence", "report-evidence"):
+    callback(Output(f"{_name}-message", "children"), Input(f"{_name}-message", "id"))(_show_said)

@@ -1,0 +1,236 @@
+"""审核: an editor's completion counts once reviewed — a department's by its
+city office (then, with two levels, by the province), a city's by the
+province; returned with a reason, reported again; as of a date, what had
+been approved by then; a locked month takes no editor's report; and no
+crafted request decides outside the reviewer's scope or on one's own report."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.users import create_user, find_user
+from queries import api
+from queries.cache import invalidate
+from queries.approvals import returned_rows, waiting_condition, waiting_count, waiting_rows
+from queries.status import Filters, milestone_status
+from accounts.scope import Scope
+from reporting.entries import Report
+from reporting.locks import lock
+from reporting.review import ReviewError, decide
+from reporting.submit import submit
+from store import clock, session_scope
+from store.models import AuditEntry, ProgressUpdate, ReportSubmission
+from tests.callbacks import dependency, payload, post
+from tests.test_reporting import PERIOD, TODAY, account, entry, form
+from tests.test_security import login
+
+
+def with_wenzhou_office(app) -> None:
+    """温州's city office, which reviews 温州 市发改委's completions."""
+    with app.app_context(), session_scope() as s:
+        create_user(s, "admin", "wz", "wz-pass-123", "city", display_name="温州市信用办", city="温州")
+
+
+def report_done(app, username: str, status: str = "overdue", day=TODAY) -> dict:
+    """``username`` reports one of its milestones (in ``status``) done yesterday; the form row."""
+    ms, _ = form(app, username)
+    row = next(r for r in ms if r["status"] == status)
+    report = Report(PERIOD, (entry(row, state="done", completed_on=day - timedelta(days=1), note="已上线运行"),), ())
+    with app.test_request_context():
+        result = submit(report, account(app, username), today=day)
+    assert result.ok, result.problems
+    return row
+
+
+def latest(app, milestone_id: int) -> ProgressUpdate:
+    with app.app_context(), session_scope() as s:
+        u = s.scalars(select(ProgressUpdate).where(ProgressUpdate.milestone_id == milestone_id)
+                      .order_by(ProgressUpdate.id.desc())).first()
+        s.expunge(u)
+        return u
+
+
+def review(app, username: str, ids: list, approve: bool = True, comment: str = "", day=TODAY):
+    with app.test_request_context():
+        with session_scope() as s:
+            done = decide(s, account(app, username), ids, approve, comment, day, app.config["REVIEW_LEVELS"])
+        invalidate()  # (as the 审核 page does after a decision)
+        return done
+
+
+def status_of(app, milestone_id: int, as_of):
+    with app.app_context(), session_scope() as s:
+        st = milestone_status(as_of)
+        return s.scalar(select(st.c.status).where(st.c.milestone_id == milestone_id))
+
+
+def wenzhou(app, as_of=TODAY) -> dict:
+    with app.app_context():
+        return api.summary(as_of, Filters(city="温州"))
+
+
+def test_a_departments_completion_is_reviewed_by_its_city_then_counted(reporting_app):
+    with_wenzhou_office(reporting_app)
+    before = wenzhou(reporting_app)
+    row = report_done(reporting_app, "wzfg")
+    u = latest(reporting_app, row["milestone_id"])
+    assert (u.review, u.review_stage) == ("pending", "city")
+    pending = wenzhou(reporting_app)
+    assert (pending["done"], pending["pending"], pending["overdue"]) == (
+        before["done"], before["pending"] + 1, before["overdue"] - 1)
+    assert status_of(reporting_app, row["milestone_id"], TODAY) == "pending"
+    with reporting_app.app_context(), session_scope() as s:
+        assert waiting_count(s, "city", find_user(s, "wz").city_id) == 1
+        assert waiting_count(s, "admin", None) == 0  # (one level: the city decides)
+        rows = waiting_rows(s, waiting_condition("city", find_user(s, "wz").city_id), today=TODAY)
+        assert [r["update_id"] for r in rows] == [u.id] and rows[0]["stage"] == "待地市审核"
+    done = review(reporting_app, "wz", [u.id], comment="材料齐全")
+    assert (done.approved, done.returned) == (1, 0)
+    after = wenzhou(reporting_app)
+    assert (after["done"], after["pending"]) == (before["done"] + 1, before["pending"])
+    approved = latest(reporting_app, row["milestone_id"])
+    assert (approved.review, approved.reviewed_on, approved.reviewed_by) == ("approved", TODAY, "wz")
+    # time travel: as of yesterday nothing was reported; approved today, it counts from today
+    assert status_of(reporting_app, row["milestone_id"], TODAY - timedelta(days=1)) == "overdue"
+    with reporting_app.app_context(), session_scope() as s:
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "review.approve")).one()
+        assert audit.actor == "wz" and '"审核": "审核通过"' in audit.after and "待地市审核" in audit.before
+
+
+def test_counted_from_the_day_it_was_approved(reporting_app):
+    """Reported today, approved three days later: pending in between, done from then (what had
+    been approved by D), on time when its completion date kept its due."""
+    row = report_done(reporting_app, "hz")
+    u = latest(reporting_app, row["milestone_id"])
+    review(reporting_app, "admin", [u.id], day=TODAY + timedelta(days=3))
+    assert status_of(reporting_app, row["milestone_id"], TODAY + timedelta(days=1)) == "pending"
+    assert status_of(reporting_app, row["milestone_id"], TODAY + timedelta(days=3)) == "done_late"
+    with reporting_app.app_context():  # the stored rollups say the same as the definition
+        assert api.summary(TODAY + timedelta(days=1), Filters(city="杭州"))["pending"] >= 1
+        later = api.summary(TODAY + timedelta(days=3), Filters(city="杭州"))
+        now = api.summary(TODAY, Filters(city="杭州"))
+    assert later["done"] == now["done"] + 1 and later["pending"] == now["pending"] - 1
+
+
+def test_two_levels_the_city_passes_it_on_and_the_province_approves(reporting_app):
+    reporting_app.config["REVIEW_LEVELS"] = 2
+    with_wenzhou_office(reporting_app)
+    row = report_done(reporting_app, "wzfg")
+    u = latest(reporting_app, row["milestone_id"])
+    assert review(reporting_app, "wz", [u.id]).passed_on == 1
+    assert (latest(reporting_app, row["milestone_id"]).review_stage, status_of(
+        reporting_app, row["milestone_id"], TODAY)) == ("province", "pending")
+    with pytest.raises(ReviewError, match="不在您的审核范围内"):  # the city has had its say
+        review(reporting_app, "wz", [u.id])
+    with reporting_app.app_context(), session_scope() as s:
+        assert waiting_count(s, "admin", None) == 1
+    assert review(reporting_app, "admin", [u.id]).approved == 1
+    assert status_of(reporting_app, row["milestone_id"], TODAY) in ("done_on_time", "done_late")
+
+
+def test_a_return_and_a_resubmission(reporting_app):
+    row = report_done(reporting_app, "hz")
+    u = latest(reporting_app, row["milestone_id"])
+    with pytest.raises(ReviewError, match="退回时请填写理由"):
+        review(reporting_app, "admin", [u.id], approve=False)
+    assert review(reporting_app, "admin", [u.id], approve=False, comment="请补充验收报告").returned == 1
+    assert status_of(reporting_app, row["milestone_id"], TODAY) == "overdue"  # judged as not done again
+    with reporting_app.test_request_context(), session_scope() as s:
+        scope = Scope.of(account(reporting_app, "hz"))
+        (back,) = returned_rows(s, scope.milestones(), TODAY)
+    assert back["reason"] == "请补充验收报告" and back["milestone_id"] == row["milestone_id"]
+    # the same completion entered again is a new report, reviewed again
+    again = report_done(reporting_app, "hz")
+    assert again["milestone_id"] == row["milestone_id"]
+    resent = latest(reporting_app, row["milestone_id"])
+    assert resent.id != u.id and (resent.review, resent.review_stage) == ("pending", "province")
+    with reporting_app.test_request_context(), session_scope() as s:
+        assert returned_rows(s, scope.milestones(), TODAY) == []
+
+
+def test_a_note_edited_after_approval_keeps_it_counted(reporting_app):
+    row = report_done(reporting_app, "hz")
+    review(reporting_app, "admin", [latest(reporting_app, row["milestone_id"]).id])
+    ms, _ = form(reporting_app, "hz")
+    now = next(r for r in ms if r["milestone_id"] == row["milestone_id"])
+    with reporting_app.test_request_context():
+        assert submit(Report(PERIOD, (entry(now, note="已上线运行，覆盖全市"),), ()), account(reporting_app, "hz")).ok
+    u = latest(reporting_app, row["milestone_id"])
+    assert (u.note, u.review, u.reviewed_by) == ("已上线运行，覆盖全市", "approved", "admin")
+    assert status_of(reporting_app, row["milestone_id"], TODAY) in ("done_on_time", "done_late")
+
+
+def test_no_one_decides_outside_their_scope_or_on_their_own_report(reporting_app):
+    with_wenzhou_office(reporting_app)
+    dept = report_done(reporting_app, "wzfg")
+    city = report_done(reporting_app, "hz")
+    dept_u, city_u = latest(reporting_app, dept["milestone_id"]), latest(reporting_app, city["milestone_id"])
+    for who, ids, why in (("hz", [dept_u.id], "不在您的审核范围内"),  # another city's department
+                          ("hz", [city_u.id], "不能审核本人报送"),
+                          ("hz2", [city_u.id], "不在您的审核范围内"),  # its own city's completion: the province's
+                          ("leader", [city_u.id], "只有管理员和地市填报员"),
+                          ("wzfg", [dept_u.id], "只有管理员和地市填报员"),
+                          ("wz", [dept_u.id, city_u.id], "不在您的审核范围内"),  # all or nothing
+                          ("admin", [999999], "不存在"),
+                          ("admin", "1", "请勾选")):
+        with pytest.raises(ReviewError, match=why):
+            review(reporting_app, who, ids)
+    assert latest(reporting_app, dept["milestone_id"]).review == "pending"
+    # one's own report (an office that also reports for a department): never its own reviewer
+    with reporting_app.app_context(), session_scope() as s:
+        s.get(ReportSubmission, dept_u.submission_id).user_id = find_user(s, "wz").id
+    with pytest.raises(ReviewError, match="不能审核本人报送"):
+        review(reporting_app, "wz", [dept_u.id])
+    with reporting_app.app_context(), session_scope() as s:
+        s.get(ReportSubmission, dept_u.submission_id).user_id = find_user(s, "wzfg").id
+    review(reporting_app, "wz", [dept_u.id])
+    with pytest.raises(ReviewError, match="已审核"):
+        review(reporting_app, "wz", [dept_u.id])
+
+
+def test_a_crafted_callback_cannot_approve_outside_scope(reporting_app):
+    """hz posts the 审核 callback itself with Hangzhou's own pending completion
+    ticked (the province's to decide) and with one of 温州's: nothing changes."""
+    with_wenzhou_office(reporting_app)
+    dept = report_done(reporting_app, "wzfg")
+    city = report_done(reporting_app, "hz")
+    ids = [latest(reporting_app, m["milestone_id"]).id for m in (dept, city)]
+    client = reporting_app.test_client()
+    login(client, "hz")
+    dep = dependency(client, "approval-approve")
+    for ticked in ([{"update_id": ids[0]}], [{"update_id": ids[1]}], [{"update_id": "x"}], "all"):
+        status, text = post(client, payload(dep, {"approval-comment": "同意",
+                                                  '{"name":"approvals","type":"grid"}': ticked},
+                                            clicked="approval-approve"))
+        assert status == 200 and "未审核" in text
+    assert [latest(reporting_app, m["milestone_id"]).review for m in (dept, city)] == ["pending", "pending"]
+    # and a request no click triggered does nothing at all
+    status, _ = post(client, payload(dep, {}, clicked=None))
+    assert status == 204
+
+
+def test_a_locked_month_takes_no_editors_report(reporting_app):
+    with reporting_app.app_context(), session_scope() as s:
+        assert lock(s, "admin", PERIOD, TODAY) and not lock(s, "admin", PERIOD, TODAY)
+    ms, _ = form(reporting_app, "hz")
+    report = Report(PERIOD, (entry(ms[0], note="本月新进展"),), ())
+    with reporting_app.test_request_context():
+        refused = submit(report, account(reporting_app, "hz"))
+        assert not refused.ok and "已锁定" in refused.problems[0].message
+        assert submit(report, account(reporting_app, "admin")).ok  # the admin's correction goes in
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "period.lock")) == 1
+
+
+def test_a_month_locks_itself_on_the_lock_day(reporting_app):
+    reporting_app.config["PERIOD_LOCK_DAY"] = 10
+    last = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    ms, _ = form(reporting_app, "hz")
+    report = Report(last, (entry(ms[0], note="上月补报"),), ())
+    with reporting_app.test_request_context():
+        early = submit(report, account(reporting_app, "hz"), dry_run=True, today=TODAY.replace(day=9))
+        late = submit(report, account(reporting_app, "hz"), dry_run=True, today=TODAY.replace(day=10))
+    assert early.ok and not late.ok and "已锁定" in late.problems[0].message
+    assert clock.today() == TODAY
