@@ -1,18 +1,18 @@
 """佐证材料 on a page: the files of some milestones (each a download link), and
-the form that attaches more — a plain HTML form posting to /evidence
-(evidence_files.py), so the browser streams the files and nothing passes
-through a callback.  What the upload did is said once, on the page the
+the form that attaches more — the browser posts the chosen files to
+/evidence as multipart (evidence_files.py, which streams them to disk as
+they arrive), so nothing passes through a server callback.  What the upload did is said once, on the page the
 route sends the browser back to (a callback reads it from the session: the
 page layouts are cached, the message is not)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 from flask import current_app
 from flask import session as cookie
 
 from components.grid import data_grid, export_filename
-from evidence_files import MESSAGE_KEY, UPLOAD_PATH
+from evidence_files import MESSAGE_KEY
 from store.clock import local_text
 from store.files import KINDS_TEXT
 
@@ -39,26 +39,28 @@ def file_rows(files_by_milestone: dict[int, list[dict]], refs: dict[int, str]) -
             for m in refs for f in files_by_milestone.get(m, [])]
 
 
-def upload_form(form_id: str, options: list[dict], next_path: str) -> html.Form | None:
+def upload_form(form_id: str, options: list[dict], next_path: str) -> html.Div | None:
     """Attach files to one of ``options`` (milestones the account reports on:
-    {"value": id, "label": …}); None when there are none."""
+    {"value": id, "label": …}); None when there are none.  The chosen files
+    go to POST /evidence as multipart (assets/uploads.js), never through a
+    server callback."""
     if not options:
         return None
     limit, most = current_app.config["EVIDENCE_MAX_BYTES"], current_app.config["EVIDENCE_MAX_FILES"]
-    return html.Form([
+    return html.Div([
         dbc.Row([
             dbc.Col([dbc.Label("工作节点", html_for=f"{form_id}-milestone", className="small text-muted mb-1"),
-                     dbc.Select(id=f"{form_id}-milestone", name="milestone_id", options=options,
-                                value=str(options[0]["value"]) if len(options) == 1 else None, required=True)], md=5),
-            dbc.Col([dbc.Label("文件（可多选）", html_for=f"{form_id}-file", className="small text-muted mb-1"),
-                     dbc.Input(id=f"{form_id}-file", type="file", name="file", multiple=True, accept=ACCEPT,
-                               required=True)], md=5),
-            dbc.Col(dbc.Button("上传", type="submit", color="primary", id=f"{form_id}-submit", className="mt-4"), md=2),
+                     dbc.Select(id=f"{form_id}-milestone", options=options,
+                                value=str(options[0]["value"]) if len(options) == 1 else None)], md=6),
+            dbc.Col([html.Div("文件（可多选）", className="small text-muted mb-1"),
+                     dcc.Upload(html.Div(["将文件拖放到此处，或 ", html.A("选择文件", href="#")]), id=f"{form_id}-file",
+                                accept=ACCEPT, max_size=limit, multiple=True, className="upload-box")], md=6),
         ], className="g-2"),
-        html.Input(type="hidden", name="next", value=next_path),
+        dcc.Store(id=f"{form_id}-next", data=next_path),
+        html.Div(id=f"{form_id}-status", className="small mt-1", role="status"),
         html.Div(f"{KINDS_TEXT}；每份不超过 {limit // 1024 // 1024} MB，每个节点最多 {most} 份。上传后不可替换或删除"
                  "（新版本作为新文件上传），随报送一并供审核。", className="small text-muted mt-1"),
-    ], method="post", action=UPLOAD_PATH, encType="multipart/form-data", id=form_id)
+    ], id=form_id)
 
 
 def evidence_card(name: str, files: list[dict] | None, form, title: str, filename_stem: str, today) -> dbc.Card:
@@ -87,3 +89,8 @@ def _show_said(_id):
 
 for _name in ("item-evidence", "report-evidence"):
     callback(Output(f"{_name}-message", "children"), Input(f"{_name}-message", "id"))(_show_said)
+    clientside_callback(
+        ClientsideFunction(namespace="evidence", function_name="upload"),
+        Output(f"{_name}-form-status", "children"), Input(f"{_name}-form-file", "contents"),
+        State(f"{_name}-form-file", "filename"), State(f"{_name}-form-milestone", "value"),
+        State(f"{_name}-form-next", "data"), prevent_initial_call=True)

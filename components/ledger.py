@@ -10,11 +10,12 @@ from components.status import STATUS_CELL_CLASSES, status_text
 from queries.departments import ROLE_LABELS
 from queries.status import Filters
 
-HEADERS = {**STATUS_HEADERS, "status_text": "状态", "latest": "最新进展（报送日期）", "role": "本部门角色"}
+HEADERS = {**STATUS_HEADERS, "status_text": "状态", "latest": "最新进展（报送日期）", "role": "本部门角色",
+           "chased": "催办次数"}
 _WIDTHS = {"plan": 105, "city": 65, "county": 95, "item": 130, "sub_item": 120, "item_type": 75,
            "scope": 90, "milestone": 200, "lead": 110, "coop": 130, "deadline": 110, "due": 110,
            "due_text": 100, "status_text": 115, "completed_on": 105, "days_overdue": 90,
-           "latest": 120, "role": 80}
+           "latest": 120, "role": 80, "chased": 90}
 # thousands separators, blank for none (what Excel shows too)
 THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
 ONE_LINE = {"wrapText": False, "autoHeight": False}

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from datetime import timedelta
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
+from flask import current_app
 
 from accounts import current_account
 from accounts.scope import Scope, reads_item, writable_ids
+from components.actions import clicked, refused
 from components.cards import SITE, page_header
 from components.evidence import evidence_card, file_rows, upload_form
 from components.figures import milestone_timeline
@@ -32,11 +36,13 @@ from components.status import (
     status_text,
 )
 from pages.not_found_404 import not_found
+from notices.urge import UrgeError, chaseable, send_urge, urge_history
 from queries import api, items
+from queries.cache import invalidate
 from queries.approvals import evidence_by_milestone
 from queries.status import DONE, Filters
 from reporting.entries import whole_number
-from store import session_scope
+from store import clock, session_scope
 from store.models import Milestone
 
 
@@ -86,6 +92,7 @@ def layout(item_id=None, **query):
         findings_alert(header["id"]),
         *(progress_sections(view, header, name, milestones) if assessed else []),
         changes_section(header["id"], name, view),
+        urge_section(header, name, view) if assessed else None,
         reminders_section(header["id"], name, view) if assessed else None,
         sources_card(header),
     ])
@@ -109,6 +116,64 @@ def changes_section(item_id: int, name: str, view) -> html.Div:
                            filename=export_filename(f"{name}_计划变更", view.as_of), empty="计划未作过更正或调整"),
                  id="item-changes"),
     ], className="mb-4")
+
+
+URGE_COLUMNS = [
+    {"field": "sent_at", "headerName": "催办时间", "width": 140},
+    {"field": "sent_by", "headerName": "催办单位", "width": 120},
+    {"field": "to", "headerName": "催办对象", "width": 160},
+    {"field": "seqs", "headerName": "节点", "width": 80},
+    {"field": "message", "headerName": "催办内容", "minWidth": 200, "flex": 1, "wrapText": True, "autoHeight": True},
+    {"field": "reply_by", "headerName": "回复期限", "width": 110},
+    {"field": "state", "headerName": "办理情况", "width": 100},
+    {"field": "answer", "headerName": "回复", "minWidth": 160, "flex": 1, "wrapText": True, "autoHeight": True},
+]
+
+
+def urge_section(header: dict, name: str, view) -> html.Div:
+    """催办记录, and for the office (the admin, or the item's city office) the way
+    to chase the units reporting on its overdue and due-soon milestones."""
+    account = current_account()
+    with session_scope() as s:
+        rows = urge_history(s, header["id"])
+    may = account is not None and (account.role == "admin" or (
+        account.role == "city" and header["city_id"] is not None and account.city_id == header["city_id"]))
+    form = dbc.Row([
+        dbc.Col(dbc.Input(id="item-urge-message", maxLength=500, placeholder="催办内容，如：请于本周内报送进展并说明逾期原因"),
+                md=7),
+        dbc.Col(dbc.Input(id="item-urge-reply-by", type="date", value=(clock.today() + timedelta(days=7)).isoformat(),
+                          **{"aria-label": "回复期限"}), md=2),
+        dbc.Col(dbc.Button("催办逾期和临期节点", id="item-urge-send", color="warning", size="sm", className="mt-1"), md=3),
+        dcc.Store(id="item-urge-item", data=header["id"]),
+        html.Div(id="item-urge-result", className="mt-2", role="status"),
+    ], className="g-2 mb-2") if may else None
+    return html.Div([
+        html.H5(f"催办记录（{len(rows)} 次）", className="mb-2"),
+        form,
+        html.Div(data_grid("item-urges", rows, URGE_COLUMNS, title=f"{name} 催办记录",
+                           filename=export_filename(f"{name}_催办记录", view.as_of), empty="尚未催办"),
+                 id="item-urges"),
+    ], className="mb-4")
+
+
+@callback(Output("item-urge-result", "children"), Input("item-urge-send", "n_clicks"),
+          State("item-urge-item", "data"), State("item-urge-message", "value"), State("item-urge-reply-by", "value"),
+          prevent_initial_call=True)
+def urge_item(_clicks, item_id, message, reply_by):
+    """Chase the item's overdue and due-soon milestones: which they are is read from the store today."""
+    clicked("item-urge-send")
+    today, days = clock.today(), current_app.config["DUE_SOON_DAYS"]
+    item = item_id if isinstance(item_id, int) and not isinstance(item_id, bool) and 0 < item_id < 2**31 else None
+    try:
+        with session_scope() as s:
+            ids = chaseable(s, item, today, days) if item is not None else []
+            sent = send_urge(s, current_account(), ids, message, reply_by, today, days)
+    except UrgeError as exc:
+        return refused(exc.messages if item is None or ids else ["本事项没有逾期或临期的节点。"], "item-urge-refused",
+                       "未催办")
+    invalidate()
+    return dbc.Alert(f"已催办 {sent.urges} 个单位（{sent.milestones} 个节点）。", color="success", className="py-2",
+                     id="item-urge-sent")
 
 
 def reminders_section(item_id: int, name: str, view) -> html.Div:

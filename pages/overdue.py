@@ -4,10 +4,15 @@ Filters (plan, city, department, status, days overdue) stay in the URL."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
+from flask import current_app
+
+from accounts import current_account
+from components.actions import clicked, refused
 
 from components.cards import kpi_card, page_header
 from components.figures import overdue_bars_figure
@@ -16,7 +21,10 @@ from components.grid import data_grid, export_filename
 from components.ledger import ledger_columns, ledger_rows, ledger_stem, ledger_title
 from components.status import AMBER, RED, due_soon_label
 from queries.ledger import ROW_CAP
+from notices.urge import UrgeError, chased_counts, send_urge
+from queries.cache import invalidate
 from queries.overdue import overdue_groups, overdue_totals, worst_rows
+from store import clock, session_scope
 
 dash.register_page(__name__, path="/overdue", name="逾期与临期", order=40,
                    title="逾期与临期 · 信用应用场景推进监测平台")
@@ -24,7 +32,7 @@ dash.register_page(__name__, path="/overdue", name="逾期与临期", order=40,
 PAGE_STATUSES = ("overdue", "due_soon")
 MIN_DAYS = (7, 30, 90, 180)
 FIELDS = ("city", "county", "plan", "item", "milestone", "due", "due_text", "status_text", "days_overdue",
-          "lead", "latest")
+          "lead", "latest", "chased")
 
 
 def layout(**query):
@@ -38,6 +46,10 @@ def layout(**query):
     totals = overdue_totals(view.as_of, filters, min_days)
     rows = worst_rows(view.as_of, filters, min_days, ROW_CAP)
     shown = ("overdue",) if min_days else statuses
+    with session_scope() as s:
+        chased = chased_counts(s, {r["milestone_id"] for r in rows})
+    account = current_account()
+    chaser = account is not None and account.role in ("admin", "city")
     return html.Div([
         page_header("逾期与临期", view, "逾期天数最多的排在最前，其后是临期节点（按到期日先后）"),
         filter_bar(view),
@@ -46,11 +58,53 @@ def layout(**query):
             dbc.Col(headline(view, totals, shown, min_days), lg=4),
             dbc.Col(dbc.Card(dbc.CardBody(chart(view, filters, min_days))), lg=8, className="mb-3") if rows else None,
         ], className="g-3 mb-2"),
-        data_grid("overdue", ledger_rows(rows), ledger_columns(*FIELDS), total=totals["overdue"] + totals["due_soon"],
+        data_grid("overdue", [{**r, "chased": chased.get(r["milestone_id"], 0)} for r in ledger_rows(rows)],
+                  ledger_columns(*FIELDS), total=totals["overdue"] + totals["due_soon"],
                   title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
                   filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
-                  empty="筛选条件下没有逾期或临期的节点", official=True),
+                  empty="筛选条件下没有逾期或临期的节点", official=True, selectable=chaser),
+        urge_card(account) if chaser and rows else None,
     ])
+
+
+def urge_card(account) -> dbc.Card:
+    """催办所选: the ticked milestones' units are told (in the app and by mail) with this message."""
+    whose = "本市" if account.role == "city" else "各地市、各部门"
+    return dbc.Card(dbc.CardBody([
+        html.H5("催办"),
+        html.Div(f"在表中勾选要催办的节点（可先按部门筛选，再用表头复选框全选），填写催办内容和回复期限后发送：{whose}负责报送这些节点的"
+                 "单位（牵头部门；无牵头部门的为地市信用办）将在“通知”、邮件和进度填报页看到催办，直至回复或报送进展。",
+                 className="small text-muted mb-2"),
+        dbc.Row([
+            dbc.Col([dbc.Label("催办内容", html_for="urge-message", className="small text-muted mb-1"),
+                     dbc.Input(id="urge-message", maxLength=500, placeholder="如：请于本周内报送进展，并说明逾期原因和整改措施")], md=8),
+            dbc.Col([dbc.Label("回复期限", html_for="urge-reply-by", className="small text-muted mb-1"),
+                     dbc.Input(id="urge-reply-by", type="date", value=(clock.today() + timedelta(days=7)).isoformat())],
+                    md=2),
+            dbc.Col(dbc.Button("催办所选", id="urge-send", color="warning", className="mt-4"), md=2),
+        ], className="g-2"),
+        html.Div(id="urge-result", className="mt-2", role="status"),
+    ]), className="mt-3 mb-4")
+
+
+@callback(Output("urge-result", "children"), Input("urge-send", "n_clicks"),
+          State({"type": "grid", "name": "overdue"}, "selectedRows"), State("urge-message", "value"),
+          State("urge-reply-by", "value"), prevent_initial_call=True)
+def urge(_clicks, selected, message, reply_by):
+    """Send the 催办 (everything checked again on the server: notices.urge)."""
+    clicked("urge-send")
+    ids = [row.get("milestone_id") for row in selected if isinstance(row, dict)] if isinstance(selected, list) else []
+    try:
+        with session_scope() as s:
+            sent = send_urge(s, current_account(), ids, message, reply_by, clock.today(),
+                             current_app.config["DUE_SOON_DAYS"])
+    except UrgeError as exc:
+        return refused(exc.messages, "urge-refused", "未催办")
+    invalidate()
+    text = f"已催办 {sent.urges} 个单位（{sent.milestones} 个节点），{sent.accounts} 个账号收到通知。"
+    if sent.without_account:
+        text += f"以下单位尚无账号，请另行通知：{'、'.join(sent.without_account)}。"
+    return dbc.Alert(text, color="success", className="py-2", id="urge-sent")
 
 
 def parse_min_days(raw) -> tuple[int | None, list[str]]:

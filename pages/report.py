@@ -24,14 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
-from components.actions import clicked
+from components.actions import clicked, refused
 from components.evidence import evidence_card, upload_form
 from components.filters import control_bar
 from components.format import cn_date
 from components.grid import export_filename
 from components.status import STATUS_CELL_CLASSES, status_text
+from notices.urge import UrgeError, answer_urge, open_urges
 from queries import api
-from queries.approvals import evidence_by_milestone, returned_rows
+from queries.cache import invalidate
+from queries.approvals import returned_rows
 from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone, whole_number
 from reporting.form import indicator_form_rows, milestone_rows, submissions
 from reporting.submit import Result, submit
@@ -55,15 +57,16 @@ def layout(**query):
     ms_all, ind = form_rows(account, context)
     ms, context["page"], pages = page_of(ms_all, context["page"])
     with session_scope() as s:
-        files = evidence_by_milestone(s, {r["milestone_id"] for r in ms})
-        returned = returned_rows(s, Scope.of(account, context["city_id"]).milestones(), clock.today())
-    ms = [{**r, "evidence": len(files.get(r["milestone_id"], []))} for r in ms]
+        scope = Scope.of(account, context["city_id"])
+        returned = returned_rows(s, scope.milestones(), clock.today())
+        urges = open_urges(s, scope) if account.role != "admin" else []
     return html.Div([
         html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
             f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
             className="text-muted", id="report-scope"),
             html.Div(dcc.Link("节点完成时间需调整或取消？提交计划调整申请 ›", href="/requests", id="report-requests-link"),
                      className="small")], className="mb-3"),
+        urge_alert(urges),
         returned_alert(returned),
         controls(account, context),
         deadline_note(account, context),
@@ -158,6 +161,45 @@ def link_params(context: dict) -> dict:
     params = {"period": context["period"], "plan": context["plan"], "city": context["city"],
               "all": "1" if context["all"] else None}
     return {k: v for k, v in params.items() if v}
+
+
+def urge_alert(urges: list[dict]):
+    """The 催办 this unit has not answered nor reported on since: on top, with a way to answer."""
+    if not urges:
+        return None
+    def one(u):
+        ms = "、".join(f"{m['item'][:20]} 节点{m['seq']}" for m in u["milestones"][:8])
+        return html.Li([html.Strong(f"{u['sent_by']}（{u['sent_at']}）："), u["message"],
+                        html.Div(f"涉及：{ms}{' 等' if len(u['milestones']) > 8 else ''}；请于 {u['reply_by']} 前回复或报送进展。",
+                                 className="small")], className="mb-1")
+    return dbc.Alert([
+        html.Strong(f"催办（{len(urges)} 件）：报送所涉节点的进展，或在此回复。"),
+        html.Ul([one(u) for u in urges], className="mb-2"),
+        dbc.Row([
+            dbc.Col(dbc.Select(id="urge-answer-which", value=str(urges[0]["urge_id"]), options=[
+                {"label": f"{u['sent_at']} {u['message'][:20]}", "value": str(u["urge_id"])} for u in urges],
+                **{"aria-label": "回复哪一件催办"}), md=4),
+            dbc.Col(dbc.Input(id="urge-answer-text", maxLength=500, placeholder="回复内容，如：已协调接口，预计下周上线",
+                              **{"aria-label": "回复内容"}), md=6),
+            dbc.Col(dbc.Button("回复", id="urge-answer-send", color="warning", size="sm", className="mt-1"), md=2),
+        ], className="g-2"),
+        html.Div(id="urge-answer-result", className="mt-2", role="status"),
+    ], color="warning", className="py-2", id="report-urges")
+
+
+@callback(Output("urge-answer-result", "children"), Input("urge-answer-send", "n_clicks"),
+          State("urge-answer-which", "value"), State("urge-answer-text", "value"), prevent_initial_call=True)
+def answer(_clicks, which, text):
+    """Answer a 催办 (checked on the server: one of this unit's, not answered yet)."""
+    clicked("urge-answer-send")
+    try:
+        with session_scope() as s:
+            answer_urge(s, current_account(), whole_number(which, 2**31), text)
+    except UrgeError as exc:
+        return refused(exc.messages, "urge-answer-refused", "未回复")
+    invalidate()
+    return dbc.Alert(["已回复，催办单位将收到通知。", dcc.Link("刷新", href="/report", className="ms-2")],
+                     color="success", className="py-2", id="urge-answered")
 
 
 def returned_alert(returned: list[dict]):

@@ -98,6 +98,12 @@ def evidence_by_milestone(session, milestone_ids: set[int]) -> dict[int, list[di
     return out
 
 
+def evidence_counts(session, milestone_ids) -> dict[int, int]:
+    """How many 佐证材料 each milestone has (``milestone_ids``: ids, or a select of them)."""
+    return dict(session.execute(select(StoredFile.milestone_id, func.count()).where(
+        StoredFile.milestone_id.in_(milestone_ids)).group_by(StoredFile.milestone_id)).all())
+
+
 def returned_rows(session, milestones_condition, today: date) -> list[dict]:
     """The editor's completions returned by review and not yet reported again
     (their latest report is the returned one), newest first."""

@@ -93,7 +93,7 @@ def header_row(session, item_id: int) -> dict | None:
         "source": source_label(item.source_file, item.source_line, item.source_where), "source_text": item.source_text,
         "plan_key": plan.key, "plan": plan.label, "plan_doc_no": plan.doc_no, "plan_title": plan.title,
         "plan_issuer": plan.issuer, "plan_issue_date": _iso(plan.issue_date),
-        "city": city_name, "county": county_name, "lead": depts["lead"], "coop": depts["coop"],
+        "city": city_name, "city_id": item.city_id, "county": county_name, "lead": depts["lead"], "coop": depts["coop"],
         "parent": parent,
         "sub_scenes": [{**brief(r), "description": r["description"],
                         "source": source_label(r["source_file"], r["source_line"], r["source_where"]),

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 from accounts.scope import Scope
 from components.format import number
 from queries.indicators import indicator_rows
+from queries.approvals import evidence_counts
 from queries.status import DONE, STATUSES, Filters
 from queries.status_table import status_rows
 from store import session_scope
@@ -32,6 +33,7 @@ def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_d
     with session_scope() as s:
         rows = status_rows(s, today, Filters(plan=plan, statuses=() if include_done else NOT_DONE),
                            current_app.config["DUE_SOON_DAYS"], where=where)
+        files = evidence_counts(s, [r["milestone_id"] for r in rows]) if rows else {}
     out = []
     for r in rows:
         state = PROGRESS_STATES.get(r["state"], "") if r["state"] else ""
@@ -40,7 +42,7 @@ def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_d
             "milestone_id": r["milestone_id"], "version": r["version"], "plan": r["plan"],
             "city": r["city"], "item": item, "item_id": r["item_id"], "sub_item": r["sub_item"],
             "seq": r["seq"], "milestone": r["milestone"], "due": r["due"] or r["due_text"],
-            "status": r["status"], "last": _latest(r),
+            "status": r["status"], "last": _latest(r), "evidence": files.get(r["milestone_id"], 0),
             "state": state, "completed_on": r["completed_on"], "note": r["last_note"] or "",
             "base_state": state, "base_completed_on": r["completed_on"], "base_note": r["last_note"] or "",
         })

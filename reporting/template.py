@@ -30,7 +30,7 @@ from store.clock import local_text
 from store.models import PROGRESS_STATES, utcnow
 from store.periods import parse_period, period_label
 
-MARKER = "信用应用场景推进监测平台·进度填报模板 v2"  # v1 carried the values loaded too
+MARKER = "信用应用场景推进监测平台·进度填报模板 v3"  # v1 carried the values loaded too; v2 had no 佐证材料
 META_SHEET, MS_SHEET, IND_SHEET, HELP_SHEET = "_模板信息", "工作节点", "指标", "填报说明"
 MAX_BYTES = 2 * 1024 * 1024  # the upload limit (a city of 2,500 milestones is ~0.3 MB)
 MAX_UNZIPPED = 80 * 1024 * 1024  # a zip bomb is refused before it is opened
@@ -52,6 +52,7 @@ MS_COLUMNS = (
     Column("item", "场景/项目/任务", 26), Column("sub_item", "子场景", 12), Column("seq", "节点序号", 7),
     Column("milestone", "工作计划（节点）", 46), Column("due", "节点时限", 12),
     Column("status_text", "当前状态", 12), Column("last", "最新进展（报送日期）", 30),
+    Column("evidence", "佐证材料（份）", 9),
     Column("state", "报送状态", 11, editable=True), Column("completed_on", "完成日期", 12, editable=True),
     Column("note", "进展说明", 40, editable=True),
     Column("version", "版本", 6, hidden=True),

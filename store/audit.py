@@ -31,6 +31,8 @@ ACTIONS = {
     "review.return": "退回完成情况",
     "period.lock": "锁定报送月份",
     "evidence.upload": "上传佐证材料",
+    "urge.send": "催办",
+    "urge.answer": "回复催办",
     "department.merge": "合并部门",
     "department.unmerge": "撤销部门合并",
     "department.rename": "部门更名",

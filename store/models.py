@@ -692,8 +692,38 @@ class Notification(Base):
     mailed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-NOTICE_KINDS = {"due_soon": "临期提醒", "overdue": "逾期提醒", "report_due": "报送提醒"}
+NOTICE_KINDS = {"due_soon": "临期提醒", "overdue": "逾期提醒", "report_due": "报送提醒", "urge": "催办",
+                "urge_reply": "催办回复", "returned": "审核退回"}
 MAIL_STATES = {"none": "—", "pending": "待发送", "sent": "已发送", "failed": "发送失败"}  # Notification.mail
+
+
+class Urge(Base):
+    """催办: the office (the admin, or a city office for its own city) chases the
+    unit that reports on some milestones — a department, or a city office
+    where no department leads — with a message and a reply-by date
+    (notices.urge).  Open on the unit's report page until it answers or has
+    reported on every milestone since."""
+
+    __tablename__ = "urge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    reply_by: Mapped[date] = mapped_column(Date)
+    sent_by: Mapped[str] = mapped_column(String(80))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class UrgeMilestone(Base):
+    """A milestone a 催办 is about."""
+
+    __tablename__ = "urge_milestone"
+    urge_id: Mapped[int] = mapped_column(ForeignKey("urge.id", ondelete="CASCADE"), primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
 
 
 class LoginSession(Base):

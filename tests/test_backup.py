@@ -19,6 +19,7 @@ from alembic.config import Config
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
 
+from cli import _size
 from queries import api
 from queries.cache import invalidate
 from store import ROOT, Store, backup as backups
@@ -350,7 +351,7 @@ def test_backup_command_writes_a_dated_file_in_the_working_directory(reporting_a
     suffix = ".sqlite3" if dialect(reporting_app) == "sqlite" else ".pgdump"
     assert path.name.startswith("backup-") and path.suffix == suffix
     assert len(path.name) == len("backup-20201003-180200") + len(suffix)
-    assert f"backup written: {path.name} (" in result.output and "KB)" in result.output
+    assert f"backup written: {path.name} ({_size(path.stat().st_size)})" in result.output
 
 
 def test_backup_command_to_a_missing_directory_fails_with_a_message(reporting_app, tmp_path):

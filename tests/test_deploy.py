@@ -265,7 +265,7 @@ def test_a_report_saved_on_one_worker_shows_on_the_other_at_once(seeded_database
             # every read from now on shows the new state, whichever worker answers,
             # and the other worker's first answer is its very next request
             expected = {"overview": f"{overdue_before - 1:,}个", "default_date": TODAY.isoformat(),
-                        "item": ("done_late", note)}  # it was overdue: done today is done late
+                        "item": ("pending", note)}  # it was overdue: a city's completion now waits for review
             for name, view in checks.items():
                 answered = set()
                 for _ in range(60):

@@ -1,0 +1,135 @@
+"""催办: the office chases the unit that reports on overdue milestones, with a
+message and a reply-by date; the unit sees it on its report page and in its
+notices (and mail) until it answers or reports; the sender hears the answer;
+the overdue list counts how often each milestone was chased.  Nobody sends
+outside their city, to done work, twice a day, or answers for another unit."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from accounts.scope import Scope
+from accounts.users import find_user
+from notices.urge import UrgeError, answer_urge, chased_counts, open_urges, send_urge, urge_history
+from reporting.entries import Report
+from reporting.submit import submit
+from store import session_scope
+from store.models import AuditEntry, Notification, Urge
+from tests.callbacks import dependency, payload, post
+from tests.test_reporting import PERIOD, TODAY, account, entry, form
+from tests.test_security import login
+
+
+def overdue_of(app, username: str, n: int = 2) -> list[dict]:
+    ms, _ = form(app, username)
+    return [r for r in ms if r["status"] == "overdue"][:n]
+
+
+def urge(app, username: str, ids, message="请于本周内报送进展并说明逾期原因", reply_by=None):
+    with app.test_request_context(), session_scope() as s:
+        return send_urge(s, account(app, username), ids, message, reply_by or TODAY + timedelta(days=5), TODAY, 30)
+
+
+def urges_for(app, username: str) -> list[dict]:
+    with app.test_request_context(), session_scope() as s:
+        return open_urges(s, Scope.of(account(app, username)))
+
+
+def notices(app, username: str, kind: str) -> list[Notification]:
+    with app.app_context(), session_scope() as s:
+        me = find_user(s, username).id
+        rows = s.scalars(select(Notification).where(Notification.kind == kind, Notification.user_id == me)).all()
+        for row in rows:
+            s.expunge(row)
+        return rows
+
+
+def test_a_department_is_chased_sees_it_answers_and_the_sender_hears(reporting_app):
+    rows = overdue_of(reporting_app, "wzfg")
+    sent = urge(reporting_app, "admin", [r["milestone_id"] for r in rows])
+    assert (sent.urges, sent.milestones, sent.accounts, sent.without_account) == (1, len(rows), 1, [])
+    (open_one,) = urges_for(reporting_app, "wzfg")
+    assert open_one["message"] == "请于本周内报送进展并说明逾期原因" and len(open_one["milestones"]) == len(rows)
+    assert open_one["unit"] == "温州·市发展改革委" and open_one["reply_by"] == (TODAY + timedelta(days=5)).isoformat()
+    (notice,) = notices(reporting_app, "wzfg", "urge")
+    assert notice.title.startswith(f"催办：{len(rows)} 个节点") and notice.link == "/report"
+    with reporting_app.app_context(), session_scope() as s:
+        assert chased_counts(s, {r["milestone_id"] for r in rows}) == {r["milestone_id"]: 1 for r in rows}
+        (history,) = urge_history(s, rows[0]["item_id"])
+        assert history["state"] == "待回复" and history["to"] == "温州·市发展改革委"
+    with reporting_app.test_request_context(), session_scope() as s:
+        answer_urge(s, account(reporting_app, "wzfg"), open_one["urge_id"], "已协调数据接口，下周上线")
+    assert urges_for(reporting_app, "wzfg") == []
+    (reply,) = notices(reporting_app, "admin", "urge_reply")
+    assert reply.body == "已协调数据接口，下周上线"
+    with reporting_app.app_context(), session_scope() as s:
+        actions = set(s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("urge.%"))))
+        assert actions == {"urge.send", "urge.answer"}
+        assert urge_history(s, rows[0]["item_id"])[0]["state"] == "已回复"
+
+
+def test_reporting_on_every_milestone_closes_it(reporting_app):
+    rows = overdue_of(reporting_app, "hz", 1)
+    urge(reporting_app, "hz", [rows[0]["milestone_id"]])  # a city office chases its own (no department leads)
+    assert len(urges_for(reporting_app, "hz")) == 1
+    with reporting_app.test_request_context():
+        assert submit(Report(PERIOD, (entry(rows[0], state="in_progress", note="本周完成联调"),), ()),
+                      account(reporting_app, "hz")).ok
+    assert urges_for(reporting_app, "hz") == []
+
+
+def test_nobody_chases_outside_their_city_done_work_or_twice_a_day(reporting_app):
+    wz = overdue_of(reporting_app, "wzfg", 1)[0]["milestone_id"]
+    hz = overdue_of(reporting_app, "hz", 1)[0]["milestone_id"]
+    for who, ids, why in (("hz", [wz], "不是本市的节点"), ("wzfg", [wz], "只有省信用办"), ("leader", [wz], "只有省信用办"),
+                          ("admin", [], "请勾选"), ("admin", "1", "请勾选"), ("admin", [10**9], "不存在")):
+        with pytest.raises(UrgeError, match=why):
+            urge(reporting_app, who, ids)
+    for message, reply_by, why in (("", None, "请填写催办内容"), ("x" * 501, None, "不超过 500 字"),
+                                   ("请报送", TODAY - timedelta(days=1), "回复期限"),
+                                   ("请报送", "2020-13-01", "回复期限"), ("请报送", TODAY + timedelta(days=200), "回复期限")):
+        with pytest.raises(UrgeError, match=why):
+            urge(reporting_app, "admin", [hz], message=message, reply_by=reply_by)
+    urge(reporting_app, "admin", [hz])
+    with pytest.raises(UrgeError, match="今天已催办过"):
+        urge(reporting_app, "admin", [hz])
+    ms, _ = form(reporting_app, "hz")
+    done = next(r for r in ms if r["status"] in ("done_on_time", "done_late"))
+    with pytest.raises(UrgeError, match="无需催办"):
+        urge(reporting_app, "admin", [done["milestone_id"]])
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Urge)) == 1
+
+
+def test_no_one_answers_for_another_unit(reporting_app):
+    rows = overdue_of(reporting_app, "wzfg", 1)
+    urge(reporting_app, "admin", [rows[0]["milestone_id"]])
+    (open_one,) = urges_for(reporting_app, "wzfg")
+    for who in ("hz", "nb", "admin", "leader"):
+        with pytest.raises(UrgeError):
+            with reporting_app.test_request_context(), session_scope() as s:
+                answer_urge(s, account(reporting_app, who), open_one["urge_id"], "代为回复")
+    assert len(urges_for(reporting_app, "wzfg")) == 1
+
+
+def test_a_unit_without_an_account_is_named(reporting_app):
+    """湖州 has no account here: the 催办 is kept, and the sender is told to chase it another way."""
+    ms, _ = form(reporting_app, "admin")
+    row = next(r for r in ms if r["status"] == "overdue" and r["city"] == "湖州")
+    sent = urge(reporting_app, "admin", [row["milestone_id"]])
+    assert sent.accounts == 0 and len(sent.without_account) == 1 and sent.without_account[0].startswith("湖州")
+
+
+def test_a_crafted_callback_cannot_urge_another_city(reporting_app):
+    wz = overdue_of(reporting_app, "wzfg", 1)[0]["milestone_id"]
+    client = reporting_app.test_client()
+    login(client, "hz")
+    dep = dependency(client, "urge-send")
+    status, text = post(client, payload(dep, {"urge-message": "请报送", "urge-reply-by": (TODAY + timedelta(days=3)).isoformat(),
+                                              '{"name":"overdue","type":"grid"}': [{"milestone_id": wz}]},
+                                        clicked="urge-send"))
+    assert status == 200 and "未催办" in text and "不是本市的节点" in text
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Urge)) == 0
