@@ -87,10 +87,12 @@ def _show_said(_id):
     return said()
 
 
-for _name in ("item-evidence", "report-evidence"):
-    callback(Output(f"{_name}-message", "children"), Input(f"{_name}-message", "id"))(_show_said)
+def register_callbacks(name: str) -> None:
+    """The callbacks of evidence_card ``name`` (and its form ``{name}-form``), registered
+    by the page that shows it (a page module runs again for every app; this one does not)."""
+    callback(Output(f"{name}-message", "children"), Input(f"{name}-message", "id"))(_show_said)
     clientside_callback(
         ClientsideFunction(namespace="evidence", function_name="upload"),
-        Output(f"{_name}-form-status", "children"), Input(f"{_name}-form-file", "contents"),
-        State(f"{_name}-form-file", "filename"), State(f"{_name}-form-milestone", "value"),
-        State(f"{_name}-form-next", "data"), prevent_initial_call=True)
+        Output(f"{name}-form-status", "children"), Input(f"{name}-form-file", "contents"),
+        State(f"{name}-form-file", "filename"), State(f"{name}-form-milestone", "value"),
+        State(f"{name}-form-next", "data"), prevent_initial_call=True)

@@ -80,8 +80,9 @@ def layout(city=None, month=None, **_query):
             className="text-muted")], className="mb-3"),
         filters(summary, city, month, account.role == "admin"),
         html.Div(f"待审核 {len(rows)} 项（最早报送的在前）", className="fw-bold mb-2", id="approvals-count"),
-        data_grid("approvals", rows, COLUMNS, title="待审核的完成情况", selectable=True,
-                  filename=export_filename("待审核完成情况", today), empty="没有待审核的完成情况"),
+        html.Div(data_grid("approvals", rows, COLUMNS, title="待审核的完成情况", selectable=True,
+                           filename=export_filename("待审核完成情况", today), empty="没有待审核的完成情况"),
+                 id="approvals-grid"),
         dbc.Card(dbc.CardBody([
             dbc.Label("审核意见（退回时必填，填报单位可见）", html_for="approval-comment", className="small text-muted mb-1"),
             dbc.Input(id="approval-comment", maxLength=500, placeholder="如：佐证材料齐全，同意；或：请补充验收报告"),

@@ -21,7 +21,7 @@ from accounts import current_account
 from accounts.scope import Scope, reads_item, writable_ids
 from components.actions import clicked, refused
 from components.cards import SITE, page_header
-from components.evidence import evidence_card, file_rows, upload_form
+from components.evidence import evidence_card, file_rows, register_callbacks, upload_form
 from components.figures import milestone_timeline
 from components.filters import filter_bar, read_view
 from components.format import cn_date
@@ -65,6 +65,7 @@ def title(item_id=None) -> str:
 
 
 dash.register_page(__name__, path_template="/item/<item_id>", name="场景详情", nav=False, title=title)
+register_callbacks("item-evidence")
 
 
 def layout(item_id=None, **query):
@@ -139,11 +140,13 @@ def urge_section(header: dict, name: str, view) -> html.Div:
     may = account is not None and (account.role == "admin" or (
         account.role == "city" and header["city_id"] is not None and account.city_id == header["city_id"]))
     form = dbc.Row([
-        dbc.Col(dbc.Input(id="item-urge-message", maxLength=500, placeholder="催办内容，如：请于本周内报送进展并说明逾期原因"),
+        dbc.Col([dbc.Label("催办内容", html_for="item-urge-message", className="small text-muted mb-1"),
+                 dbc.Input(id="item-urge-message", maxLength=500, placeholder="如：请于本周内报送进展并说明逾期原因")],
                 md=7),
-        dbc.Col(dbc.Input(id="item-urge-reply-by", type="date", value=(clock.today() + timedelta(days=7)).isoformat(),
-                          **{"aria-label": "回复期限"}), md=2),
-        dbc.Col(dbc.Button("催办逾期和临期节点", id="item-urge-send", color="warning", size="sm", className="mt-1"), md=3),
+        dbc.Col([dbc.Label("回复期限", html_for="item-urge-reply-by", className="small text-muted mb-1"),
+                 dbc.Input(id="item-urge-reply-by", type="date",
+                           value=(clock.today() + timedelta(days=7)).isoformat())], md=2),
+        dbc.Col(dbc.Button("催办逾期和临期节点", id="item-urge-send", color="warning", size="sm", className="mt-4"), md=3),
         dcc.Store(id="item-urge-item", data=header["id"]),
         html.Div(id="item-urge-result", className="mt-2", role="status"),
     ], className="g-2 mb-2") if may else None

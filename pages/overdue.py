@@ -58,11 +58,12 @@ def layout(**query):
             dbc.Col(headline(view, totals, shown, min_days), lg=4),
             dbc.Col(dbc.Card(dbc.CardBody(chart(view, filters, min_days))), lg=8, className="mb-3") if rows else None,
         ], className="g-3 mb-2"),
-        data_grid("overdue", [{**r, "chased": chased.get(r["milestone_id"], 0)} for r in ledger_rows(rows)],
-                  ledger_columns(*FIELDS), total=totals["overdue"] + totals["due_soon"],
-                  title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
-                  filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
-                  empty="筛选条件下没有逾期或临期的节点", official=True, selectable=chaser),
+        html.Div(data_grid(
+            "overdue", [{**r, "chased": chased.get(r["milestone_id"], 0)} for r in ledger_rows(rows)],
+            ledger_columns(*FIELDS), total=totals["overdue"] + totals["due_soon"],
+            title=ledger_title(view.filters, view.as_of, "逾期与临期节点"),
+            filename=export_filename(ledger_stem(view.filters, "逾期与临期节点"), view.as_of),
+            empty="筛选条件下没有逾期或临期的节点", official=True, selectable=chaser), id="overdue-grid"),
         urge_card(account) if chaser and rows else None,
     ])
 

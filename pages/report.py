@@ -25,7 +25,7 @@ from accounts import current_account
 from accounts.scope import Scope
 from components.access import login_needed, not_allowed
 from components.actions import clicked, refused
-from components.evidence import evidence_card, upload_form
+from components.evidence import evidence_card, register_callbacks, upload_form
 from components.filters import control_bar
 from components.format import cn_date
 from components.grid import export_filename
@@ -46,6 +46,7 @@ from store.periods import add_months, parse_period, period_label, period_of, rec
 
 dash.register_page(__name__, path="/report", name="进度填报", order=80, roles=("admin", "city", "department"),
                    title="进度填报 · 信用应用场景推进监测平台")
+register_callbacks("report-evidence")
 
 def layout(**query):
     account = current_account()
@@ -176,12 +177,13 @@ def urge_alert(urges: list[dict]):
         html.Strong(f"催办（{len(urges)} 件）：报送所涉节点的进展，或在此回复。"),
         html.Ul([one(u) for u in urges], className="mb-2"),
         dbc.Row([
-            dbc.Col(dbc.Select(id="urge-answer-which", value=str(urges[0]["urge_id"]), options=[
-                {"label": f"{u['sent_at']} {u['message'][:20]}", "value": str(u["urge_id"])} for u in urges],
-                **{"aria-label": "回复哪一件催办"}), md=4),
-            dbc.Col(dbc.Input(id="urge-answer-text", maxLength=500, placeholder="回复内容，如：已协调接口，预计下周上线",
-                              **{"aria-label": "回复内容"}), md=6),
-            dbc.Col(dbc.Button("回复", id="urge-answer-send", color="warning", size="sm", className="mt-1"), md=2),
+            dbc.Col([dbc.Label("回复哪件催办", html_for="urge-answer-which", className="small mb-1"),
+                     dbc.Select(id="urge-answer-which", value=str(urges[0]["urge_id"]), options=[
+                         {"label": f"{u['sent_at']} {u['message'][:20]}", "value": str(u["urge_id"])} for u in urges])],
+                    md=4),
+            dbc.Col([dbc.Label("回复内容", html_for="urge-answer-text", className="small mb-1"),
+                     dbc.Input(id="urge-answer-text", maxLength=500, placeholder="如：已协调接口，预计下周上线")], md=6),
+            dbc.Col(dbc.Button("回复", id="urge-answer-send", color="warning", size="sm", className="mt-4"), md=2),
         ], className="g-2"),
         html.Div(id="urge-answer-result", className="mt-2", role="status"),
     ], color="warning", className="py-2", id="report-urges")

@@ -19,13 +19,16 @@ from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename, link_column
 from corrections.apply import CorrectionError
-from corrections.requests import KINDS, decide, submit_request
+from corrections.requests import KINDS, Correction, decide, submit_request
 from queries.cache import invalidate
 from queries.requests import milestone_options, request_rows
 from request_files import MESSAGE_KEY
 from reporting.entries import whole_number
 from store import clock, session_scope
+from reporting.locks import locked_periods
 from store.files import KINDS_TEXT
+from store.models import PROGRESS_STATES
+from store.periods import period_label, recent_periods
 
 ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.png,.jpg,.jpeg"
 
@@ -66,12 +69,15 @@ def layout(item_id=None, **_query):
         item = whole_number(item_id, 2**31) if isinstance(item_id, str) else None
         options = milestone_options(s, Scope.of(account).milestones(), item)
         mine = request_rows(s, requested_by=account.username)
-    return html.Div([header, request_form(options), file_form(mine), html.H5("我的申请"),
+        today = clock.today()
+        locked = sorted(locked_periods(s, recent_periods(today, today.replace(year=today.year - 2), 24), today),
+                        reverse=True)
+    return html.Div([header, request_form(options, locked), file_form(mine), html.H5("我的申请"),
                      data_grid("my-requests", mine, COLUMNS, title="我的计划调整申请",
                                filename=export_filename("我的调整申请", clock.today()), empty="尚未提交申请")])
 
 
-def request_form(options: list[dict]) -> dbc.Card:
+def request_form(options: list[dict], locked: list[str]) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H5("提交申请"),
         dbc.Row([
@@ -84,11 +90,30 @@ def request_form(options: list[dict]) -> dbc.Card:
             dbc.Col([dbc.Label("调整后的完成时间", html_for="request-due", className="small text-muted mb-1"),
                      dbc.Input(id="request-due", placeholder="如 2021年9月底前", maxLength=200)], md=3),
         ], className="g-2 mb-2"),
+        correction_fields(locked),
         dbc.Label("理由（必填）", html_for="request-reason", className="small text-muted mb-1"),
         dbc.Textarea(id="request-reason", rows=2, maxLength=500, placeholder="如：受疫情影响，平台验收推迟"),
         dbc.Button("提交申请", id="request-submit", color="primary", className="mt-2"),
         html.Div(id="request-result", className="mt-2", role="status"),
     ]), className="mb-3")
+
+
+def correction_fields(locked: list[str]) -> html.Div:
+    """更正已锁定月份的报送: the month and the report as it should read."""
+    def labelled(text, control, width):
+        return dbc.Col([dbc.Label(text, html_for=control.id, className="small text-muted mb-1"), control], md=width)
+    return html.Div([
+        html.Div("更正已锁定月份的报送时填写（该月报送已审核锁定，批准后按以下内容记入）：", className="small text-muted mb-1"),
+        dbc.Row([
+            labelled("更正月份", dbc.Select(id="request-period", options=[
+                {"label": period_label(p), "value": p} for p in locked], placeholder="无已锁定的月份" if not locked
+                else "选择月份"), 3),
+            labelled("报送状态", dbc.Select(id="request-state", options=[
+                {"label": v, "value": k} for k, v in PROGRESS_STATES.items()]), 2),
+            labelled("完成日期", dbc.Input(id="request-completed-on", type="date"), 3),
+            labelled("进展说明", dbc.Input(id="request-note", maxLength=500), 4),
+        ], className="g-2 mb-2"),
+    ], id="request-correction")
 
 
 def file_form(mine: list[dict]) -> dbc.Card:
@@ -151,13 +176,15 @@ def admin_sections(session) -> list:
 
 @callback(Output("request-result", "children"), Input("request-submit", "n_clicks"),
           State("request-milestone", "value"), State("request-kind", "value"), State("request-due", "value"),
-          State("request-reason", "value"), prevent_initial_call=True)
-def ask(_clicks, milestone_id, kind, due_text, reason):
+          State("request-reason", "value"), State("request-period", "value"), State("request-state", "value"),
+          State("request-completed-on", "value"), State("request-note", "value"), prevent_initial_call=True)
+def ask(_clicks, milestone_id, kind, due_text, reason, period, state, completed_on, note):
     """Submit a request (its milestone checked against the account's scope on the server)."""
     clicked("request-submit")
     try:
         with session_scope() as s:
-            request = submit_request(s, current_account(), milestone_id, kind, due_text, reason)
+            request = submit_request(s, current_account(), milestone_id, kind, due_text, reason,
+                                     Correction(period, state, completed_on, note))
             number = request.id
     except CorrectionError as exc:
         return refused(exc.messages, "request-refused")
@@ -181,11 +208,11 @@ def answer(_approve, _reject, selected, comment, keeps_score):
         with session_scope() as s:
             request = decide(s, current_account(), ids[0], button == "request-approve", comment, clock.today(),
                              keeps_score is True)
-            outcome, number = request.state, request.id
+            outcome, number, kind = request.state, request.id, request.kind
     except CorrectionError as exc:
         return refused(exc.messages, "decision-refused")
     invalidate()
-    text = "已驳回，计划不变" if outcome != "approved" else "已批准，计划已自今日起调整" + (
-        "（不影响考核）" if keeps_score is True else "")
+    text = "已驳回，计划不变" if outcome != "approved" else "已批准，更正已记入该月报送" if kind == "correct" else \
+        "已批准，计划已自今日起调整" + ("（不影响考核）" if keeps_score is True else "")
     return dbc.Alert([f"申请 #{number}：{text}。", dcc.Link("刷新", href="/requests", className="ms-2")],
                      color="success", className="py-2", id="decision-made")

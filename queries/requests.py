@@ -5,7 +5,17 @@ from sqlalchemy import select
 
 from queries.aliases import CITY
 from store.clock import local_text
-from store.models import REQUEST_KINDS, REQUEST_STATES, AdjustmentRequest, Milestone, PlanChange, StoredFile, WorkItem
+from store.models import (
+    PROGRESS_STATES,
+    REQUEST_KINDS,
+    REQUEST_STATES,
+    AdjustmentRequest,
+    Milestone,
+    PlanChange,
+    StoredFile,
+    WorkItem,
+)
+from store.periods import period_label
 
 KINDS, STATES = REQUEST_KINDS, REQUEST_STATES
 
@@ -28,12 +38,23 @@ def request_rows(session, requested_by: str | None = None, state: str | None = N
         "requested_by": row.AdjustmentRequest.requested_by, "city": row.city or "全省",
         "item_id": row.AdjustmentRequest.work_item_id, "item": row.item, "seq": row.seq,
         "kind_label": KINDS[row.AdjustmentRequest.kind], "due_text": row.due_text or "（无）",
-        "wanted": row.AdjustmentRequest.due_text or "取消该节点", "reason": row.AdjustmentRequest.reason,
+        "wanted": wanted_text(row.AdjustmentRequest), "reason": row.AdjustmentRequest.reason,
         "state": row.AdjustmentRequest.state, "state_label": STATES[row.AdjustmentRequest.state],
         "comment": row.AdjustmentRequest.comment or "", "score_text": "不影响考核" if row.keeps_score else "",
         "file_name": row.file_name or "", "decided_by": row.AdjustmentRequest.decided_by or "",
         "decided_at": row.AdjustmentRequest.decided_at.isoformat() if row.AdjustmentRequest.decided_at else "",
     } for row in session.execute(stmt)]
+
+
+def wanted_text(request: AdjustmentRequest) -> str:
+    """What a request asks for, as the lists say it."""
+    if request.kind == "move":
+        return request.due_text or ""
+    if request.kind == "cancel":
+        return "取消该节点"
+    done = f"（{request.report_completed_on}）" if request.report_completed_on else ""
+    return (f"{period_label(request.period or '')}报送更正为：{PROGRESS_STATES.get(request.report_state, '')}{done}"
+            + (f"，{request.report_note}" if request.report_note else ""))
 
 
 def milestone_options(session, condition, item_id: int | None = None, limit: int = 3000) -> list[dict]:

@@ -326,8 +326,13 @@ class AdjustmentRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id", ondelete="CASCADE"), index=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # move | cancel
+    kind: Mapped[str] = mapped_column(String(10))  # move | cancel | correct
     due_text: Mapped[str | None] = mapped_column(String(200))  # the time asked for (move)
+    # correct: the report on a locked month as it should read (written when approved)
+    period: Mapped[str | None] = mapped_column(String(7))
+    report_state: Mapped[str | None] = mapped_column(String(12))
+    report_completed_on: Mapped[date | None] = mapped_column(Date)
+    report_note: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(80), index=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -337,7 +342,7 @@ class AdjustmentRequest(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
-REQUEST_KINDS = {"move": "调整完成时间", "cancel": "取消节点"}  # AdjustmentRequest.kind, as the pages name it
+REQUEST_KINDS = {"move": "调整完成时间", "cancel": "取消节点", "correct": "更正已锁定月份的报送"}  # AdjustmentRequest.kind, as the pages name it
 REQUEST_STATES = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 
 

@@ -234,3 +234,79 @@ def test_a_month_locks_itself_on_the_lock_day(reporting_app):
         late = submit(report, account(reporting_app, "hz"), dry_run=True, today=TODAY.replace(day=10))
     assert early.ok and not late.ok and "已锁定" in late.problems[0].message
     assert clock.today() == TODAY
+
+
+def test_a_locked_month_is_corrected_through_a_request_the_admin_approves(reporting_app):
+    from corrections.apply import CorrectionError
+    from corrections.requests import Correction, decide as answer, submit_request
+    last = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    row = next(r for r in form(reporting_app, "hz")[0] if r["status"] == "overdue")
+    with reporting_app.app_context(), session_scope() as s:
+        hz = account(reporting_app, "hz")
+        with pytest.raises(CorrectionError, match="更正只适用于已锁定的月份"):  # not locked: report it directly
+            submit_request(s, hz, row["milestone_id"], "correct", None, "漏报", Correction(last, "done", str(TODAY)))
+    with reporting_app.app_context(), session_scope() as s:
+        lock(s, "admin", last, TODAY)
+    with reporting_app.app_context(), session_scope() as s:
+        for fix, why in ((Correction(last, "done", None), "请填写完成日期"),
+                         (Correction(last, "done", str(TODAY + timedelta(days=1))), "完成日期应在"),
+                         (Correction(last, "in_progress", str(TODAY)), "只有“已完成”"),
+                         (Correction(last, "finished", None), "请选择更正后的报送状态")):
+            with pytest.raises(CorrectionError, match=why):
+                submit_request(s, hz, row["milestone_id"], "correct", None, "漏报", fix)
+        asked = submit_request(s, hz, row["milestone_id"], "correct", None, "上月已完成验收，漏报",
+                               Correction(last, "done", str(TODAY - timedelta(days=20)), "已通过验收"))
+        number = asked.id
+    with reporting_app.app_context(), session_scope() as s:
+        answer(s, account(reporting_app, "admin"), number, True, "同意更正", TODAY)
+    written = latest(reporting_app, row["milestone_id"])
+    assert (written.period, written.state, written.note, written.review, written.reported_by) == (
+        last, "done", "已通过验收", "approved", "杭州市信用办")
+    assert status_of(reporting_app, row["milestone_id"], TODAY) in ("done_late", "done_on_time")
+
+
+def tick(page, grid: str, row_text: str) -> None:
+    """Tick the grid's row holding ``row_text`` (its checkbox, as a person does)."""
+    row_index = page.locator(f"#{grid} .ag-center-cols-container .ag-row", has_text=row_text).first.get_attribute(
+        "row-index")
+    page.locator(f"#{grid} .ag-pinned-left-cols-container .ag-row[row-index='{row_index}'] input[type=checkbox], "
+                 f"#{grid} .ag-center-cols-container .ag-row[row-index='{row_index}'] input[type=checkbox]").first.check()
+
+
+@pytest.mark.browser
+def test_in_the_browser_an_editor_attaches_evidence_and_the_province_approves_once(reporting_app, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.browser import browser_page, serve
+    from tests.test_page_report import log_in
+    from tests.test_request_files import PDF
+
+    row = report_done(reporting_app, "hz")
+    (tmp_path / "验收报告.pdf").write_bytes(PDF)
+    with serve(reporting_app) as url, browser_page(1400, 900) as page:
+        log_in(page, url, "hz")
+        page.goto(url + f"/item/{row['item_id']}")
+        page.wait_for_selector("#item-evidence-form-milestone")
+        page.select_option("#item-evidence-form-milestone", str(row["milestone_id"]))
+        page.set_input_files("#item-evidence-form-file input[type=file]", str(tmp_path / "验收报告.pdf"))
+        expect(page.locator("#evidence-said")).to_contain_text("已上传佐证材料 1 份：验收报告.pdf")
+        expect(page.locator("#item-evidence-card")).to_contain_text("验收报告.pdf")
+        page.goto(url + "/logout")
+        page.context.clear_cookies()
+        log_in(page, url, "admin")
+        expect(page.locator("#nav-count-approvals")).to_have_text("1")
+        page.goto(url + "/approvals")
+        expect(page.locator("#approvals-grid")).to_contain_text("验收报告.pdf")  # the evidence beside the claim
+        tick(page, "approvals-grid", row["milestone"][:12])
+        page.fill("#approval-comment", "材料齐全，同意")
+        page.click("#approval-approve")
+        expect(page.locator("#approval-done")).to_contain_text("1 项审核通过")
+        page.click("#approval-approve")  # a second click: the row is decided, nothing happens twice
+        expect(page.locator("#approval-refused")).to_contain_text("已审核，不能再次审核")
+        page.reload()
+        expect(page.locator("#approvals-count")).to_have_text("待审核 0 项（最早报送的在前）")
+        expect(page.locator("#nav-count-approvals")).to_have_count(0)
+        assert page.errors == []
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "review.approve")) == 1
+    assert latest(reporting_app, row["milestone_id"]).review == "approved"

@@ -133,3 +133,43 @@ def test_a_crafted_callback_cannot_urge_another_city(reporting_app):
     assert status == 200 and "未催办" in text and "不是本市的节点" in text
     with reporting_app.app_context(), session_scope() as s:
         assert s.scalar(select(func.count()).select_from(Urge)) == 0
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_urge_from_the_overdue_page_reaches_the_departments_report_page(reporting_app):
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import expect
+
+    from tests.browser import browser_page, serve
+    from tests.test_page_report import log_in
+    from tests.test_review import tick
+
+    row = overdue_of(reporting_app, "wzfg", 1)[0]
+    query = urlencode({"as_of": TODAY.isoformat(), "plan": row["plan"], "city": "温州", "department": "市发展改革委",
+                       "status": "overdue"})
+    with serve(reporting_app) as url, browser_page(1400, 900) as page:
+        log_in(page, url, "admin")
+        page.goto(url + "/overdue?" + query)
+        tick(page, "overdue-grid", row["milestone"][:12])
+        page.fill("#urge-message", "请于本周内报送进展并说明逾期原因")
+        page.click("#urge-send")
+        expect(page.locator("#urge-sent")).to_contain_text("已催办 1 个单位（1 个节点），1 个账号收到通知")
+        page.click("#urge-send")  # the same milestones again today: refused, nothing sent twice
+        expect(page.locator("#urge-refused")).to_contain_text("今天已催办过")
+        page.goto(url + "/logout")
+        page.context.clear_cookies()
+        log_in(page, url, "wzfg")
+        expect(page.locator("#notifications-count")).to_have_text("1")
+        page.goto(url + "/report")
+        expect(page.locator("#report-urges")).to_contain_text("请于本周内报送进展并说明逾期原因")
+        page.fill("#urge-answer-text", "已协调数据接口，下周上线")
+        page.click("#urge-answer-send")
+        expect(page.locator("#urge-answered")).to_contain_text("已回复")
+        page.goto(url + "/notifications")
+        expect(page.locator("#notifications-unread")).to_contain_text("未读 1 条")
+        page.goto(url + f"/item/{row['item_id']}")
+        expect(page.locator("#item-urges")).to_contain_text("已回复")
+        assert page.errors == []
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Urge)) == 1

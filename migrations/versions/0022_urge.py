@@ -1,5 +1,6 @@
 """催办: the office chases a unit about some milestones, with a message and a
-reply-by date; the unit answers
+reply-by date; the unit answers.  A 计划调整申请 may ask to correct a report
+on a locked month (更正)
 
 Revision ID: 0022
 Revises: 0021
@@ -41,8 +42,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('urge_id', 'milestone_id', name=op.f('pk_urge_milestone'))
     )
     op.create_index(op.f('ix_urge_milestone_milestone_id'), 'urge_milestone', ['milestone_id'], unique=False)
+    with op.batch_alter_table('adjustment_request') as batch:
+        batch.add_column(sa.Column('period', sa.String(length=7), nullable=True))
+        batch.add_column(sa.Column('report_state', sa.String(length=12), nullable=True))
+        batch.add_column(sa.Column('report_completed_on', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('report_note', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('adjustment_request') as batch:
+        for column in ('report_note', 'report_completed_on', 'report_state', 'period'):
+            batch.drop_column(column)
     op.drop_table('urge_milestone')
     op.drop_table('urge')
