@@ -46,6 +46,6 @@ dagcomponentfuncs.Files = function (props) {
   return React.createElement("span", null, files.map(function (f, i) {
     return React.createElement("a", {key: f.id, href: href.replace("{id}", encodeURIComponent(String(f.id))),
                                       download: "", className: "me-2", title: f.name},
-                               (i + 1) + ". " + f.name);
+                               (files.length > 1 ? (i + 1) + ". " : "") + f.name);
   }));
 };

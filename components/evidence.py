@@ -51,7 +51,8 @@ def upload_form(form_id: str, options: list[dict], next_path: str) -> html.Div |
         dbc.Row([
             dbc.Col([dbc.Label("工作节点", html_for=f"{form_id}-milestone", className="small text-muted mb-1"),
                      dbc.Select(id=f"{form_id}-milestone", options=options,
-                                value=str(options[0]["value"]) if len(options) == 1 else None)], md=6),
+                                value=str(options[0]["value"]) if len(options) == 1 else None,
+                                placeholder="选择要附材料的节点")], md=6),
             dbc.Col([html.Div("文件（可多选）", className="small text-muted mb-1"),
                      dcc.Upload(html.Div(["将文件拖放到此处，或 ", html.A("选择文件", href="#")]), id=f"{form_id}-file",
                                 accept=ACCEPT, max_size=limit, multiple=True, className="upload-box")], md=6),

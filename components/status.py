@@ -13,7 +13,7 @@ GREEN, AMBER, RED, GREY, BLUE = "#009E73", "#E69F00", "#D55E00", "#8C8C8C", "#00
 STATUS_STYLE = {  # code: (icon, colour)
     "done_on_time": ("✔", GREEN),
     "done_late": ("✔", AMBER),
-    "pending": ("◔", BLUE),
+    "pending": ("◎", BLUE),
     "overdue": ("✖", RED),
     "due_soon": ("◷", AMBER),
     "not_due": ("○", GREY),

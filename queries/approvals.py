@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 
 from queries.aliases import CITY
 from queries.status import latest_update_id
-from store.models import REVIEW_STAGES, Milestone, ProgressUpdate, StoredFile, WorkItem
+from store.models import REVIEW_STAGES, Milestone, ProgressUpdate, StoredFile, User, WorkItem
 from store.periods import period_label
 
 SHOWN = 1000  # waiting completions listed at once (the rest by filter)
@@ -91,7 +91,9 @@ def evidence_by_milestone(session, milestone_ids: set[int]) -> dict[int, list[di
         return {}
     out: dict[int, list[dict]] = {}
     for f in session.execute(select(StoredFile.id, StoredFile.milestone_id, StoredFile.name, StoredFile.size,
-                                    StoredFile.uploaded_by, StoredFile.uploaded_at)
+                                    func.coalesce(User.display_name, StoredFile.uploaded_by).label("uploaded_by"),
+                                    StoredFile.uploaded_at)
+                             .outerjoin(User, User.username == StoredFile.uploaded_by)
                              .where(StoredFile.milestone_id.in_(milestone_ids)).order_by(StoredFile.id)):
         out.setdefault(f.milestone_id, []).append({"id": f.id, "name": f.name, "size": f.size,
                                                    "uploaded_by": f.uploaded_by, "uploaded_at": f.uploaded_at})
@@ -109,9 +111,11 @@ def returned_rows(session, milestones_condition, today: date) -> list[dict]:
     (their latest report is the returned one), newest first."""
     stmt = (_base(and_(ProgressUpdate.review == "returned", milestones_condition,
                        ProgressUpdate.id == latest_update_id(today)))
+            .add_columns(User.display_name.label("reviewer"))
+            .outerjoin(User, User.username == ProgressUpdate.reviewed_by)
             .order_by(ProgressUpdate.reviewed_on.desc(), ProgressUpdate.id.desc()).limit(200))
     return [{"milestone_id": r.ProgressUpdate.milestone_id, "item_id": r.item_id, "city": r.city or "全省",
              "item": r.item, "seq": r.seq, "milestone": r.text,
              "returned_on": r.ProgressUpdate.reviewed_on.isoformat() if r.ProgressUpdate.reviewed_on else "",
-             "returned_by": r.ProgressUpdate.reviewed_by or "", "reason": r.ProgressUpdate.review_comment or ""}
+             "returned_by": r.reviewer or r.ProgressUpdate.reviewed_by or "", "reason": r.ProgressUpdate.review_comment or ""}
             for r in session.execute(stmt)]

@@ -90,9 +90,10 @@ def cancelled_by_plan(session, ids: set[int], today: date) -> set[int]:
 
 def _values(row) -> tuple:
     """What a row is compared with; a returned completion (审核退回) is no
-    completion: the same 已完成 entered again is an edit, reviewed again."""
+    completion: the form shows no state for it, so a row left as it was is no
+    edit, and 已完成 entered again is one (reviewed again)."""
     if row.review == "returned":
-        return "returned", None, normalised(row.note)
+        return None, None, normalised(row.note)
     return row.state, row.completed_on if row.state == "done" else None, normalised(row.note)
 
 

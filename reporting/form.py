@@ -36,15 +36,17 @@ def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_d
         files = evidence_counts(s, [r["milestone_id"] for r in rows]) if rows else {}
     out = []
     for r in rows:
-        state = PROGRESS_STATES.get(r["state"], "") if r["state"] else ""
+        returned = r["review"] == "returned"  # (a returned completion is entered again, or left as it is)
+        state = PROGRESS_STATES.get(r["state"], "") if r["state"] and not returned else ""
+        completed_on = None if returned else r["completed_on"]
         item = f"{r['item_no']}. {r['item']}" if r["item_no"] else r["item"]
         out.append({
             "milestone_id": r["milestone_id"], "version": r["version"], "plan": r["plan"],
             "city": r["city"], "item": item, "item_id": r["item_id"], "sub_item": r["sub_item"],
             "seq": r["seq"], "milestone": r["milestone"], "due": r["due"] or r["due_text"],
             "status": r["status"], "last": _latest(r), "evidence": files.get(r["milestone_id"], 0),
-            "state": state, "completed_on": r["completed_on"], "note": r["last_note"] or "",
-            "base_state": state, "base_completed_on": r["completed_on"], "base_note": r["last_note"] or "",
+            "state": state, "completed_on": completed_on, "note": r["last_note"] or "",
+            "base_state": state, "base_completed_on": completed_on, "base_note": r["last_note"] or "",
         })
     for i, row in enumerate(out, start=1):
         row["row"] = i
@@ -54,7 +56,8 @@ def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_d
 def _latest(r: dict) -> str:
     if not r["last_reported_on"]:
         return "未报送"
-    return f"{PROGRESS_STATES.get(r['state'], r['state'])}：{r['last_note'] or ''}（{r['last_reported_on']}）"
+    state = "已完成（审核退回）" if r["review"] == "returned" else PROGRESS_STATES.get(r["state"], r["state"])
+    return f"{state}：{r['last_note'] or ''}（{r['last_reported_on']}）"
 
 
 def indicator_form_rows(scope: Scope, today: date, plan: str | None = None,
