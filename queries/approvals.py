@@ -48,6 +48,7 @@ def _base(condition):
             .outerjoin(city, city.id == WorkItem.city_id).where(condition))
 
 
+
 def waiting_rows(session, condition, city: str | None = None, period: str | None = None,
                  today: date | None = None) -> list[dict]:
     """The pending completions ``condition`` allows, oldest first, each with its

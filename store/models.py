@@ -362,7 +362,8 @@ class ProgressUpdate(Base):
 
     __tablename__ = "progress_update"
     __table_args__ = (Index("ix_progress_update_ms_reported", "milestone_id", "reported_on", "id"),
-                      Index("ix_progress_update_review", "review", "review_stage"))
+                      # the 审核 queue, oldest first (and the navbar's count of it)
+                      Index("ix_progress_update_review", "review", "review_stage", "reported_on", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(
         ForeignKey("milestone.id", ondelete="CASCADE"), index=True

@@ -24,7 +24,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('reviewed_on', sa.Date(), nullable=True))
         batch.add_column(sa.Column('reviewed_by', sa.String(length=80), nullable=True))
         batch.add_column(sa.Column('review_comment', sa.Text(), nullable=True))
-        batch.create_index('ix_progress_update_review', ['review', 'review_stage'], unique=False)
+        batch.create_index('ix_progress_update_review', ['review', 'review_stage', 'reported_on', 'id'], unique=False)
     for table in ROLLUPS:  # (derived: built again with the review when next read)
         op.execute(f"DELETE FROM {table}")
     with op.batch_alter_table('milestone_status_rollup') as batch:
