@@ -248,7 +248,8 @@ def counted(m: dict, as_of: date) -> str:
     if m["status"] == "open":
         return "不计入（无明确时限或已取消）"
     if m["due"] and date.fromisoformat(m["due"]) <= as_of:
-        return "计入（已到期，" + ("已完成）" if m["status"] in DONE else "未完成）")
+        return "计入（已到期，" + ("已完成）" if m["status"] in DONE else
+                                "已报完成但未审核通过，按未完成计）" if m["status"] == "pending" else "未完成）")
     return "不计入（未到期）"
 
 

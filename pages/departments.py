@@ -13,6 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from accounts import current_account
 from components.cards import card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
@@ -91,6 +92,15 @@ def department_list(view) -> html.Div:
     ])
 
 
+def chase_link(view, row: dict):
+    """For the office: the department's overdue and due-soon list, where it sends a 催办."""
+    account = current_account()
+    if account is None or account.role not in ("admin", "city") or not (row["overdue"] or row["due_soon"]):
+        return None
+    return html.Div(dcc.Link("催办本部门的逾期和临期节点 ›", href=view.href("/overdue"), id="dept-urge-link"),
+                    className="mb-3")
+
+
 def department_view(view) -> html.Div:
     f = view.filters
     name = f"{f.city}市 · {f.department}" if f.city else f"{f.department}（各地市）"
@@ -135,6 +145,7 @@ def department_view(view) -> html.Div:
         filter_bar(view),
         scope_links(view, milestones),
         card_row(cards, width=4),
+        chase_link(view, row),
         html.H5("工作事项"),
         data_grid("department-items", items, item_columns, title=ledger_title(f, view.as_of, "工作事项"),
                   filename=export_filename(ledger_stem(f, "工作事项"), view.as_of)),

@@ -7,10 +7,13 @@ CACHE_REDIS_URL, when set, puts the cache in Redis under a per-run key prefix.
 """
 from __future__ import annotations
 
+import email
 import os
 import shutil
+import socket
 import uuid
 from contextlib import contextmanager
+from email import policy
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -152,3 +155,29 @@ def loaded_app(tmp_path_factory):
         application = bundled_app(url)
         yield application
         application.extensions["store"].engine.dispose()
+
+
+class Inbox:
+    """A local SMTP server's handler (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox():
+    """A real SMTP server on localhost: (its Inbox, with .port; the controller)."""
+    from aiosmtpd.controller import Controller
+
+    box = Inbox()
+    with socket.socket() as probe:  # a free port (the controller checks its own with a connection)
+        probe.bind(("127.0.0.1", 0))
+        box.port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    yield box, controller
+    controller.stop()

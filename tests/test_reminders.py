@@ -4,13 +4,9 @@ account its notices through a real SMTP server (aiosmtpd on localhost), and a
 server that is down delays the mail to the next run, never loses it."""
 from __future__ import annotations
 
-import email
-import socket
 from datetime import date
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import delete, func, select
 
 from queries import api
@@ -19,29 +15,6 @@ from store import session_scope
 from store.models import Notification, Region, ReportSubmission, User
 
 TODAY = date(2020, 10, 6)  # the September report was due on 5 October
-
-
-class Inbox:
-    """An SMTP server's handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox():
-    box = Inbox()
-    with socket.socket() as probe:  # a free port (the controller checks its own with a connection)
-        probe.bind(("127.0.0.1", 0))
-        box.port = probe.getsockname()[1]
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    yield box, controller
-    controller.stop()
 
 
 @pytest.fixture

@@ -173,3 +173,21 @@ def test_in_the_browser_a_urge_from_the_overdue_page_reaches_the_departments_rep
         assert page.errors == []
     with reporting_app.app_context(), session_scope() as s:
         assert s.scalar(select(func.count()).select_from(Urge)) == 1
+
+
+def test_a_urge_is_mailed_to_the_unit_by_the_next_reminder_run(reporting_app, inbox):
+    from notices.mail import send_pending
+
+    box, _ = inbox
+    reporting_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=box.port, MAIL_FROM="xyb@zj.gov.cn",
+                                SITE_URL="http://credit.example")
+    with reporting_app.app_context(), session_scope() as s:
+        find_user(s, "wzfg").email = "fgw@wenzhou.gov.cn"
+    row = overdue_of(reporting_app, "wzfg", 1)[0]
+    urge(reporting_app, "admin", [row["milestone_id"]], message="请于周五前报送进展")
+    with reporting_app.app_context(), session_scope() as s:
+        assert send_pending(s) == (1, 0)
+    (mail,) = box.messages
+    assert mail["To"].addresses[0].addr_spec == "fgw@wenzhou.gov.cn" and "催办" in mail["Subject"]
+    text = mail.get_body(("plain",)).get_content()
+    assert "请于周五前报送进展" in text and "http://credit.example/report" in text
