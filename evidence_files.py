@@ -14,15 +14,14 @@ A post from another site is refused, as for plan files.
 """
 from __future__ import annotations
 
-import io
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, send_file, session
+from flask import Flask, abort, current_app, redirect, request, session
 from sqlalchemy import func, select
 
 from accounts import current_account
 from accounts.scope import Scope, reads_item, writable_ids
-from plan_files import from_this_site
+from plan_files import attachment, from_this_site
 from queries.cache import invalidate
 from reporting.entries import whole_number
 from store import session_scope
@@ -108,6 +107,4 @@ def download(file_id: int):
         if not reads_item(s, account, item_id):
             abort(403)
         content, kind, name = stored.content, stored.content_type, stored.name
-    response = send_file(io.BytesIO(content), mimetype=kind, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(content, kind, name)

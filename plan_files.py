@@ -48,6 +48,14 @@ def from_this_site() -> bool:
     return urlsplit(origin).netloc == urlsplit(request.host_url).netloc
 
 
+def attachment(content: bytes, kind: str, name: str):
+    """A kept file as the browser gets it: always a download (never shown inline,
+    whatever it holds), with its type, which the browser is told not to guess."""
+    response = send_file(io.BytesIO(content), mimetype=kind, as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _refused(message: str):
     session[MESSAGE_KEY] = message[:500]
     return redirect("/plans", code=303)
@@ -80,4 +88,4 @@ def download(run_id: int):
             abort(404)
         content, name = run.content, run.source_file
     kind = next((mime for magic, mime in TYPES.items() if content.startswith(magic)), "application/octet-stream")
-    return send_file(io.BytesIO(content), mimetype=kind, as_attachment=True, download_name=name)
+    return attachment(content, kind, name)

@@ -11,14 +11,12 @@ A request from another site is refused, as for plan files.
 """
 from __future__ import annotations
 
-import io
-
-from flask import Flask, abort, current_app, redirect, request, send_file, session
+from flask import Flask, abort, current_app, redirect, request, session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts import current_account
-from plan_files import from_this_site
+from plan_files import attachment, from_this_site
 from store import session_scope
 from store.audit import record
 from store.files import FileRefused, keep
@@ -95,4 +93,4 @@ def download(request_id: int):
         if account.role != "admin" and asked.requested_by != account.username:
             abort(403)
         content, kind, name = stored.content, stored.content_type, stored.name
-    return send_file(io.BytesIO(content), mimetype=kind, as_attachment=True, download_name=name)
+    return attachment(content, kind, name)

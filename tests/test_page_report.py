@@ -30,6 +30,13 @@ def log_in(page, url, username):
     page.wait_for_url(url + "/")
 
 
+def switch_to(page, url, username):
+    """Log out and in again as ``username`` (one browser, another account)."""
+    page.goto(url + "/logout")
+    page.context.clear_cookies()
+    log_in(page, url, username)
+
+
 def cell(page, milestone_id: int, col: str):
     return page.locator(f"#report-milestones .ag-center-cols-container .ag-row[row-id='{milestone_id}'] "
                         f"[col-id='{col}']")

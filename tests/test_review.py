@@ -278,7 +278,7 @@ def test_in_the_browser_an_editor_attaches_evidence_and_the_province_approves_on
     from playwright.sync_api import expect
 
     from tests.browser import browser_page, serve
-    from tests.test_page_report import log_in
+    from tests.test_page_report import log_in, switch_to
     from tests.test_request_files import PDF
 
     row = report_done(reporting_app, "hz")
@@ -291,9 +291,7 @@ def test_in_the_browser_an_editor_attaches_evidence_and_the_province_approves_on
         page.set_input_files("#item-evidence-form-file input[type=file]", str(tmp_path / "验收报告.pdf"))
         expect(page.locator("#evidence-said")).to_contain_text("已上传佐证材料 1 份：验收报告.pdf")
         expect(page.locator("#item-evidence-card")).to_contain_text("验收报告.pdf")
-        page.goto(url + "/logout")
-        page.context.clear_cookies()
-        log_in(page, url, "admin")
+        switch_to(page, url, "admin")
         expect(page.locator("#nav-count-approvals")).to_have_text("1")
         page.goto(url + "/approvals")
         expect(page.locator("#approvals-grid")).to_contain_text("验收报告.pdf")  # the evidence beside the claim

@@ -142,7 +142,7 @@ def test_in_the_browser_a_urge_from_the_overdue_page_reaches_the_departments_rep
     from playwright.sync_api import expect
 
     from tests.browser import browser_page, serve
-    from tests.test_page_report import log_in
+    from tests.test_page_report import log_in, switch_to
     from tests.test_review import tick
 
     row = overdue_of(reporting_app, "wzfg", 1)[0]
@@ -157,9 +157,7 @@ def test_in_the_browser_a_urge_from_the_overdue_page_reaches_the_departments_rep
         expect(page.locator("#urge-sent")).to_contain_text("已催办 1 个单位（1 个节点），1 个账号收到通知")
         page.click("#urge-send")  # the same milestones again today: refused, nothing sent twice
         expect(page.locator("#urge-refused")).to_contain_text("今天已催办过")
-        page.goto(url + "/logout")
-        page.context.clear_cookies()
-        log_in(page, url, "wzfg")
+        switch_to(page, url, "wzfg")
         expect(page.locator("#notifications-count")).to_have_text("1")
         page.goto(url + "/report")
         expect(page.locator("#report-urges")).to_contain_text("请于本周内报送进展并说明逾期原因")
