@@ -78,10 +78,10 @@ def remind(session, today: date) -> Tally:
             .where(chased, scope.milestones())).all()
         for r in rows:
             notice = _milestone_notice(r, today, days)
-            if notice is not None and _add(session, user, **notice):
+            if notice is not None and notify(session, user, **notice):
                 tally.added[notice["kind"]] += 1
         report = _report_notice(session, user, scope, today, in_force)
-        if report is not None and _add(session, user, **report):
+        if report is not None and notify(session, user, **report):
             tally.added["report_due"] += 1
     return tally
 
@@ -133,7 +133,7 @@ def _has_work(session, scope: Scope, plans: tuple[int, ...]) -> bool:
                           .limit(1)) is not None
 
 
-def _add(session, user: User, **notice) -> bool:
+def notify(session, user: User, **notice) -> bool:
     """Insert the notice unless the account has it already; whether it was new."""
     insert = _INSERT[session.get_bind().dialect.name]
     added = session.execute(insert(Notification).values(

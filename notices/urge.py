@@ -19,7 +19,7 @@ from sqlalchemy import and_, exists, func, not_, select
 from sqlalchemy.orm import aliased
 
 from accounts.scope import Scope, writable_ids
-from notices.reminders import EDITORS, _add
+from notices.reminders import EDITORS, notify
 from queries.rollup import stored_status
 from store.audit import record
 from store.clock import local_text
@@ -110,7 +110,7 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
             missing.append(name)
         listed = "；".join(f"{found[m].name[:20]} 节点{found[m].seq}" for m in sorted(members)[:10])
         for recipient in recipients:
-            told += _add(session, recipient, kind="urge", key=f"urge:{urge.id}", milestone_id=min(members),
+            told += notify(session, recipient, kind="urge", key=f"urge:{urge.id}", milestone_id=min(members),
                          title=f"催办：{len(members)} 个节点，请于 {when.isoformat()} 前回复", link="/report",
                          body=f"{text}\n涉及：{listed}{' 等' if len(members) > 10 else ''}\n"
                               f"请在“进度填报”中报送进展或回复（{user.display_name}）")
@@ -222,7 +222,7 @@ def answer_urge(session, account, urge_id, text) -> Urge:
     record(session, user.username, "urge.answer", f"回复催办 #{urge.id}", "urge", urge.id, None, {"回复": text})
     sender = session.scalar(select(User).where(User.username == urge.sent_by, User.active.is_(True)))
     if sender is not None:
-        _add(session, sender, kind="urge_reply", key=f"urge_reply:{urge.id}", milestone_id=min(ids),
+        notify(session, sender, kind="urge_reply", key=f"urge_reply:{urge.id}", milestone_id=min(ids),
              title=f"催办回复：{user.display_name}", link="/overdue", body=text)
     return urge
 

@@ -1,5 +1,6 @@
 """通知 (notification centre): the logged-in account's notices — 临期, 逾期 and
-报送 reminders (notices.reminders) — newest first, unread ones marked; each
+报送 reminders (notices.reminders), 催办 and their answers (notices.urge),
+completions returned by review (reporting.review) — newest first, unread ones marked; each
 links to what it is about.  全部标为已读 marks the account's own notices
 read: which account is read from the login, never from the page."""
 from __future__ import annotations
@@ -50,7 +51,7 @@ def layout(**_query):
     unread = sum(r["state"] == "未读" for r in rows)
     return html.Div([
         html.Div([html.H3("通知", className="page-title mb-0"),
-                  html.Div("临期、逾期和报送提醒；设置了邮箱的账号同时收到邮件（账号管理中设置）。",
+                  html.Div("临期、逾期和报送提醒，催办及其回复，审核退回；设置了邮箱的账号同时收到邮件（账号管理中设置）。",
                            className="text-muted")], className="mb-3"),
         html.Div([html.Span(f"未读 {unread} 条", className="me-3", id="notifications-unread"),
                   dbc.Button("全部标为已读", id="notifications-read", size="sm", color="secondary", outline=True,

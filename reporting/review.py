@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from notices.reminders import notify
 from queries.rollup import refresh_rollups
 from queries.status import latest_update_id
 from store.audit import record
@@ -109,7 +110,7 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
     if problems:
         raise ReviewError(problems)
     counts = {"approved": 0, "passed_on": 0, "returned": 0}
-    for u, _city, _reporter, seq, item in rows:
+    for u, _city, reporter, seq, item in rows:
         before = _review_text(u)
         if not approve:
             u.review, u.review_stage, counts["returned"] = "returned", None, counts["returned"] + 1
@@ -122,6 +123,11 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
         u.review_comment = comment or None
         record(session, user.username, "review.approve" if approve else "review.return",
                f"{item[:30]} 节点{seq}", "milestone", u.milestone_id, before, _review_text(u))
+        told = session.get(User, reporter) if not approve and reporter is not None else None
+        if told is not None and told.active:  # the unit hears why, in 通知 and by mail
+            notify(session, told, kind="returned", key=f"returned:{u.id}", milestone_id=u.milestone_id,
+                   title=f"审核退回：{item[:30]} 节点{seq}", link="/report",
+                   body=f"{user.display_name}退回了该节点的完成情况：{comment}\n请修改后在“进度填报”中重新报送。")
     session.flush()
     refresh_rollups(session, today, {u.milestone_id for u, *_ in rows})  # counted (or not) from today
     return Decided(**counts)

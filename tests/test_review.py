@@ -21,7 +21,7 @@ from reporting.locks import lock
 from reporting.review import ReviewError, decide
 from reporting.submit import submit
 from store import clock, session_scope
-from store.models import AuditEntry, ProgressUpdate, ReportSubmission
+from store.models import AuditEntry, Notification, ProgressUpdate, ReportSubmission
 from tests.callbacks import dependency, payload, post
 from tests.test_reporting import PERIOD, TODAY, account, entry, form
 from tests.test_security import login
@@ -136,6 +136,9 @@ def test_a_return_and_a_resubmission(reporting_app):
     with pytest.raises(ReviewError, match="退回时请填写理由"):
         review(reporting_app, "admin", [u.id], approve=False)
     assert review(reporting_app, "admin", [u.id], approve=False, comment="请补充验收报告").returned == 1
+    with reporting_app.app_context(), session_scope() as s:  # the reporter is told, in 通知 (and by mail)
+        told = s.scalars(select(Notification).where(Notification.kind == "returned")).one()
+        assert told.user_id == find_user(s, "hz").id and "请补充验收报告" in told.body
     assert status_of(reporting_app, row["milestone_id"], TODAY) == "overdue"  # judged as not done again
     with reporting_app.test_request_context(), session_scope() as s:
         scope = Scope.of(account(reporting_app, "hz"))
