@@ -22,13 +22,14 @@ from components.access import login_needed, not_allowed
 from components.actions import clicked, refused
 from components.cards import SITE
 from components.grid import data_grid, export_filename, link_column
+from queries import api
 from queries.approvals import waiting_condition, waiting_rows, waiting_summary
 from queries.cache import invalidate
 from reporting.locks import lock, locked_periods
 from reporting.review import ReviewError, decide
 from store import clock, session_scope
 from store.models import ROLES
-from store.periods import period_label, period_of, recent_periods
+from store.periods import parse_period, period_label, period_of, recent_periods
 
 dash.register_page(__name__, path="/approvals", name="审核", order=82, cache_layout=False, roles=("admin", "city"),
                    title=f"审核 · {SITE}")
@@ -63,8 +64,8 @@ def layout(city=None, month=None, **_query):
         return not_allowed("审核由地市信用办（本市部门的完成情况）和省信用办（各地市的完成情况）进行。")
     levels = current_app.config["REVIEW_LEVELS"]
     condition = waiting_condition(account.role, account.city_id, mine_only=False)
-    city = city if isinstance(city, str) and city != ALL and account.role == "admin" else None
-    month = month if isinstance(month, str) and month != ALL else None
+    city = city if account.role == "admin" and city in api.choices()["cities"] else None  # (anything else: all)
+    month = period_of(parse_period(month)) if parse_period(month) else None
     today = clock.today()
     with session_scope() as s:
         rows = waiting_rows(s, condition, city=city, period=month, today=today)

@@ -311,3 +311,29 @@ def test_in_the_browser_an_editor_attaches_evidence_and_the_province_approves_on
     with reporting_app.app_context(), session_scope() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "review.approve")) == 1
     assert latest(reporting_app, row["milestone_id"]).review == "approved"
+
+
+def test_the_queue_lists_by_city_and_month_and_only_to_reviewers(reporting_app):
+    from urllib.parse import quote
+
+    from tests.callbacks import render_page
+
+    with_wenzhou_office(reporting_app)
+    report_done(reporting_app, "wzfg")
+    report_done(reporting_app, "hz")
+    admin = reporting_app.test_client()
+    login(admin, "admin")
+    for search, count in (("", 2), (f"?city={quote('杭州')}", 1), (f"?city={quote('温州')}&month={PERIOD}", 1),
+                          ("?month=2020-01", 0), ("?city=all&month=all", 2),
+                          ("?city=%00&month=x", 2)):  # (unknown values are ignored)
+        status, text = render_page(admin, "/approvals", search)
+        assert status == 200 and f"待审核 {count} 项" in text, (search, text[:300])
+    city = reporting_app.test_client()
+    assert city.post("/login", data={"username": "wz", "password": "wz-pass-123"}).status_code == 302
+    # 温州's office: its departments' only, whatever the address asks
+    status, text = render_page(city, "/approvals", f"?city={quote('杭州')}")
+    assert status == 200 and "待审核 1 项" in text and "温州" in text
+    for username in ("wzfg", "leader"):
+        client = reporting_app.test_client()
+        login(client, username)
+        assert "无权访问" in render_page(client, "/approvals")[1]
