@@ -79,6 +79,7 @@ def upload():
         with session_scope() as s:
             if not writable_ids(s, Scope.of(account), Milestone, {milestone_id}):
                 return _back(target, "只能为本地市或本部门牵头的工作节点上传佐证材料，未上传。")
+            s.get(Milestone, milestone_id, with_for_update=True)  # (PostgreSQL: concurrent posts count in turn)
             held = s.scalar(select(func.count()).select_from(StoredFile).where(StoredFile.milestone_id == milestone_id))
             if held + len(files) > most:
                 return _back(target, f"每个节点最多 {most} 份佐证材料（已有 {held} 份），未上传。")
@@ -89,6 +90,7 @@ def upload():
                 record(s, account.username, "evidence.upload", f"节点 #{milestone_id} 佐证材料", "milestone",
                        milestone_id, None, {"文件": stored.name, "大小": stored.size, "SHA-256": stored.sha256})
                 names.append(stored.name)
+                s.expunge(stored)  # written: its bytes need not stay in memory while the next file is read
     except FileRefused as exc:  # raised inside the transaction: none of the post's files is kept
         return _back(target, f"{exc}本次选择的文件均未上传。")
     invalidate()

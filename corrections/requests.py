@@ -67,12 +67,12 @@ def submit_request(session, account, milestone_id, kind, due_text, reason,
     problems = []
     if kind not in KINDS:
         problems.append("请选择申请类型：调整完成时间、取消节点或更正已锁定月份的报送。")
-    reason = reason.strip() if isinstance(reason, str) else ""
+    reason = normalised(reason) if isinstance(reason, str) else ""
     if not reason:
         problems.append("请填写申请理由。")
     elif len(reason) > MAX_REASON:
         problems.append(f"理由不超过 {MAX_REASON} 字。")
-    phrase = " ".join(due_text.split()) if isinstance(due_text, str) else ""
+    phrase = " ".join(normalised(due_text).split()) if isinstance(due_text, str) else ""
     if kind == "move":
         plan_year = session.scalar(select(Plan.plan_year).where(Plan.id == milestone.plan_id))
         if not phrase:
@@ -162,7 +162,7 @@ def decide(session, account, request_id, approve: bool, comment, today: date,
         and not isinstance(request_id, bool) and 0 < request_id < 2**31 else None
     if request is None or request.state != "pending":
         raise CorrectionError(["该申请不存在或已处理，请刷新页面。"])
-    comment = comment.strip() if isinstance(comment, str) else ""
+    comment = normalised(comment) if isinstance(comment, str) else ""
     if len(comment) > MAX_REASON:
         raise CorrectionError([f"审批意见不超过 {MAX_REASON} 字。"])
     if not approve and not comment:

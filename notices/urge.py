@@ -1,28 +1,29 @@
 """催办: the office chases whoever is late.  The admin (or a city office, for its
 own city's milestones) picks milestones — from the overdue list, an item, a
 department's list — and writes a message and a reply-by date; each unit that
-reports on them (each lead department; the city office where no department
-leads) gets one 催办, in the app and by mail (notices.mail, on the next
-send-reminders run), and sees it on top of its report page until it answers
-or has reported on every milestone since.
+reports on them (each lead department with an account; else the city office,
+which reports for it) gets one 催办, in the app and by mail (notices.mail, on
+the next send-reminders run), and sees it on top of its report page until it
+answers or has reported on every milestone since.
 
 Everything is checked here, on the server: who sends (and for which city),
 which milestones (still to be done, at most once a day each), who answers
-(an editor who reports on the milestones); every step is audited.
+(an editor of the unit it was sent to); every step is audited.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, not_, select
+from sqlalchemy import and_, exists, false, func, not_, select
 from sqlalchemy.orm import aliased
 
 from accounts.scope import Scope, writable_ids
 from notices.reminders import EDITORS, notify
 from queries.rollup import stored_status
+from reporting.entries import normalised
 from store.audit import record
-from store.clock import local_text
+from store.clock import day_start_utc, local_text
 from store.models import (
     Department,
     ItemDepartment,
@@ -64,7 +65,7 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
     if user is None or not user.active or user.role not in ("admin", "city"):
         raise UrgeError(["只有省信用办（管理员）和地市信用办可以催办。"])
     ids = _ids(milestone_ids)
-    text = " ".join(message.split()) if isinstance(message, str) else ""
+    text = " ".join(normalised(message).split()) if isinstance(message, str) else ""
     when = _date(reply_by)
     problems = []
     if not ids:
@@ -91,7 +92,7 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
             problems.append(f"{label}：不是本市的节点，不能催办")
         elif r.status not in CHASED:
             problems.append(f"{label}：已完成、待审核或已取消，无需催办")
-    today_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(hours=8)  # (China's day)
+    today_start = day_start_utc(today)
     again = set(session.scalars(select(UrgeMilestone.milestone_id).join(Urge, Urge.id == UrgeMilestone.urge_id)
                                 .where(UrgeMilestone.milestone_id.in_(ids), Urge.sent_at >= today_start)))
     problems += [f"{found[m].name[:20]} 节点{found[m].seq}：今天已催办过" for m in sorted(again) if m in found]
@@ -142,12 +143,15 @@ def _date(value) -> date | None:
 
 
 def _units(session, ids: set[int]) -> dict[tuple[int | None, int | None], set[int]]:
-    """Who reports on each milestone: its item's lead departments, else its city office."""
+    """Who reports on each milestone: its item's lead departments that have an
+    account, else its city office (which reports for them)."""
     units: dict[tuple[int | None, int | None], set[int]] = {}
+    with_accounts = select(User.department_id).where(User.active.is_(True), User.role == "department")
     rows = session.execute(select(Milestone.id, WorkItem.city_id, ItemDepartment.department_id)
                            .join(WorkItem, WorkItem.id == Milestone.work_item_id)
                            .outerjoin(ItemDepartment, and_(ItemDepartment.work_item_id == WorkItem.id,
-                                                           ItemDepartment.role == "lead"))
+                                                           ItemDepartment.role == "lead",
+                                                           ItemDepartment.department_id.in_(with_accounts)))
                            .where(Milestone.id.in_(ids)))
     for milestone_id, city_id, department_id in rows:
         units.setdefault((city_id, department_id), set()).add(milestone_id)
@@ -178,12 +182,20 @@ def reported_since(urge=Urge):
     return not_(exists(late.correlate(urge)))
 
 
-def open_urges(session, scope: Scope) -> list[dict]:
-    """The 催办 still open for a scope's milestones (not answered, not all
+def addressed_to(account):
+    """A condition on Urge: sent to the account's unit (its department; a city
+    office: those to the city office itself)."""
+    if account.role == "department":
+        return Urge.department_id == account.department_id
+    if account.role == "city":
+        return and_(Urge.department_id.is_(None), Urge.city_id == account.city_id)
+    return false()
+
+
+def open_urges(session, account) -> list[dict]:
+    """The 催办 to the account's unit still open (not answered, not all
     reported on since), oldest reply-by first, with the milestones."""
-    about = select(UrgeMilestone.urge_id).join(Milestone, Milestone.id == UrgeMilestone.milestone_id).where(
-        scope.milestones())
-    urges = session.scalars(select(Urge).where(Urge.id.in_(about), Urge.answered_at.is_(None), not_(reported_since()))
+    urges = session.scalars(select(Urge).where(addressed_to(account), Urge.answered_at.is_(None), not_(reported_since()))
                             .order_by(Urge.reply_by, Urge.id).limit(50)).all()
     return [{"urge_id": u.id, "message": u.message, "reply_by": u.reply_by.isoformat(), "sent_by": _name(session, u.sent_by),
              "sent_at": local_text(u.sent_at), "unit": unit_name(session, u.city_id, u.department_id),
@@ -211,11 +223,11 @@ def answer_urge(session, account, urge_id, text) -> Urge:
         and 0 < urge_id < 2**31 else None
     ids = set(session.scalars(select(UrgeMilestone.milestone_id).where(UrgeMilestone.urge_id == urge.id))) \
         if urge is not None else set()
-    if not ids or not writable_ids(session, Scope.of(user), Milestone, ids):
+    if not ids or not session.scalar(select(Urge.id).where(Urge.id == urge.id, addressed_to(user))):
         raise UrgeError(["只能回复本单位收到的催办。"])
     if urge.answered_at is not None:
         raise UrgeError([f"该催办已于 {local_text(urge.answered_at)} 回复。"])
-    text = " ".join(text.split()) if isinstance(text, str) else ""
+    text = " ".join(normalised(text).split()) if isinstance(text, str) else ""
     if not text or len(text) > MAX_MESSAGE:
         raise UrgeError([f"请填写回复（不超过 {MAX_MESSAGE} 字）。"])
     urge.answer, urge.answered_by, urge.answered_at = text, user.username, utcnow()

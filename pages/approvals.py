@@ -29,7 +29,7 @@ from reporting.locks import lock, locked_periods
 from reporting.review import ReviewError, decide
 from store import clock, session_scope
 from store.models import ROLES
-from store.periods import parse_period, period_label, period_of, recent_periods
+from store.periods import add_months, parse_period, period_label, period_of, recent_periods
 
 dash.register_page(__name__, path="/approvals", name="审核", order=82, cache_layout=False, roles=("admin", "city"),
                    title=f"审核 · {SITE}")
@@ -119,7 +119,7 @@ def filters(summary: list[dict], city: str | None, month: str | None, by_city: b
 
 def lock_section(session, today) -> dbc.Card:
     """The admin locks a month whose reports are reviewed: no editor reports on it again."""
-    months = recent_periods(today, today.replace(year=today.year - 2), limit=24)
+    months = recent_periods(today, add_months(today, -23), limit=24)
     locked = locked_periods(session, months, today)
     open_months = [m for m in months if m not in locked]
     return dbc.Card(dbc.CardBody([

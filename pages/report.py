@@ -36,6 +36,7 @@ from queries.cache import invalidate
 from queries.approvals import returned_rows
 from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone, whole_number
 from reporting.form import indicator_form_rows, milestone_rows, submissions
+from reporting.locks import is_locked
 from reporting.submit import Result, submit
 from reporting.template import MAX_BYTES, build_template, read_template
 from store import clock, session_scope
@@ -60,7 +61,7 @@ def layout(**query):
     with session_scope() as s:
         scope = Scope.of(account, context["city_id"])
         returned = returned_rows(s, scope.milestones(), clock.today())
-        urges = open_urges(s, scope) if account.role != "admin" else []
+        urges = open_urges(s, account)
     return html.Div([
         html.Div([html.H3("进度填报", className="page-title mb-0"), html.Div(
             f"{scope_title(account, context)} · {period_label(context['period'])}工作推进情况",
@@ -87,7 +88,7 @@ def layout(**query):
         html.Div("单击“报送状态”“完成日期”“进展说明”单元格即可填写；已完成的节点默认不显示。",
                  className="small text-muted mb-2"),
         pager(context, pages, len(ms_all)),
-        milestone_grid(ms),
+        milestone_grid(ms, account.role == "admin"),
         html.H5("佐证材料", className="mt-4"),
         html.Div("已完成的节点请上传佐证材料（验收报告、文件、截图等），随报送供审核；已上传的份数见上表“佐证”列，"
                  "文件在各事项页查看。", className="small text-muted mb-2"),
@@ -115,6 +116,9 @@ def read_context(account, query: dict) -> dict:
     today = clock.today()
     start = parse_period(query.get("period"))
     period = period_of(start) if start and start <= today else period_of(add_months(today, -1))
+    if not start and account.role != "admin":  # last month reviewed and locked: this month's report
+        with session_scope() as s:
+            period = period_of(today) if is_locked(s, period, today) else period
     plans = {p["value"] for p in api.choices()["plans"]}
     plan = query.get("plan") if query.get("plan") in plans else None
     city = city_id = None
@@ -284,11 +288,16 @@ def deadline_note(account, context: dict) -> dbc.Alert:
                      f"），共报送 {len(mine)} 次。"]
         else:
             text.append("本单位尚未报送本月进度。")
+        with session_scope() as s:
+            if is_locked(s, context["period"], clock.today()):
+                text.append(html.Strong(f"{period_label(context['period'])}的报送已审核锁定，不能再提交；"
+                                        "如需更正，请提交计划调整申请（更正已锁定月份的报送）。", className="text-danger"))
     return dbc.Alert(text, color="light", className="border py-2 small", id="report-deadline")
 
 
-def milestone_grid(rows: list[dict]) -> dag.AgGrid:
-    states = list(PROGRESS_STATES.values())
+def milestone_grid(rows: list[dict], admin: bool) -> dag.AgGrid:
+    """The milestones to fill in; 取消 only for the admin (an editor asks for it: 计划调整申请)."""
+    states = [label for code, label in PROGRESS_STATES.items() if admin or code != "cancelled"]
     columns = [
         {"field": "row", "headerName": "行", "width": 65, "pinned": "left"},
         {"field": "city", "headerName": "地市", "width": 70},

@@ -28,7 +28,7 @@ from store import clock, session_scope
 from reporting.locks import locked_periods
 from store.files import KINDS_TEXT
 from store.models import PROGRESS_STATES
-from store.periods import period_label, recent_periods
+from store.periods import add_months, period_label, recent_periods
 
 ACCEPT = ".pdf,.ofd,.doc,.docx,.xls,.xlsx,.wps,.et,.png,.jpg,.jpeg"
 
@@ -70,8 +70,7 @@ def layout(item_id=None, **_query):
         options = milestone_options(s, Scope.of(account).milestones(), item)
         mine = request_rows(s, requested_by=account.username)
         today = clock.today()
-        locked = sorted(locked_periods(s, recent_periods(today, today.replace(year=today.year - 2), 24), today),
-                        reverse=True)
+        locked = sorted(locked_periods(s, recent_periods(today, add_months(today, -23), 24), today), reverse=True)
     return html.Div([header, request_form(options, locked), file_form(mine), html.H5("我的申请"),
                      data_grid("my-requests", mine, COLUMNS, title="我的计划调整申请",
                                filename=export_filename("我的调整申请", clock.today()), empty="尚未提交申请")])

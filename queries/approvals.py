@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from queries.aliases import CITY
 from queries.status import latest_update_id
@@ -15,11 +16,22 @@ from store.periods import period_label
 SHOWN = 1000  # waiting completions listed at once (the rest by filter)
 
 
+LATER = aliased(ProgressUpdate, name="later")
+
+
+def still_latest():
+    """A condition on ProgressUpdate: no later report on its milestone (a
+    completion reported again, or a plan change since, takes it out of review)."""
+    return ~exists().where(LATER.milestone_id == ProgressUpdate.milestone_id, or_(
+        LATER.reported_on > ProgressUpdate.reported_on,
+        and_(LATER.reported_on == ProgressUpdate.reported_on, LATER.id > ProgressUpdate.id)))
+
+
 def waiting_condition(role: str, city_id: int | None, mine_only: bool = True):
     """The pending completions an account decides (``mine_only``: at its own
-    stage; the admin may also see the cities' stage): a condition on
-    ProgressUpdate joined to WorkItem."""
-    pending = ProgressUpdate.review == "pending"
+    stage; the admin may also see the cities' stage), each its milestone's
+    latest report: a condition on ProgressUpdate joined to WorkItem."""
+    pending = and_(ProgressUpdate.review == "pending", still_latest())
     if role == "admin":
         return and_(pending, ProgressUpdate.review_stage == "province") if mine_only else pending
     if role == "city" and city_id is not None:
@@ -101,10 +113,11 @@ def evidence_by_milestone(session, milestone_ids: set[int]) -> dict[int, list[di
     return out
 
 
-def evidence_counts(session, milestone_ids) -> dict[int, int]:
-    """How many 佐证材料 each milestone has (``milestone_ids``: ids, or a select of them)."""
+def evidence_counts(session) -> dict[int, int]:
+    """How many 佐证材料 each milestone that has any has (a few thousand at most:
+    read whole rather than naming every milestone of a long form)."""
     return dict(session.execute(select(StoredFile.milestone_id, func.count()).where(
-        StoredFile.milestone_id.in_(milestone_ids)).group_by(StoredFile.milestone_id)).all())
+        StoredFile.milestone_id.is_not(None)).group_by(StoredFile.milestone_id)).all())
 
 
 def returned_rows(session, milestones_condition, today: date) -> list[dict]:

@@ -70,7 +70,8 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             Milestone.id.label("milestone_id"), Milestone.seq, Milestone.text, iso_date(chosen.c.due).label("due"),
             due_as_of(then, "due_text").label("due_text"), chosen.c.status, iso_date(chosen.c.completed_on).label("completed_on"),
             chosen.c.days_overdue, chosen.c.state, iso_date(chosen.c.last_reported_on).label("last_reported_on"),
-            latest.note.label("last_note"), latest.review, Plan.key.label("plan_key"), Milestone.report_version,
+            latest.note.label("last_note"), latest.review, latest.completed_on.label("reported_completed_on"),
+            Plan.key.label("plan_key"), Milestone.report_version,
             Plan.kind.label("plan_kind"), item.deadline_text,
         )
         .select_from(chosen)
@@ -111,6 +112,7 @@ def status_rows(session, as_of: date, filters: Filters = Filters(),
             "plan_title": r["title"], "plan_kind": r["plan_kind"], "deadline_text": r["deadline_text"],
             "state": r["state"], "last_reported_on": _iso(r["last_reported_on"]),
             "last_note": r["last_note"], "version": r["report_version"], "review": r["review"],
+            "reported_completed_on": _iso(r["reported_completed_on"]),  # (a completion awaiting review too)
         }
         for r in rows
     ]

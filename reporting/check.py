@@ -149,6 +149,9 @@ def check(session, report: Report, scope: Scope, today: date) -> Checked:
                 entry, ms_facts[entry.milestone_id], before[entry.milestone_id][1], today)
     problems += [Problem(MILESTONES, e.row, "报送状态", "该节点已按计划调整取消，不再报送；如有异议，请提交计划调整申请")
                  for e in report.milestones if e.milestone_id in cancelled_by_plan(session, edited, today)]
+    if scope.role != "admin":  # a cancellation changes the plan: the admin approves it (计划调整申请)
+        problems += [Problem(MILESTONES, e.row, "报送状态", "取消节点须提交计划调整申请（取消节点），由管理员审批后生效")
+                     for e in report.milestones if e.milestone_id in edited and e.state == "cancelled"]
     for entry in report.indicators:
         if entry.indicator_id in ind_facts:
             problems += indicator_problems(entry, ind_facts[entry.indicator_id], today)

@@ -33,12 +33,12 @@ def milestone_rows(scope: Scope, today: date, plan: str | None = None, include_d
     with session_scope() as s:
         rows = status_rows(s, today, Filters(plan=plan, statuses=() if include_done else NOT_DONE),
                            current_app.config["DUE_SOON_DAYS"], where=where)
-        files = evidence_counts(s, [r["milestone_id"] for r in rows]) if rows else {}
+        files = evidence_counts(s) if rows else {}
     out = []
     for r in rows:
         returned = r["review"] == "returned"  # (a returned completion is entered again, or left as it is)
         state = PROGRESS_STATES.get(r["state"], "") if r["state"] and not returned else ""
-        completed_on = None if returned else r["completed_on"]
+        completed_on = None if returned else r["reported_completed_on"] if r["state"] == "done" else None
         item = f"{r['item_no']}. {r['item']}" if r["item_no"] else r["item"]
         out.append({
             "milestone_id": r["milestone_id"], "version": r["version"], "plan": r["plan"],

@@ -17,14 +17,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from notices.reminders import notify
 from queries.rollup import refresh_rollups
 from queries.status import latest_update_id
 from store.audit import record
-from store.models import REVIEW_STAGES, REVIEW_STATES, Milestone, ProgressUpdate, ReportSubmission, User, WorkItem
+from reporting.entries import normalised
+from store.models import (
+    REVIEW_COLUMNS,
+    REVIEW_STAGES,
+    REVIEW_STATES,
+    Milestone,
+    ProgressUpdate,
+    ReportSubmission,
+    User,
+    WorkItem,
+)
 
 MAX_COMMENT = 500
 MAX_BATCH = 500  # completions decided in one go
@@ -81,7 +92,7 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
     if user is None or not user.active or user.role not in ("admin", "city"):
         raise ReviewError(["只有管理员和地市填报员可以审核，未作任何修改。"])
     ids = _ids(update_ids)
-    comment = " ".join(comment.split()) if isinstance(comment, str) else ""
+    comment = " ".join(normalised(comment).split()) if isinstance(comment, str) else ""
     if not ids:
         raise ReviewError(["请勾选要审核的完成情况。"])
     if len(comment) > MAX_COMMENT:
@@ -111,18 +122,17 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
         raise ReviewError(problems)
     counts = {"approved": 0, "passed_on": 0, "returned": 0}
     for u, _city, reporter, seq, item in rows:
-        before = _review_text(u)
-        if not approve:
-            u.review, u.review_stage, counts["returned"] = "returned", None, counts["returned"] + 1
-        elif u.review_stage == "city" and levels >= 2:
-            u.review_stage, counts["passed_on"] = "province", counts["passed_on"] + 1
-        else:
-            u.review, u.review_stage, counts["approved"] = "approved", None, counts["approved"] + 1
-        if u.review != "pending":
-            u.reviewed_on, u.reviewed_by = today, user.username
-        u.review_comment = comment or None
+        outcome, new = _decision(u, user, approve, levels, comment, today)
+        counts[outcome] += 1
+        # compare-and-swap: a reviewer deciding the same row at the same moment leaves this one nothing to do
+        swapped = session.execute(update(ProgressUpdate).where(
+            ProgressUpdate.id == u.id, ProgressUpdate.review == "pending", ProgressUpdate.review_stage == u.review_stage)
+            .values(**new).execution_options(synchronize_session=False))
+        if swapped.rowcount != 1:
+            raise ReviewError([f"{item[:20]} 节点{seq}：刚被他人审核，请刷新后再试"])
+        after = SimpleNamespace(**{c: getattr(u, c) for c in REVIEW_COLUMNS + ("completed_on",)} | new)
         record(session, user.username, "review.approve" if approve else "review.return",
-               f"{item[:30]} 节点{seq}", "milestone", u.milestone_id, before, _review_text(u))
+               f"{item[:30]} 节点{seq}", "milestone", u.milestone_id, _review_text(u), _review_text(after))
         told = session.get(User, reporter) if not approve and reporter is not None else None
         if told is not None and told.active:  # the unit hears why, in 通知 and by mail
             notify(session, told, kind="returned", key=f"returned:{u.id}", milestone_id=u.milestone_id,
@@ -131,6 +141,18 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
     session.flush()
     refresh_rollups(session, today, {u.milestone_id for u, *_ in rows})  # counted (or not) from today
     return Decided(**counts)
+
+
+def _decision(u: ProgressUpdate, user: User, approve: bool, levels: int, comment: str, today: date) -> tuple[str, dict]:
+    """What a decision does to a pending completion: returned; passed on to the
+    province (a city office's 通过 with two levels); or approved (the admin's
+    通过 is final at either stage)."""
+    decided = {"reviewed_on": today, "reviewed_by": user.username, "review_comment": comment or None}
+    if not approve:
+        return "returned", {"review": "returned", "review_stage": None, **decided}
+    if u.review_stage == "city" and levels >= 2 and user.role != "admin":
+        return "passed_on", {"review_stage": "province", "review_comment": comment or None}
+    return "approved", {"review": "approved", "review_stage": None, **decided}
 
 
 def _ids(update_ids) -> set[int]:

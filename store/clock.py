@@ -19,6 +19,11 @@ def local(stamp: datetime | None) -> datetime | None:
     return stamp.replace(tzinfo=timezone.utc).astimezone(CST).replace(tzinfo=None) if stamp else None
 
 
+def day_start_utc(day: date) -> datetime:
+    """The (naive UTC) timestamp a local day begins at: what stored times are compared with."""
+    return datetime.combine(day, datetime.min.time(), CST).astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def local_text(stamp: datetime | None) -> str:
     """'2020-10-03 18:02' in local time; '' for none."""
     return f"{local(stamp):%Y-%m-%d %H:%M}" if stamp else ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -19,6 +20,7 @@ ZIPPED = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessin
           "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
           "Doc_0/": ("application/ofd", ".ofd")}
 KINDS_TEXT = "PDF、OFD、Word、Excel、WPS 文件或 PNG、JPG 图片"
+UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # in a file's name: control characters, lone surrogates
 
 
 def size_limit_text(max_bytes: int) -> str:
@@ -51,7 +53,7 @@ def keep(session, content: bytes, name: str, who: str, max_bytes: int, **owner) 
     """Store ``content`` as uploaded by ``who`` (its name kept for the download,
     with the extension its kind has) for ``owner`` (request_id=…);
     FileRefused: nothing written."""
-    name = PurePath(str(name or "").replace("\\", "/")).name.strip()[:150] or "附件"
+    name = PurePath(UNSTORABLE.sub("", str(name or "")).replace("\\", "/")).name.strip()[:150] or "附件"
     if not content:
         raise FileRefused(f"{name}：文件为空。")
     if len(content) > max_bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})")  # (ASCII digits, the whole text: fullmatch)
 
 
 def month_end(d: date) -> date:
@@ -25,7 +25,7 @@ def period_of(d: date) -> str:
 
 def parse_period(text: str | None) -> date | None:
     """'2020-09' -> date(2020, 9, 1); None for anything else."""
-    m = PERIOD.match(str(text or ""))
+    m = PERIOD.fullmatch(str(text or ""))
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 2000:
         return None
     return date(int(m[1]), int(m[2]), 1)

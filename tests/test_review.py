@@ -128,6 +128,12 @@ def test_two_levels_the_city_passes_it_on_and_the_province_approves(reporting_ap
         assert waiting_count(s, "admin", None) == 1
     assert review(reporting_app, "admin", [u.id]).approved == 1
     assert status_of(reporting_app, row["milestone_id"], TODAY) in ("done_on_time", "done_late")
+    # the province's 通过 is final at the city stage too
+    other = next(r for r in form(reporting_app, "wzfg")[0] if r["status"] == "overdue")
+    with reporting_app.test_request_context():
+        assert submit(Report(PERIOD, (entry(other, state="done", completed_on=TODAY, note="已上线"),), ()),
+                      account(reporting_app, "wzfg")).ok
+    assert review(reporting_app, "admin", [latest(reporting_app, other["milestone_id"]).id]).approved == 1
 
 
 def test_a_return_and_a_resubmission(reporting_app):
@@ -337,3 +343,48 @@ def test_the_queue_lists_by_city_and_month_and_only_to_reviewers(reporting_app):
         client = reporting_app.test_client()
         login(client, username)
         assert "无权访问" in render_page(client, "/approvals")[1]
+
+
+def test_a_pending_completion_keeps_its_date_in_the_form_and_the_page_still_saves(reporting_app):
+    """The form shows the date a completion awaiting review was reported with, so
+    that saving the page with another row edited is no edit of it (and no refusal)."""
+    row = report_done(reporting_app, "hz")
+    ms, _ = form(reporting_app, "hz")
+    shown = next(r for r in ms if r["milestone_id"] == row["milestone_id"])
+    assert (shown["status"], shown["state"], shown["completed_on"]) == (
+        "pending", "已完成", (TODAY - timedelta(days=1)).isoformat())
+    other = next(r for r in ms if r["milestone_id"] != row["milestone_id"])
+    page = Report(PERIOD, (entry(shown), entry(other, note="本月召开推进会")), ())
+    with reporting_app.test_request_context():
+        result = submit(page, account(reporting_app, "hz"))
+    assert result.ok and result.outcome.updates == 1, result.problems
+
+
+def test_a_later_plan_change_takes_a_completion_out_of_the_queue(reporting_app):
+    from corrections.apply import cancel_milestone
+
+    row = report_done(reporting_app, "hz")
+    with reporting_app.app_context(), session_scope() as s:
+        cancel_milestone(s, account(reporting_app, "admin"), row["milestone_id"], "场景调整，不再推进", TODAY, TODAY)
+    with reporting_app.app_context(), session_scope() as s:
+        assert waiting_count(s, "admin", None) == 0
+        assert waiting_rows(s, waiting_condition("admin", None, False)) == []
+
+
+def test_an_editor_cannot_cancel_a_milestone_by_reporting_it(reporting_app):
+    ms, _ = form(reporting_app, "hz")
+    row = next(r for r in ms if r["status"] == "overdue")
+    with reporting_app.test_request_context():
+        refused = submit(Report(PERIOD, (entry(row, state="cancelled"),), ()), account(reporting_app, "hz"))
+        assert not refused.ok and "取消节点须提交计划调整申请" in refused.problems[0].message
+        assert submit(Report(PERIOD, (entry(row, state="cancelled"),), ()), account(reporting_app, "admin")).ok
+
+
+def test_strange_text_is_stored_or_refused_never_a_server_error(reporting_app):
+    from store.periods import parse_period
+
+    assert parse_period("2024-05\n") is None and parse_period("２０２４-０５") is None
+    row = report_done(reporting_app, "hz")
+    u = latest(reporting_app, row["milestone_id"])
+    review(reporting_app, "admin", [u.id], approve=False, comment="请补充\x00材料\ud800")
+    assert latest(reporting_app, row["milestone_id"]).review_comment == "请补充材料"

@@ -19,6 +19,7 @@ from store import session_scope
 from store.models import AuditEntry, Notification, Urge
 from tests.callbacks import dependency, payload, post
 from tests.test_reporting import PERIOD, TODAY, account, entry, form
+from tests.test_review import with_wenzhou_office
 from tests.test_security import login
 
 
@@ -107,7 +108,8 @@ def test_no_one_answers_for_another_unit(reporting_app):
     rows = overdue_of(reporting_app, "wzfg", 1)
     urge(reporting_app, "admin", [rows[0]["milestone_id"]])
     (open_one,) = urges_for(reporting_app, "wzfg")
-    for who in ("hz", "nb", "admin", "leader"):
+    with_wenzhou_office(reporting_app)
+    for who in ("hz", "nb", "admin", "leader", "wz"):  # (温州's own office included: it was sent to the department)
         with pytest.raises(UrgeError):
             with reporting_app.test_request_context(), session_scope() as s:
                 answer_urge(s, account(reporting_app, who), open_one["urge_id"], "代为回复")
