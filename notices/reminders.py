@@ -9,7 +9,10 @@ e.g. every hour from cron).
 - 逾期: it has become overdue (once per due date: a due moved and missed
   again is told again);
 - 报送: the month's report falls due (REPORT_DUE_DAY of the next month) and
-  the account has not reported on that month: from the due day on, once.
+  the account has not reported on that month: from the due day on, once;
+- 审核: a reviewer (a city office, the admin) has completions waiting at its
+  stage for REVIEW_WAIT_DAYS or more: once a week, so that no completion
+  waits unseen (until reviewed it counts as not done).
 
 "Falls due", "overdue" and "reports on" are the pages' own: the status as of
 today (queries.status, read from the stored rollup of today) and the account's
@@ -26,6 +29,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from accounts.scope import Scope
+from queries.approvals import waiting_totals
 from queries.rollup import stored_status
 from queries.scope import plan_ids
 from store.models import Milestone, Notification, ReportSubmission, User, WorkItem
@@ -39,7 +43,8 @@ _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 class Tally:
     """What one run wrote: new notices by kind."""
 
-    added: dict[str, int] = field(default_factory=lambda: {"due_soon": 0, "overdue": 0, "report_due": 0})
+    added: dict[str, int] = field(default_factory=lambda: {"due_soon": 0, "overdue": 0, "report_due": 0,
+                                                           "review_due": 0})
 
     @property
     def total(self) -> int:
@@ -83,7 +88,26 @@ def remind(session, today: date) -> Tally:
         report = _report_notice(session, user, scope, today, in_force)
         if report is not None and notify(session, user, **report):
             tally.added["report_due"] += 1
+    for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "city")))
+                                .order_by(User.id)):
+        waiting = _review_notice(session, user, today)
+        if waiting is not None and notify(session, user, **waiting):
+            tally.added["review_due"] += 1
     return tally
+
+
+REVIEW_WAIT_DAYS = 3
+
+
+def _review_notice(session, user: User, today: date) -> dict | None:
+    """The completions waiting at the reviewer's stage for REVIEW_WAIT_DAYS or more (one notice a week)."""
+    n, oldest = waiting_totals(session, user.role, user.city_id, today - timedelta(days=REVIEW_WAIT_DAYS))
+    if not n:
+        return None
+    year, week, _ = today.isocalendar()
+    return {"kind": "review_due", "key": f"review_due:{year}-W{week:02d}", "milestone_id": None,
+            "link": "/approvals", "title": f"审核提醒：{n} 项完成情况已等待 {REVIEW_WAIT_DAYS} 天以上",
+            "body": f"最早的于 {oldest.isoformat()} 报送，尚未审核；审核通过后才计入完成率和考核，请在“审核”中处理。"}
 
 
 def _milestone_notice(r, today: date, days: tuple[int, ...]) -> dict | None:

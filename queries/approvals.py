@@ -41,14 +41,24 @@ def waiting_condition(role: str, city_id: int | None, mine_only: bool = True):
 
 def waiting_count(session, role: str, city_id: int | None) -> int:
     """What the navbar counts for a reviewer: the completions waiting at its stage."""
+    return waiting_totals(session, role, city_id)[0]
+
+
+def waiting_totals(session, role: str, city_id: int | None,
+                   reported_by: date | None = None) -> tuple[int, date | None]:
+    """(how many, the oldest report day) of the completions waiting at a
+    reviewer's stage (reported by ``reported_by``, when given)."""
     condition = waiting_condition(role, city_id)
     if condition is None:
-        return 0
-    stmt = select(func.count()).select_from(ProgressUpdate)
+        return 0, None
+    stmt = select(func.count(), func.min(ProgressUpdate.reported_on)).select_from(ProgressUpdate)
     if role != "admin":
         stmt = (stmt.join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
                 .join(WorkItem, WorkItem.id == Milestone.work_item_id))
-    return session.scalar(stmt.where(condition)) or 0
+    if reported_by is not None:
+        stmt = stmt.where(ProgressUpdate.reported_on <= reported_by)
+    n, oldest = session.execute(stmt.where(condition)).one()
+    return n or 0, oldest
 
 
 def _base(condition):

@@ -699,7 +699,7 @@ class Notification(Base):
 
 
 NOTICE_KINDS = {"due_soon": "临期提醒", "overdue": "逾期提醒", "report_due": "报送提醒", "urge": "催办",
-                "urge_reply": "催办回复", "returned": "审核退回"}
+                "urge_reply": "催办回复", "returned": "审核退回", "review_due": "审核提醒"}
 MAIL_STATES = {"none": "—", "pending": "待发送", "sent": "已发送", "failed": "发送失败"}  # Notification.mail
 
 

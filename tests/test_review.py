@@ -388,3 +388,16 @@ def test_strange_text_is_stored_or_refused_never_a_server_error(reporting_app):
     u = latest(reporting_app, row["milestone_id"])
     review(reporting_app, "admin", [u.id], approve=False, comment="请补充\x00材料\ud800")
     assert latest(reporting_app, row["milestone_id"]).review_comment == "请补充材料"
+
+
+def test_a_reviewer_is_reminded_once_a_week_of_what_waits(reporting_app):
+    from notices.reminders import remind
+
+    report_done(reporting_app, "hz")  # the province's to review
+    day = TODAY + timedelta(days=3)
+    with reporting_app.app_context(), session_scope() as s:
+        assert remind(s, TODAY).added["review_due"] == 0  # (reported today: not waiting long yet)
+        assert [remind(s, d).added["review_due"] for d in (day, day, day + timedelta(days=7))] == [1, 0, 1]
+        notices = s.scalars(select(Notification).where(Notification.kind == "review_due")).all()
+        assert {(n.user_id, n.link) for n in notices} == {(find_user(s, "admin").id, "/approvals")}
+        assert notices[0].title == "审核提醒：1 项完成情况已等待 3 天以上" and TODAY.isoformat() in notices[0].body
