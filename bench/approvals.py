@@ -3,12 +3,12 @@ navbar's waiting count ≤ 10 ms — it is on every page of a reviewer).
 
     python -m bench.approvals --tier M [--db URL] [--pending 2000]
 
-``--pending`` of the tier's latest completions are put back to 待审核 (half at
+``--pending`` of the tier's latest completions (each its milestone's latest report) are put back to 待审核 (half at
 the city stage, half at the province's), as if a month's reports were waiting;
 then, each timed ``--repeats`` times: the navbar count of the admin and of a
 city office, the /approvals page as each draws it (the page callback, through
-the test client), and the overview's figures as of the review date (the
-status rollup built again with the pending ones).  The completions are put
+the test client), and the overview's figures as of today (the status rollup
+built again with the pending ones).  The completions are put
 back as they were at the end, and the rollups dropped: the store is unchanged.
 """
 from __future__ import annotations
@@ -17,18 +17,19 @@ import argparse
 import json
 import statistics
 import time
-from datetime import date
 
 from sqlalchemy import select, update
 
 from accounts.users import create_user
 from app import create_app, waiting_approvals
 from accounts import account_of
-from bench.run import AS_OF, HERE, PASSWORD, USER, prepare
+from bench.run import HERE, PASSWORD, USER, prepare
 from queries import api
+from queries.approvals import still_latest, waiting_condition, waiting_rows
 from queries.cache import invalidate
 from queries.rollup import drop_all
 from queries.status import Filters
+from store import clock
 from store.models import Milestone, ProgressUpdate, User, WorkItem
 
 
@@ -51,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     app = create_app({"DATABASE_URL": args.db or f"sqlite:///{HERE / f'{args.tier}.db'}"})
     store = app.extensions["store"]
-    as_of = date.fromisoformat(AS_OF[args.tier])
+    as_of = clock.today()
     with app.app_context():
         prepare(app, args.tier, 1.0)
         with store.session() as s:
@@ -61,7 +62,7 @@ def main() -> None:
             chosen = s.scalars(select(ProgressUpdate.id).join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
                                .join(WorkItem, WorkItem.id == Milestone.work_item_id)
                                .where(ProgressUpdate.state == "done", ProgressUpdate.review.is_(None),
-                                      ProgressUpdate.reported_on <= as_of, WorkItem.city_id.is_not(None))
+                                      still_latest(), WorkItem.city_id.is_not(None))
                                .order_by(ProgressUpdate.reported_on.desc()).limit(args.pending)).all()
             half = len(chosen) // 2
             for ids, stage in ((chosen[:half], "city"), (chosen[half:], "province")):
@@ -81,9 +82,12 @@ def main() -> None:
             invalidate()
             started = time.perf_counter()
             row = api.summary(as_of, Filters())
-            results["overview as of the review date (rollup built)"] = ((time.perf_counter() - started) * 1000,) * 2
-            print(f"tier {args.tier} · {store.engine.dialect.name} · {len(chosen):,} completions waiting "
-                  f"(summary: {row['pending']:,} pending)")
+            results["overview as of today (rollup built)"] = ((time.perf_counter() - started) * 1000,) * 2
+            with store.session() as s:
+                queued = len(waiting_rows(s, waiting_condition("admin", None, mine_only=False)))
+            print(f"tier {args.tier} · {store.engine.dialect.name} · {len(chosen):,} completions put back to 待审核: "
+                  f"{queued:,} in the queue (each its milestone's latest report), {row['pending']:,} pending "
+                  f"as of {as_of}; navbar counts {waiting_approvals(admin)} (province) / {waiting_approvals(city)} (杭州)")
             for name, (p50, p95) in results.items():
                 print(f"  {name:48s} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
         finally:
