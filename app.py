@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 import accounts
 import cli
 import evidence_files
+import outputs.web
 import health
 import plan_files
 import request_files
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     plan_files.init_app(server)
     request_files.init_app(server)
     evidence_files.init_app(server)
+    outputs.web.init_app(server)
     app = dash.Dash(
         __name__,
         server=server,

@@ -19,6 +19,7 @@ from components.grid import export_filename
 from components.ledger import ledger_stem, ledger_title
 from components.official import status_csv, status_xlsx
 from components.scorecard import scorecard_workbook, workbook_name
+from outputs.bulletin import bulletin_docx, figures, file_name
 from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
@@ -26,7 +27,8 @@ from importers.parsed import DocumentError
 from notices.mail import configured, send_pending
 from notices.reminders import remind
 from importers.units import canonical
-from queries import assessment, scope
+from queries import api, assessment, scope
+from queries.review import Month
 from queries.cache import invalidate
 from queries.findings import finding_rows
 from queries.indicators import indicator_rows
@@ -39,7 +41,7 @@ from store import clock, current_store, session_scope
 from store.audit import record
 from store.demo import clear_demo, load_demo
 from store.models import NOTICE_KINDS, ROLES, Department, Milestone, Plan, Region, WorkItem
-from store.periods import period_label
+from store.periods import parse_period, period_label
 from store.regions import CITIES
 from store.synthetic import TIERS, GeneratorError, generate
 
@@ -494,9 +496,30 @@ def _size(n: int) -> str:
         n /= 1024
 
 
+@click.command("export-bulletin")
+@click.option("--month", required=True, help="the month reviewed, YYYY-MM (e.g. 2020-09)")
+@click.option("--plan", help="one plan (document number or title); default: the province's plans in force")
+@click.option("--year", type=int, help="the plans of one plan year")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="the .docx to write (default: 2020年9月信用应用场景推进情况通报.docx here)")
+@with_appcontext
+def export_bulletin(month, plan, year, output) -> None:
+    """Write the month's 月度通报 (Word) from the monthly review's figures."""
+    first = parse_period(month)
+    if first is None or first > clock.today():
+        raise click.UsageError(f"--month: “{month}” is not a month that has begun (YYYY-MM)")
+    if plan and plan not in {p["value"] for p in api.choices()["plans"]}:
+        raise click.UsageError(f"--plan: no plan “{plan}” (see `flask --app app plans`)")
+    reviewed = Month.of(first, clock.today())
+    data = bulletin_docx(figures(reviewed, api.scope(reviewed.end, plan, year)))
+    output = output or Path(file_name(reviewed))
+    output.write_bytes(data)
+    click.echo(f"written: {output}", err=True)
+
+
 COMMANDS = [init_db, db_upgrade, generate_cmd, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
             export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
-            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd]
+            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd, export_bulletin]
 
 
 def init_app(app) -> None:

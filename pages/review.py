@@ -292,6 +292,9 @@ def deck(params: ReviewParams, deck_slides: list) -> html.Div:
                    className="review-field"),
         html.A(THEMES[params.theme], href=switch, className="review-btn review-btn-text",
                id="review-theme", **{"data-review-theme": other}),
+        html.A("通报（Word）", href="/review/bulletin?" + urlencode(
+            {k: v for k, v in (("month", month.period), ("plan", params.plan), ("year", params.year)) if v}),
+            className="review-btn review-btn-text", id="review-bulletin", download="", title="下载本月推进情况通报"),
         html.Button("全屏（F）", className="review-btn review-btn-text", **{"data-review-go": "fullscreen"}),
         dcc.Link("退出演示", href="/", className="review-btn review-btn-text", id="review-exit"),
     ], className="review-controls")
