@@ -4,7 +4,7 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -20,6 +20,8 @@ from components.ledger import ledger_stem, ledger_title
 from components.official import status_csv, status_xlsx
 from components.scorecard import scorecard_workbook, workbook_name
 from outputs.bulletin import bulletin_docx, figures, file_name
+from outputs.urge_letter import file_name as urge_file_name
+from outputs.urge_letter import urge_letter_docx
 from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
@@ -28,6 +30,7 @@ from notices.mail import configured, send_pending
 from notices.reminders import remind
 from importers.units import canonical
 from queries import api, assessment, scope
+from queries.overdue import worst_rows
 from queries.review import Month
 from queries.cache import invalidate
 from queries.findings import finding_rows
@@ -517,9 +520,36 @@ def export_bulletin(month, plan, year, output) -> None:
     click.echo(f"written: {output}", err=True)
 
 
+@click.command("export-urge")
+@click.option("--city", type=click.Choice(CITIES), required=True)
+@click.option("--department", help="one department of the city (its name); default: the whole city")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="the day it speaks of (default: the city's pages' date, its latest report)")
+@click.option("--reply-by", "reply_by", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="the date to reply by (default: 7 days after the day it is written)")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="the .docx to write")
+@with_appcontext
+def export_urge(city, department, as_of, reply_by, output) -> None:
+    """Write a 督办单 (Word): a city's or a department's overdue and due-soon
+    milestones, as the overdue page lists them for that scope."""
+    if department and department not in api.choices()["departments"]:
+        raise click.UsageError(f"--department: no department “{department}”")
+    as_of = as_of.date() if as_of else api.default_as_of(city=city)
+    reply_by = reply_by.date() if reply_by else clock.today() + timedelta(days=7)
+    filters = Filters(city=city, department=department, statuses=("overdue", "due_soon"),
+                      plans=tuple(api.scope(as_of, city=city)["ids"]))
+    rows = worst_rows(as_of, filters, None, 10_000)
+    unit = f"{city}市" + (f" · {department}" if department else "")
+    data = urge_letter_docx(unit, rows, as_of, reply_by)
+    output = output or Path(urge_file_name(unit, as_of))
+    output.write_bytes(data)
+    click.echo(f"written: {output} ({len(rows)} 个节点)", err=True)
+
+
 COMMANDS = [init_db, db_upgrade, generate_cmd, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
             export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
-            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd, export_bulletin]
+            list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd, export_bulletin,
+            export_urge]
 
 
 def init_app(app) -> None:

@@ -13,22 +13,12 @@ review.  ``figures`` gathers them; ``bulletin_docx`` writes them.
 """
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
+from outputs.layout import RIGHT, heading, new_document, paragraph, saved, subheading, table, title
 from queries.review import Month, city_ranking, indicator_moves, month_digest, province_total
 
-BODY_FONT, HEADING_FONT, SUB_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
-FALLBACKS = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "黑体"}  # (named in the file too)
 LISTED = 15  # rows of each list written out (the counts are whole)
 PRAISED = 3  # cities praised and named
 
@@ -89,21 +79,16 @@ def points(now: dict, before: dict, key: str) -> str:
 
 
 def bulletin_docx(f: Figures) -> bytes:
-    doc = Document()
-    _page(doc)
-    _styles(doc)
+    doc = new_document()
     label = f.month.label
-    _para(doc, "", size=16)
-    _para(doc, "浙信用办〔    〕    号", align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"关于{label}全省信用应用场景推进情况的通报", font=TITLE_FONT, size=22,
-          align=WD_ALIGN_PARAGRAPH.CENTER, bold=False, space_after=12)
-    _para(doc, "各设区市信用办，省级有关单位：")
+    title(doc, f"关于{label}全省信用应用场景推进情况的通报")
+    paragraph(doc, "各设区市信用办，省级有关单位：")
     p, b = f.province, f.before
     as_of = f"{f.month.end.year}年{f.month.end.month}月{f.month.end.day}日"
-    _para(doc, f"现将{label}全省信用应用场景工作推进情况通报如下（统计截至{as_of}；{f.scope_label}）。", indent=True)
+    paragraph(doc, f"现将{label}全省信用应用场景工作推进情况通报如下（统计截至{as_of}；{f.scope_label}）。", indent=True)
 
-    _heading(doc, "一、总体进展")
-    _para(doc, (f"全省共有工作节点 {p['total']:,} 个，已到期 {p['due_by']:,} 个，其中已完成 {p['done_due']:,} 个，"
+    heading(doc, "一、总体进展")
+    paragraph(doc, (f"全省共有工作节点 {p['total']:,} 个，已到期 {p['due_by']:,} 个，其中已完成 {p['done_due']:,} 个，"
                 f"进度完成率 {rate(p, 'done_due', 'due_by')}，{points(p, b, 'progress_rate')}；按时完成 "
                 f"{p['on_time_due']:,} 个，按时完成率 {rate(p, 'on_time_due', 'due_by')}，{points(p, b, 'on_time_rate')}；"
                 f"总体完成率 {rate(p, 'done', 'total')}。逾期未完成节点 {p['overdue']:,} 个（上月末 {b.get('overdue', 0):,} 个），"
@@ -111,58 +96,56 @@ def bulletin_docx(f: Figures) -> bytes:
                 + (f"另有 {p['pending']:,} 个节点已报完成、尚待审核，审核通过后计入。" if p.get("pending") else "")),
           indent=True)
 
-    _heading(doc, "二、各地市推进情况")
-    _para(doc, "各设区市按进度完成率排名（进度完成率相同的，逾期天数少者在前）：", indent=True)
-    _table(doc, ["排名", "地市", "进度完成率", "按时完成率", "逾期未完成", "逾期天数", "较上月"],
+    heading(doc, "二、各地市推进情况")
+    paragraph(doc, "各设区市按进度完成率排名（进度完成率相同的，逾期天数少者在前）：", indent=True)
+    table(doc, ["排名", "地市", "进度完成率", "按时完成率", "逾期未完成", "逾期天数", "较上月"],
            [[str(r["rank"]), r["city"] or "省级", rate(r["now"], "done_due", "due_by"),
              rate(r["now"], "on_time_due", "due_by"), f"{r['now']['overdue']:,}", f"{r['now']['overdue_days']:,}",
              _move(r["move"])] for r in f.ranking])
-    _sub(doc, "（一）表扬与通报")
-    _para(doc, f"按照{PRAISE_RULE}的规则：", indent=True)
-    _para(doc, ("予以表扬：" + "、".join(f.praised) + "。") if f.praised else "本月没有符合表扬条件的地市。",
+    subheading(doc, "（一）表扬与通报")
+    paragraph(doc, f"按照{PRAISE_RULE}的规则：", indent=True)
+    paragraph(doc, ("予以表扬：" + "、".join(f.praised) + "。") if f.praised else "本月没有符合表扬条件的地市。",
           indent=True)
-    _para(doc, ("予以通报：" + "、".join(f.named) + "，请加快推进，逾期节点于下月报送前完成整改。") if f.named
+    paragraph(doc, ("予以通报：" + "、".join(f.named) + "，请加快推进，逾期节点于下月报送前完成整改。") if f.named
           else "本月没有需通报的地市。", indent=True)
 
-    _heading(doc, "三、本月完成情况")
+    heading(doc, "三、本月完成情况")
     done = f.lists["completed"]
-    _para(doc, f"本月新完成工作节点 {done['count']:,} 个" + ("，主要有：" if done["rows"] else "。"), indent=True)
+    paragraph(doc, f"本月新完成工作节点 {done['count']:,} 个" + ("，主要有：" if done["rows"] else "。"), indent=True)
     _milestones(doc, done["rows"], ("completed_on", "完成日期"))
 
-    _heading(doc, "四、本月新增逾期")
+    heading(doc, "四、本月新增逾期")
     overdue = f.lists["overdue"]
-    _para(doc, f"本月新增逾期未完成节点 {overdue['count']:,} 个" + ("，按地市和牵头部门：" if overdue["rows"] else "。"),
+    paragraph(doc, f"本月新增逾期未完成节点 {overdue['count']:,} 个" + ("，按地市和牵头部门：" if overdue["rows"] else "。"),
           indent=True)
     if overdue["rows"]:
         by_unit = Counter((r["city"] or "省级", "、".join(r["lead"]) or "—") for r in overdue["rows"])
-        _table(doc, ["地市", "牵头部门", "新增逾期节点"], [[c, d, str(n)] for (c, d), n in sorted(by_unit.items())],
+        table(doc, ["地市", "牵头部门", "新增逾期节点"], [[c, d, str(n)] for (c, d), n in sorted(by_unit.items())],
                (2, 6, 2))
         _milestones(doc, overdue["rows"], ("days_overdue", "逾期天数"))
 
-    _heading(doc, "五、下月到期节点")
+    heading(doc, "五、下月到期节点")
     soon = f.lists["due_next"]
-    _para(doc, f"下月到期的工作节点 {soon['count']:,} 个，请各地各部门提前谋划、按时完成" +
+    paragraph(doc, f"下月到期的工作节点 {soon['count']:,} 个，请各地各部门提前谋划、按时完成" +
           ("，主要有：" if soon["rows"] else "。"), indent=True)
     _milestones(doc, soon["rows"], ("due", "节点时限"))
 
-    _heading(doc, "六、指标进展")
+    heading(doc, "六、指标进展")
     if f.indicators:
-        _para(doc, f"本月有 {len(f.indicators)} 项指标报送了新的实际值：", indent=True)
+        paragraph(doc, f"本月有 {len(f.indicators)} 项指标报送了新的实际值：", indent=True)
         rows = [[i["name"], i["target_text"] or "—", _actual(i["before"]), _actual(i),
                  f"{i['attainment']:.0%}" if i.get("attainment") is not None else "—"] for i in f.indicators]
-        _table(doc, ["指标", "目标值", "上月末", "本月末", "达成度"], rows, (8, 3, 3, 3, 2))
+        table(doc, ["指标", "目标值", "上月末", "本月末", "达成度"], rows, (8, 3, 3, 3, 2))
     else:
-        _para(doc, "本月没有指标报送新的实际值。", indent=True)
+        paragraph(doc, "本月没有指标报送新的实际值。", indent=True)
 
-    _heading(doc, "七、工作要求")
-    _para(doc, "请各地对照本通报，抓紧推进逾期节点整改，及时报送进展和佐证材料；已报完成的节点经审核通过后计入完成率。",
+    heading(doc, "七、工作要求")
+    paragraph(doc, "请各地对照本通报，抓紧推进逾期节点整改，及时报送进展和佐证材料；已报完成的节点经审核通过后计入完成率。",
           indent=True)
-    _para(doc, "")
-    _para(doc, "浙江省信用办", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, f"{f.month.end.year}年{f.month.end.month}月{f.month.end.day}日", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    paragraph(doc, "")
+    paragraph(doc, "浙江省信用办", align=RIGHT)
+    paragraph(doc, f"{f.month.end.year}年{f.month.end.month}月{f.month.end.day}日", align=RIGHT)
+    return saved(doc)
 
 
 def _move(move: int | None) -> str:
@@ -178,117 +161,9 @@ def _actual(i: dict | None) -> str:
 
 def _milestones(doc, rows: list[dict], extra: tuple[str, str]) -> None:
     if rows:
-        _table(doc, ["地市", "工作事项", "工作节点", extra[1]],
+        table(doc, ["地市", "工作事项", "工作节点", extra[1]],
                [[r["city"] or "省级", r["item"], r["milestone"], str(r.get(extra[0]) or "—")] for r in rows],
                (2, 5, 8, 4))
-
-
-# --- layout -------------------------------------------------------------------------------
-
-def _page(doc) -> None:
-    """A4 portrait, GB/T 9704 margins, page numbers centred at the foot (— 1 —)."""
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("— ")
-    _field(footer.add_run(), "PAGE")
-    footer.add_run(" —")
-    for run in footer.runs:
-        _font(run, "宋体", 14)
-
-
-def _field(run, code: str) -> None:
-    for kind, text in (("begin", None), (None, code), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {text} "
-        run._r.append(element)
-
-
-def _styles(doc) -> None:
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(16)
-    _east_asian(normal.element, BODY_FONT)
-    normal.paragraph_format.line_spacing = Pt(28)
-    normal.paragraph_format.space_after = Pt(0)
-
-
-def _east_asian(element, name: str) -> None:
-    """Name the Chinese font (and its fallback, for a machine without it) on a style or run."""
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attr), name)
-    fonts.set(qn("w:hint"), "eastAsia")
-    alt = FALLBACKS.get(name)
-    if alt:  # (a Chinese Word offers the fallback; the name stays the official one)
-        fonts.set(qn("w:cs"), alt)
-
-
-def _font(run, name: str, size: float, bold: bool = False) -> None:
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    _east_asian(run._r, name)
-
-
-def _para(doc, text: str, font: str = BODY_FONT, size: float = 16, align=None, bold: bool = False,
-          indent: bool = False, space_after: float = 0):
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    p.paragraph_format.space_after = Pt(space_after)
-    if text:
-        _font(p.add_run(text), font, size, bold)
-    return p
-
-
-def _heading(doc, text: str) -> None:
-    _para(doc, text, font=HEADING_FONT, indent=True).paragraph_format.keep_with_next = True
-
-
-def _sub(doc, text: str) -> None:
-    _para(doc, text, font=SUB_FONT, indent=True).paragraph_format.keep_with_next = True
-
-
-TEXT_WIDTH = 156  # mm between the margins
-
-
-def _table(doc, header: list[str], rows: list[list[str]], widths: tuple[int, ...] | None = None) -> None:
-    """A bordered table (仿宋 小四), its header row in 黑体 and repeated on every
-    page; ``widths``: each column's share of the text width (equal by default)."""
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    shares = widths or (1,) * len(header)
-    sizes = [Mm(TEXT_WIDTH * w / sum(shares)) for w in shares]
-    for column, size in zip(table.columns, sizes):  # (the grid: what WPS and LibreOffice lay out by)
-        column.width = size
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for values, font in ((header, HEADING_FONT), *((r, BODY_FONT) for r in rows)):
-        cells = table.rows[0].cells if font == HEADING_FONT else table.add_row().cells
-        for cell, text, size in zip(cells, values, sizes):
-            cell.width = size
-            cell.text = ""
-            paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.line_spacing = 1.15
-            _font(paragraph.add_run(str(text)), font, 12)
-    doc.add_paragraph()
 
 
 def file_name(month: Month) -> str:

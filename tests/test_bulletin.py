@@ -9,7 +9,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from outputs.bulletin import BODY_FONT, PRAISE_RULE, bulletin_docx, figures, file_name
+from outputs.bulletin import PRAISE_RULE, bulletin_docx, figures, file_name
+from outputs.layout import BODY_FONT
 from queries import api
 from queries.review import Month, city_ranking
 from queries.status import Filters

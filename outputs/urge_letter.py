@@ -1,0 +1,46 @@
+"""督办单: one page the office sends a lagging department or city — its overdue
+and due-soon milestones (the overdue page's own rows for that scope, worst
+first: plan, item, milestone, due, days overdue, latest progress), the date
+to reply by, and a signature block to sign and return."""
+from __future__ import annotations
+
+from datetime import date
+
+from outputs.layout import RIGHT, heading, new_document, paragraph, saved, table, title
+
+LISTED = 200  # milestones on one 督办单
+
+
+def urge_letter_docx(unit: str, rows: list[dict], as_of: date, reply_by: date) -> bytes:
+    """The 督办单 for ``unit`` ('杭州市 · 市发展改革委') over ``rows`` (queries.overdue.worst_rows)."""
+    doc = new_document()
+    title(doc, "信用应用场景推进督办单")
+    overdue = sum(r["status"] == "overdue" for r in rows)
+    paragraph(doc, f"{unit}：")
+    paragraph(doc, (f"截至{as_of.year}年{as_of.month}月{as_of.day}日，你单位负责的信用应用场景工作节点中，逾期未完成 "
+                    f"{overdue} 个、临期 {len(rows) - overdue} 个（见下表）。请对照计划抓紧推进，于"
+                    f"{reply_by.year}年{reply_by.month}月{reply_by.day}日前在监测平台报送进展和佐证材料，"
+                    "并将整改情况书面反馈省信用办。"), indent=True)
+    heading(doc, "逾期和临期节点")
+    table(doc, ["序号", "计划", "工作事项", "工作节点", "节点时限", "逾期天数", "最新进展"],
+          [[str(n), r["plan"], r["item"], r["milestone"], r["due"] or r["due_text"] or "—",
+            str(r["days_overdue"]) if r["days_overdue"] else "临期", _latest(r)]
+           for n, r in enumerate(rows[:LISTED], start=1)],
+          (1.6, 4.2, 4.5, 8, 3.6, 2.6, 6), size=10.5)
+    if len(rows) > LISTED:
+        paragraph(doc, f"（另有 {len(rows) - LISTED} 个节点，见监测平台“逾期与临期”页。）", indent=True)
+    paragraph(doc, "")
+    paragraph(doc, "督办单位：浙江省信用办（盖章）", align=RIGHT)
+    paragraph(doc, f"{as_of.year}年{as_of.month}月{as_of.day}日", align=RIGHT)
+    paragraph(doc, "")
+    paragraph(doc, "签收人：                联系电话：                签收日期：")
+    return saved(doc)
+
+
+def _latest(r: dict) -> str:
+    note = r.get("last_note")
+    return f"{note}（{r['last_reported_on']}）" if note and r.get("last_reported_on") else "未报送"
+
+
+def file_name(unit: str, as_of: date) -> str:
+    return f"{unit.replace(' · ', '_')}_督办单_{as_of.isoformat()}.docx"

@@ -1,0 +1,44 @@
+"""督办单: a city's or a department's overdue and due-soon milestones, as the
+overdue page lists them for that scope, in a Word page to sign and return."""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from outputs.urge_letter import urge_letter_docx
+from queries import api
+from queries.overdue import worst_rows
+from queries.status import Filters
+
+
+def test_the_letter_lists_what_the_overdue_page_lists(loaded_app, tmp_path, monkeypatch):
+    with loaded_app.test_request_context():
+        as_of = api.default_as_of(city="温州")
+        filters = Filters(city="温州", statuses=("overdue", "due_soon"), plans=tuple(api.scope(as_of, city="温州")["ids"]))
+        rows = worst_rows(as_of, filters, None, 10_000)
+    assert rows  # (温州 has overdue and due-soon milestones at its latest report)
+    monkeypatch.chdir(tmp_path)
+    result = loaded_app.test_cli_runner().invoke(args=["export-urge", "--city", "温州", "--reply-by", "2021-01-15"])
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.glob("温州市_督办单_*.docx")
+    doc = Document(io.BytesIO(written.read_bytes()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    overdue = sum(r["status"] == "overdue" for r in rows)
+    assert "信用应用场景推进督办单" in text and "温州市：" in text
+    assert f"逾期未完成 {overdue} 个、临期 {len(rows) - overdue} 个" in text and "2021年1月15日前" in text
+    listed = doc.tables[0]
+    assert [c.text for c in listed.rows[0].cells][:4] == ["序号", "计划", "工作事项", "工作节点"]
+    assert [row.cells[3].text for row in listed.rows[1:]] == [r["milestone"] for r in rows]
+    assert "签收人" in text and "督办单位：浙江省信用办（盖章）" in text
+
+
+def test_export_urge_refuses_an_unknown_department(loaded_app):
+    result = loaded_app.test_cli_runner().invoke(args=["export-urge", "--city", "温州", "--department", "没有这个部门"])
+    assert result.exit_code == 2 and "--department" in result.output
+
+
+def test_an_empty_letter_is_still_a_letter():
+    from datetime import date
+    doc = Document(io.BytesIO(urge_letter_docx("丽水市", [], date(2020, 9, 30), date(2020, 10, 10))))
+    assert "逾期未完成 0 个、临期 0 个" in "\n".join(p.text for p in doc.paragraphs)
