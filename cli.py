@@ -31,7 +31,7 @@ from notices.reminders import remind
 from importers.units import canonical
 from queries import api, assessment, scope
 from queries.overdue import worst_rows
-from queries.review import Month
+from queries.review import asked
 from queries.cache import invalidate
 from queries.findings import finding_rows
 from queries.indicators import indicator_rows
@@ -44,7 +44,7 @@ from store import clock, current_store, session_scope
 from store.audit import record
 from store.demo import clear_demo, load_demo
 from store.models import NOTICE_KINDS, ROLES, Department, Milestone, Plan, Region, WorkItem
-from store.periods import parse_period, period_label
+from store.periods import period_label
 from store.regions import CITIES
 from store.synthetic import TIERS, GeneratorError, generate
 
@@ -508,13 +508,11 @@ def _size(n: int) -> str:
 @with_appcontext
 def export_bulletin(month, plan, year, output) -> None:
     """Write the month's 月度通报 (Word) from the monthly review's figures."""
-    first = parse_period(month)
-    if first is None or first > clock.today():
-        raise click.UsageError(f"--month: “{month}” is not a month that has begun (YYYY-MM)")
-    if plan and plan not in {p["value"] for p in api.choices()["plans"]}:
-        raise click.UsageError(f"--plan: no plan “{plan}” (see `flask --app app plans`)")
-    reviewed = Month.of(first, clock.today())
-    data = bulletin_docx(figures(reviewed, api.scope(reviewed.end, plan, year)))
+    try:
+        reviewed, plans = asked(month, plan, year)
+    except ValueError as exc:
+        raise click.UsageError(f"--{exc}") from None
+    data = bulletin_docx(figures(reviewed, plans))
     output = output or Path(file_name(reviewed))
     output.write_bytes(data)
     click.echo(f"written: {output}", err=True)

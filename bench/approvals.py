@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 
 from sqlalchemy import select, update
@@ -23,6 +22,7 @@ from sqlalchemy import select, update
 from accounts.users import create_user
 from app import create_app, waiting_approvals
 from accounts import account_of
+from bench.load import percentile, render_payload
 from bench.run import HERE, PASSWORD, USER, prepare
 from queries import api
 from queries.approvals import still_latest, waiting_condition, waiting_rows
@@ -34,13 +34,13 @@ from store.models import Milestone, ProgressUpdate, User, WorkItem
 
 
 def timed(fn, repeats: int) -> tuple[float, float]:
+    """(p50, p95) ms of ``repeats`` calls of ``fn``."""
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
+    return percentile(times, 0.5), percentile(times, 0.95)
 
 
 def main() -> None:
@@ -101,13 +101,8 @@ def main() -> None:
 
 def draw(client, path: str) -> None:
     """The page's layout as Dash's router callback draws it."""
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"},
-                        {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": ""}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    response = client.post("/_dash-update-component", data=json.dumps(render_payload(path)),
+                           content_type="application/json")
     if response.status_code != 200:
         raise SystemExit(f"{path}: {response.status_code}")
 

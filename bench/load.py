@@ -58,6 +58,14 @@ RESTART_POSTGRES = ["pg_ctlcluster", "15", "main", "restart"]
 PAGE_RENDER = {"output": ".._pages_content.children..._pages_store.data..",
                "outputs": [{"id": "_pages_content", "property": "children"},
                            {"id": "_pages_store", "property": "data"}]}
+
+
+def render_payload(path: str, search: str = "") -> dict:
+    """The request Dash's router sends to draw the page at ``path`` + ``search``."""
+    return {**PAGE_RENDER, "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": path},
+        {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []}
 AS_OF_CHOICES = ("2020-06-30", "2020-09-30", "2020-12-31", "2021-06-30")
 CHECKER = {"username": "load-leader-check", "role": "leader", "city": None}  # reads the views afterwards
 CHECK_VIEWS = (("/", ""), ("/cities", ""), ("/overdue", ""), ("/city/杭州", ""), ("/", "?city=宁波"))
@@ -187,11 +195,8 @@ class User:
     def render(self, kind: str, path: str, search: str = "", check=None):
         """The page's layout (None if it failed); ``check(layout)`` -> a failure
         detail or None, for a page that answered but says the wrong thing."""
-        payload = {**PAGE_RENDER, "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-        record, response = self.request(kind, path + search, "POST", "/_dash-update-component", json=payload)
+        record, response = self.request(kind, path + search, "POST", "/_dash-update-component",
+                                        json=render_payload(path, search))
         body = None
         if response is not None and response.status_code == 200:
             try:

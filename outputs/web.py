@@ -8,10 +8,7 @@ from flask import Flask, abort, request
 
 from outputs.bulletin import bulletin_docx, figures, file_name
 from plan_files import attachment
-from queries import api
-from queries.review import Month, first_month
-from store import clock
-from store.periods import parse_period
+from queries.review import asked
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -21,16 +18,8 @@ def init_app(server: Flask) -> None:
 
 
 def bulletin():
-    today = clock.today()
-    first = parse_period(request.args.get("month"))
-    if first is None or not first_month() <= first <= today:
-        abort(400, "month: 应为已开始的月份（YYYY-MM）")
-    options = api.choices()
-    plan, year = request.args.get("plan") or None, request.args.get("year") or None
-    if plan is not None and plan not in {p["value"] for p in options["plans"]}:
-        abort(400, "plan: 没有该计划")
-    if year is not None and year not in {str(y) for y in options["years"]}:
-        abort(400, "year: 没有该年度的计划")
-    month = Month.of(first, today)
-    data = bulletin_docx(figures(month, api.scope(month.end, plan, int(year) if year else None)))
-    return attachment(data, DOCX, file_name(month))
+    try:
+        month, plans = asked(request.args.get("month"), request.args.get("plan"), request.args.get("year"))
+    except ValueError as exc:
+        abort(400, str(exc))
+    return attachment(bulletin_docx(figures(month, plans)), DOCX, file_name(month))

@@ -22,7 +22,7 @@ from queries.status import COUNTS, DONE, Filters, with_rates
 from queries.status_table import status_rows
 from store import clock, session_scope
 from store.models import Indicator, Plan, Region, WorkItem
-from store.periods import add_months, month_end, period_label, period_of
+from store.periods import add_months, month_end, parse_period, period_label, period_of
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,22 @@ def first_month() -> date:
     with session_scope() as s:
         first = s.scalar(select(func.min(Plan.issue_date)))
     return (first or clock.today()).replace(day=1)
+
+
+def asked(month: str | None, plan: str | None = None, year=None) -> tuple[Month, dict]:
+    """The month and plans a month-end file asks for (?month=, --month …), as the
+    review reads them: (the Month, api.scope of its end); ValueError('field: why')."""
+    today = clock.today()
+    first = parse_period(month)
+    if first is None or not first_month() <= first <= today:
+        raise ValueError(f"month: “{str(month)[:20]}”应为已开始的月份（YYYY-MM），且不早于第一份计划")
+    options = api.choices()
+    if plan and plan not in {p["value"] for p in options["plans"]}:
+        raise ValueError("plan: 没有该计划（见 flask --app app plans）")
+    if year and str(year) not in {str(y) for y in options["years"]}:
+        raise ValueError("year: 没有该年度的计划")
+    reviewed = Month.of(first, today)
+    return reviewed, api.scope(reviewed.end, plan or None, int(year) if year else None)
 
 
 LIST_KINDS = ("completed", "overdue", "due_next")

@@ -173,9 +173,6 @@ def apply(session, report: Report, checked: Checked, account, scope: Scope, toda
     session.flush()
     outcome = Outcome(submission.id, report.period, len(edited), len(actuals), due, today <= due)
     latest = latest_updates(session, {e.milestone_id for e in edited}, today)
-    session.execute(update(ProgressUpdate).where(  # a completion reported again: the earlier claim leaves the queue
-        ProgressUpdate.milestone_id.in_({e.milestone_id for e in edited}), ProgressUpdate.review == "pending")
-        .values(review="superseded", review_stage=None).execution_options(synchronize_session=False))
     cities = dict(session.execute(select(Milestone.id, WorkItem.city_id).join(
         WorkItem, WorkItem.id == Milestone.work_item_id).where(Milestone.id.in_({e.milestone_id for e in edited}))).all())
     for c in found:

@@ -22,8 +22,8 @@ from types import SimpleNamespace
 from sqlalchemy import select, update
 
 from notices.reminders import notify
+from queries.approvals import still_latest
 from queries.rollup import refresh_rollups
-from queries.status import latest_update_id
 from store.audit import record
 from reporting.entries import normalised
 from store.models import (
@@ -105,8 +105,7 @@ def decide(session, account, update_ids, approve: bool, comment, today: date, le
         .join(WorkItem, WorkItem.id == Milestone.work_item_id)
         .outerjoin(ReportSubmission, ReportSubmission.id == ProgressUpdate.submission_id)
         .where(ProgressUpdate.id.in_(ids))).all()
-    latest = set(session.scalars(select(latest_update_id(today)).select_from(Milestone).where(
-        Milestone.id.in_({u.milestone_id for u, *_ in rows}))))
+    latest = set(session.scalars(select(ProgressUpdate.id).where(ProgressUpdate.id.in_(ids), still_latest())))
     problems = [f"编号 {i} 不存在" for i in sorted(ids - {u.id for u, *_ in rows})]
     for u, city_id, reporter, seq, item in rows:
         label = f"{item[:20]} 节点{seq}"

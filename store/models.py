@@ -387,7 +387,7 @@ class ProgressUpdate(Base):
     review_comment: Mapped[str | None] = mapped_column(Text)
 
 
-REVIEW_STATES = {"pending": "待审核", "approved": "审核通过", "returned": "已退回", "superseded": "已重新报送"}
+REVIEW_STATES = {"pending": "待审核", "approved": "审核通过", "returned": "已退回"}
 REVIEW_STAGES = {"city": "待地市审核", "province": "待省级审核"}
 
 

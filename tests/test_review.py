@@ -401,3 +401,15 @@ def test_a_reviewer_is_reminded_once_a_week_of_what_waits(reporting_app):
         notices = s.scalars(select(Notification).where(Notification.kind == "review_due")).all()
         assert {(n.user_id, n.link) for n in notices} == {(find_user(s, "admin").id, "/approvals")}
         assert notices[0].title == "审核提醒：1 项完成情况已等待 3 天以上" and TODAY.isoformat() in notices[0].body
+
+
+def test_a_crafted_lock_from_a_city_account_locks_nothing(reporting_app):
+    from store.models import PeriodLock
+
+    client = reporting_app.test_client()
+    login(client, "hz")
+    dep = dependency(client, "lock-submit")
+    status, text = post(client, payload(dep, {"lock-period": PERIOD}, clicked="lock-submit"))
+    assert status == 200 and "未锁定" in text
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(PeriodLock)) == 0

@@ -191,3 +191,16 @@ def test_a_urge_is_mailed_to_the_unit_by_the_next_reminder_run(reporting_app, in
     assert mail["To"].addresses[0].addr_spec == "fgw@wenzhou.gov.cn" and "催办" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
     assert "请于周五前报送进展" in text and "http://credit.example/report" in text
+
+
+def test_a_crafted_answer_from_another_unit_answers_nothing(reporting_app):
+    rows = overdue_of(reporting_app, "wzfg", 1)
+    urge(reporting_app, "admin", [rows[0]["milestone_id"]])
+    (open_one,) = urges_for(reporting_app, "wzfg")
+    client = reporting_app.test_client()
+    login(client, "hz")
+    dep = dependency(client, "urge-answer-send")
+    status, text = post(client, payload(dep, {"urge-answer-which": str(open_one["urge_id"]), "urge-answer-text": "代为回复"},
+                                        clicked="urge-answer-send"))
+    assert status == 200 and "未回复" in text
+    assert len(urges_for(reporting_app, "wzfg")) == 1
