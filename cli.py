@@ -4,7 +4,7 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import click
@@ -15,13 +15,16 @@ from sqlalchemy import func, select
 from accounts import account_of
 from accounts.users import AccountError, create_user, find_user, set_password, update_user, user_rows
 from components.export import INDICATOR_HEADERS, STATUS_HEADERS, export_title, to_csv, to_json, to_xlsx
+from components.filters import read_view
 from components.grid import export_filename
 from components.ledger import ledger_stem, ledger_title
 from components.official import status_csv, status_xlsx
 from components.scorecard import scorecard_workbook, workbook_name
 from outputs.bulletin import bulletin_docx, figures, file_name
-from outputs.urge_letter import file_name as urge_file_name
-from outputs.urge_letter import urge_letter_docx
+from outputs.deck import deck_pptx
+from outputs.deck import file_name as deck_file_name
+from outputs.pdf import PdfError, to_pdf
+from outputs.urge_letter import letter_for_view
 from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
@@ -30,7 +33,6 @@ from notices.mail import configured, send_pending
 from notices.reminders import remind
 from importers.units import canonical
 from queries import api, assessment, scope
-from queries.overdue import worst_rows
 from queries.review import asked
 from queries.cache import invalidate
 from queries.findings import finding_rows
@@ -508,14 +510,8 @@ def _size(n: int) -> str:
 @with_appcontext
 def export_bulletin(month, plan, year, output) -> None:
     """Write the month's 月度通报 (Word) from the monthly review's figures."""
-    try:
-        reviewed, plans = asked(month, plan, year)
-    except ValueError as exc:
-        raise click.UsageError(f"--{exc}") from None
-    data = bulletin_docx(figures(reviewed, plans))
-    output = output or Path(file_name(reviewed))
-    output.write_bytes(data)
-    click.echo(f"written: {output}", err=True)
+    f = reviewed_figures(month, plan, year)
+    written(bulletin_docx(f), file_name(f.month), "docx", output)
 
 
 @click.command("export-urge")
@@ -525,29 +521,60 @@ def export_bulletin(month, plan, year, output) -> None:
               help="the day it speaks of (default: the city's pages' date, its latest report)")
 @click.option("--reply-by", "reply_by", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="the date to reply by (default: 7 days after the day it is written)")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="the .docx to write")
+@click.option("--format", "file_format", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="the file to write")
 @with_appcontext
-def export_urge(city, department, as_of, reply_by, output) -> None:
-    """Write a 督办单 (Word): a city's or a department's overdue and due-soon
-    milestones, as the overdue page lists them for that scope."""
+def export_urge(city, department, as_of, reply_by, file_format, output) -> None:
+    """Write a 督办单 (Word or PDF): a city's or a department's overdue and
+    due-soon milestones, as the overdue page lists them for that scope."""
     if department and department not in api.choices()["departments"]:
         raise click.UsageError(f"--department: no department “{department}”")
-    as_of = as_of.date() if as_of else api.default_as_of(city=city)
-    reply_by = reply_by.date() if reply_by else clock.today() + timedelta(days=7)
-    filters = Filters(city=city, department=department, statuses=("overdue", "due_soon"),
-                      plans=tuple(api.scope(as_of, city=city)["ids"]))
-    rows = worst_rows(as_of, filters, None, 10_000)
-    unit = f"{city}市" + (f" · {department}" if department else "")
-    data = urge_letter_docx(unit, rows, as_of, reply_by)
-    output = output or Path(urge_file_name(unit, as_of))
+    view = read_view({"city": city, "department": department, "as_of": as_of and as_of.date().isoformat()})
+    if view.problems:
+        raise click.UsageError("; ".join(view.problems))
+    data, name = letter_for_view(view, reply_by.date() if reply_by else None)
+    written(data, name, file_format, output)
+
+
+@click.command("export-deck")
+@click.option("--month", required=True, help="the month reviewed, YYYY-MM (e.g. 2020-09)")
+@click.option("--plan", help="one plan (document number or title); default: the province's plans in force")
+@click.option("--year", type=int, help="the plans of one plan year")
+@click.option("--format", "file_format", type=click.Choice(["pptx", "pdf"]), default="pptx", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="the file to write (default: 2020年9月信用应用场景月度推进会.pptx here)")
+@with_appcontext
+def export_deck(month, plan, year, file_format, output) -> None:
+    """Write the 月度推进会 deck (PowerPoint or PDF) from the monthly review's figures."""
+    f = reviewed_figures(month, plan, year)
+    written(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), deck_file_name(f), file_format, output)
+
+
+def reviewed_figures(month, plan, year):
+    try:
+        reviewed, plans = asked(month, plan, year)
+    except ValueError as exc:
+        raise click.UsageError(f"--{exc}") from None
+    return figures(reviewed, plans)
+
+
+def written(data: bytes, name: str, file_format: str, output: Path | None) -> None:
+    """Write ``data`` (named ``name``), or its PDF, to ``output`` (default: ``name`` here)."""
+    stem, suffix = name.rsplit(".", 1)
+    if file_format == "pdf":
+        try:
+            data, name = to_pdf(data, "." + suffix), f"{stem}.pdf"
+        except PdfError as exc:
+            raise click.ClickException(str(exc)) from None
+    output = output or Path(name)
     output.write_bytes(data)
-    click.echo(f"written: {output} ({len(rows)} 个节点)", err=True)
+    click.echo(f"written: {output}", err=True)
 
 
 COMMANDS = [init_db, db_upgrade, generate_cmd, import_cmd, load_demo_cmd, clear_demo_cmd, plans_cmd, findings_cmd,
             export_status, export_indicators, export_assessment, create_user_cmd, set_password_cmd, update_user_cmd,
             list_users_cmd, import_report_cmd, backup_cmd, restore_cmd, send_reminders_cmd, export_bulletin,
-            export_urge]
+            export_urge, export_deck]
 
 
 def init_app(app) -> None:

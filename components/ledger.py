@@ -3,6 +3,8 @@ exported official tables, rows with joined department lists, status icons and
 the latest report, export titles and file names for a scope."""
 from __future__ import annotations
 
+from dash import html
+
 from components.export import STATUS_HEADERS, export_title
 from components.grid import link_column
 from components.official import latest_progress
@@ -65,3 +67,18 @@ def ledger_stem(filters: Filters, what: str = "进度台账") -> str:
 def ledger_title(filters: Filters, as_of, what: str = "工作节点进度台账") -> str:
     """'杭州市市商务局工作节点进度台账（截至2020年9月30日）': the title row of an export."""
     return export_title(what, as_of, "".join(_scope(filters)))
+
+
+def letter_links(view, element_id: str = "urge-letter"):
+    """督办单 of the view's city or department (its overdue and due-soon
+    milestones, outputs.web): Word and PDF downloads; a hint without either."""
+    f = view.filters
+    if not (f.city or f.department):
+        return html.Span("选择地市或部门后可下载督办单", className="small text-muted")
+    unit = " · ".join(x for x in (f"{f.city}市" if f.city else None, f.department) if x)
+    return html.Span([
+        html.Span(f"督办单（{unit}）：", className="small text-muted me-1"),
+        *[html.A(label, href=view.href("/overdue/urge-letter", status=None, format=kind), download="",
+                 id=f"{element_id}-{kind}", className="btn btn-sm btn-outline-secondary me-1")
+          for kind, label in (("docx", "Word"), ("pdf", "PDF"))],
+    ], id=element_id)

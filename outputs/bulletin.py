@@ -27,6 +27,7 @@ PRAISED = 3  # cities praised and named
 class Figures:
     month: Month
     scope_label: str
+    plans: tuple[int, ...]  # the plans reviewed (their ids)
     province: dict  # counts and rates at E
     before: dict  # at P
     ranking: list[dict]  # queries.review.city_ranking
@@ -44,7 +45,7 @@ def figures(month: Month, scope: dict) -> Figures:
     before = province_total([r["before"] for r in ranking if r["before"]])
     lists = month_digest(month.previous_end, month.end, month.horizon, plans, LISTED)
     praised, named = praise_and_name(ranking, province)
-    return Figures(month, scope["label"], province, before, ranking, lists,
+    return Figures(month, scope["label"], plans, province, before, ranking, lists,
                    indicator_moves(month, plans, LISTED), praised, named)
 
 

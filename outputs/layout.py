@@ -132,20 +132,20 @@ def table(doc, header: list[str], rows: list[list[str]], widths: tuple[float, ..
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     shares = widths or (1,) * len(header)
-    sizes = [Mm(TEXT_WIDTH * w / sum(shares)) for w in shares]
-    for column, size in zip(grid.columns, sizes):  # (the grid: what WPS and LibreOffice lay out by)
-        column.width = size
+    widths_mm = [Mm(TEXT_WIDTH * w / sum(shares)) for w in shares]
+    for column, width in zip(grid.columns, widths_mm):  # (the grid: what WPS and LibreOffice lay out by)
+        column.width = width
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     grid.rows[0]._tr.get_or_add_trPr().append(repeat)
     for values, font in ((header, HEADING_FONT), *((r, BODY_FONT) for r in rows)):
         cells = grid.rows[0].cells if font == HEADING_FONT else grid.add_row().cells
-        for cell, text, size in zip(cells, values, sizes):
-            cell.width = size
+        for cell, text, width in zip(cells, values, widths_mm):
+            cell.width = width
             cell.text = ""
             line = cell.paragraphs[0]
             line.paragraph_format.line_spacing = 1.15
             set_font(line.add_run(str(text)), font, size)
-    doc.add_paragraph()
+    doc.add_paragraph().paragraph_format.line_spacing = Pt(12)  # (apart from what follows, a table included)
 
 

@@ -4,11 +4,27 @@ first: plan, item, milestone, due, days overdue, latest progress), the date
 to reply by, and a signature block to sign and return."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from outputs.layout import RIGHT, heading, new_document, paragraph, saved, table, title
+from queries.overdue import worst_rows
+from store import clock
 
 LISTED = 200  # milestones on one 督办单
+READ = 10_000  # milestones counted (a 督办单 lists the first LISTED)
+REPLY_DAYS = 7  # the reply-by date by default: a week after it is written
+
+
+def letter_for_view(view, reply_by: date | None = None) -> tuple[bytes, str]:
+    """The 督办单 of a page's view (components.filters.View: its city and/or
+    department, plans and date): its overdue and due-soon milestones as the
+    overdue page lists them; (the .docx, its file name)."""
+    f = view.filters
+    rows = worst_rows(view.as_of, replace(f, statuses=("overdue", "due_soon")), None, READ)
+    unit = " · ".join(x for x in (f"{f.city}市" if f.city else None, f.department) if x)
+    reply_by = reply_by or clock.today() + timedelta(days=REPLY_DAYS)
+    return urge_letter_docx(unit, rows, view.as_of, reply_by), file_name(unit, view.as_of)
 
 
 def urge_letter_docx(unit: str, rows: list[dict], as_of: date, reply_by: date) -> bytes:
@@ -26,14 +42,12 @@ def urge_letter_docx(unit: str, rows: list[dict], as_of: date, reply_by: date) -
           [[str(n), r["plan"], r["item"], r["milestone"], r["due"] or r["due_text"] or "—",
             str(r["days_overdue"]) if r["days_overdue"] else "临期", _latest(r)]
            for n, r in enumerate(rows[:LISTED], start=1)],
-          (1.6, 4.2, 4.5, 8, 3.6, 2.6, 6), size=10.5)
+          (1.5, 5.6, 4.5, 7.2, 3.4, 2.4, 5.6), size=10.5)
     if len(rows) > LISTED:
         paragraph(doc, f"（另有 {len(rows) - LISTED} 个节点，见监测平台“逾期与临期”页。）", indent=True)
-    paragraph(doc, "")
     paragraph(doc, "督办单位：浙江省信用办（盖章）", align=RIGHT)
-    paragraph(doc, f"{as_of.year}年{as_of.month}月{as_of.day}日", align=RIGHT)
-    paragraph(doc, "")
-    paragraph(doc, "签收人：                联系电话：                签收日期：")
+    paragraph(doc, f"{as_of.year}年{as_of.month}月{as_of.day}日", align=RIGHT, space_after=8)
+    paragraph(doc, "签收人：              联系电话：              签收日期：", size=14)
     return saved(doc)
 
 

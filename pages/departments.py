@@ -17,7 +17,7 @@ from accounts import current_account
 from components.cards import card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
-from components.ledger import THOUSANDS, ledger_columns, ledger_rows, ledger_stem, ledger_title
+from components.ledger import THOUSANDS, ledger_columns, ledger_rows, ledger_stem, ledger_title, letter_links
 from components.status import AMBER, RAG_CELL_CLASSES, RED, pct, rag_text
 from queries import api
 from queries.departments import ROLE_LABELS, department_items, department_roles
@@ -92,13 +92,15 @@ def department_list(view) -> html.Div:
     ])
 
 
-def chase_link(view, row: dict):
-    """For the office: the department's overdue and due-soon list, where it sends a 催办."""
-    account = current_account()
-    if account is None or account.role not in ("admin", "city") or not (row["overdue"] or row["due_soon"]):
+def chase_links(view, row: dict):
+    """Where the department's overdue and due-soon milestones are chased: the
+    overdue list (the office sends a 催办 there) and the 督办单 to download."""
+    if not (row["overdue"] or row["due_soon"]):
         return None
-    return html.Div(dcc.Link("催办本部门的逾期和临期节点 ›", href=view.href("/overdue"), id="dept-urge-link"),
-                    className="mb-3")
+    account = current_account()
+    chase = (dcc.Link("催办本部门的逾期和临期节点 ›", href=view.href("/overdue"), id="dept-urge-link", className="me-3")
+             if account is not None and account.role in ("admin", "city") else None)
+    return html.Div([chase, letter_links(view, "dept-urge-letter")], className="mb-3")
 
 
 def department_view(view) -> html.Div:
@@ -145,7 +147,7 @@ def department_view(view) -> html.Div:
         filter_bar(view),
         scope_links(view, milestones),
         card_row(cards, width=4),
-        chase_link(view, row),
+        chase_links(view, row),
         html.H5("工作事项"),
         data_grid("department-items", items, item_columns, title=ledger_title(f, view.as_of, "工作事项"),
                   filename=export_filename(ledger_stem(f, "工作事项"), view.as_of)),

@@ -18,7 +18,7 @@ from components.cards import kpi_card, page_header
 from components.figures import overdue_bars_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
-from components.ledger import ledger_columns, ledger_rows, ledger_stem, ledger_title
+from components.ledger import ledger_columns, ledger_rows, ledger_stem, ledger_title, letter_links
 from components.status import AMBER, RED, due_soon_label
 from queries.ledger import ROW_CAP
 from notices.urge import UrgeError, chased_counts, send_urge
@@ -54,6 +54,7 @@ def layout(**query):
         page_header("逾期与临期", view, "逾期天数最多的排在最前，其后是临期节点（按到期日先后）"),
         filter_bar(view),
         controls(statuses, min_days),
+        html.Div(letter_links(view), className="px-3 mb-2") if rows else None,
         dbc.Row([
             dbc.Col(headline(view, totals, shown, min_days), lg=4),
             dbc.Col(dbc.Card(dbc.CardBody(chart(view, filters, min_days))), lg=8, className="mb-3") if rows else None,

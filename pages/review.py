@@ -260,6 +260,21 @@ def scope_value(params: ReviewParams) -> str:
     return urlencode({"plan": params.plan} if params.plan else {"year": params.year} if params.year else {})
 
 
+FILES = (  # id, label, path, format, what it is (outputs.web)
+    ("review-bulletin", "通报（Word）", "/review/bulletin", None, "下载本月推进情况通报"),
+    ("review-pptx", "演示文稿（PPT）", "/review/deck", None, "下载本月推进会演示文稿（PowerPoint，可编辑）"),
+    ("review-pdf", "PDF", "/review/deck", "pdf", "下载本月推进会演示文稿（PDF）"),
+)
+
+
+def file_links(params: ReviewParams) -> list[html.A]:
+    """The month-end files of this month and these plans, as downloads."""
+    asked = [("month", params.month.period), ("plan", params.plan), ("year", params.year)]
+    return [html.A(label, href=f"{path}?" + urlencode([(k, v) for k, v in (*asked, ("format", kind)) if v]),
+                   className="review-btn review-btn-text", id=key, download="", title=what)
+            for key, label, path, kind, what in FILES]
+
+
 def deck(params: ReviewParams, deck_slides: list) -> html.Div:
     """The slides and the controls: counter, previous/next, auto-advance, month,
     theme, full screen, exit; data attributes for assets/review.js."""
@@ -292,9 +307,7 @@ def deck(params: ReviewParams, deck_slides: list) -> html.Div:
                    className="review-field"),
         html.A(THEMES[params.theme], href=switch, className="review-btn review-btn-text",
                id="review-theme", **{"data-review-theme": other}),
-        html.A("通报（Word）", href="/review/bulletin?" + urlencode(
-            {k: v for k, v in (("month", month.period), ("plan", params.plan), ("year", params.year)) if v}),
-            className="review-btn review-btn-text", id="review-bulletin", download="", title="下载本月推进情况通报"),
+        *file_links(params),
         html.Button("全屏（F）", className="review-btn review-btn-text", **{"data-review-go": "fullscreen"}),
         dcc.Link("退出演示", href="/", className="review-btn review-btn-text", id="review-exit"),
     ], className="review-controls")
