@@ -24,11 +24,13 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python app.py
 
-# Chromium (browser tests), LibreOffice and poppler (the slow tests render exports to PDF/PNG)
+# Chromium (browser tests), LibreOffice and poppler (the PDFs of the month-end files; the slow
+# tests render exports to PDF/PNG)
+OFFICE := libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui
 browser:
-	@(command -v chromium && command -v libreoffice && command -v pdftoppm) >/dev/null || \
+	@(command -v chromium && command -v pdftoppm && dpkg -s $(OFFICE) fonts-noto-cjk) >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		chromium fonts-noto-cjk libreoffice-calc-nogui poppler-utils >/dev/null)
+		chromium fonts-noto-cjk $(OFFICE) poppler-utils >/dev/null)
 
 test: setup browser
 	$(BIN)/pytest -q

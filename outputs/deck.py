@@ -17,6 +17,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -272,6 +273,7 @@ def style(run, size: float, colour: RGBColor, bold: bool = False, font: str = TE
     run.font.bold = bold
     run.font.color.rgb = colour
     run.font.name = "Arial"
+    run.font.language_id = MSO_LANGUAGE_ID.SIMPLIFIED_CHINESE  # (a renderer's choice of glyphs)
     east_asian(run, font)
 
 

@@ -36,7 +36,6 @@ def saved(doc) -> bytes:
 
 def title(doc, text: str) -> None:
     """The 文号 line to fill in, then the title (小标宋 二号, centred)."""
-    paragraph(doc, "", size=16)
     paragraph(doc, "浙信用办〔    〕    号", align=CENTER)
     paragraph(doc, text, font=TITLE_FONT, size=22, align=CENTER, space_after=12)
 
@@ -73,6 +72,10 @@ def body_style(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     east_asian(normal.element, BODY_FONT)
+    lang = OxmlElement("w:lang")  # Chinese text is Chinese (spell-checking; a renderer's choice of glyphs)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal.element.get_or_add_rPr().append(lang)
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
 

@@ -8,7 +8,8 @@ Writer (Debian: libreoffice-impress-nogui, libreoffice-writer-nogui; `make
 browser` installs them); without it PdfError says so and the Word and
 PowerPoint files still work.
 
-One conversion at a time per process, each process with its own LibreOffice
+The fonts the files name are matched by outputs/fonts.conf: the official
+font where the machine has it, else a Noto CJK face of its kind.  One conversion at a time per process, each process with its own LibreOffice
 profile (two instances on one profile refuse to start), bounded by a timeout.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 from pathlib import Path
 
 TIMEOUT = 120  # seconds
+FONTS = Path(__file__).with_name("fonts.conf")  # the named Chinese fonts, or their Noto CJK stand-ins
 PDF = "application/pdf"
 _lock = threading.Lock()
 
@@ -45,7 +47,8 @@ def to_pdf(data: bytes, suffix: str) -> bytes:
         command = [program, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
                    "--convert-to", "pdf", "--outdir", work, str(source)]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
+                           env={**os.environ, "FONTCONFIG_FILE": str(FONTS)})
         except subprocess.TimeoutExpired:
             raise PdfError(f"生成 PDF 超时（{TIMEOUT} 秒）") from None
         result = source.with_suffix(".pdf")

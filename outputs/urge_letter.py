@@ -42,7 +42,7 @@ def urge_letter_docx(unit: str, rows: list[dict], as_of: date, reply_by: date) -
           [[str(n), r["plan"], r["item"], r["milestone"], r["due"] or r["due_text"] or "—",
             str(r["days_overdue"]) if r["days_overdue"] else "临期", _latest(r)]
            for n, r in enumerate(rows[:LISTED], start=1)],
-          (1.5, 5.6, 4.5, 7.2, 3.4, 2.4, 5.6), size=10.5)
+          (1.5, 4.6, 4.2, 7.2, 3.2, 2.3, 7.2), size=10.5)
     if len(rows) > LISTED:
         paragraph(doc, f"（另有 {len(rows) - LISTED} 个节点，见监测平台“逾期与临期”页。）", indent=True)
     paragraph(doc, "督办单位：浙江省信用办（盖章）", align=RIGHT)

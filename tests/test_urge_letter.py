@@ -42,3 +42,29 @@ def test_an_empty_letter_is_still_a_letter():
     from datetime import date
     doc = Document(io.BytesIO(urge_letter_docx("丽水市", [], date(2020, 9, 30), date(2020, 10, 10))))
     assert "逾期未完成 0 个、临期 0 个" in "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_the_overdue_and_department_pages_download_the_letter_of_their_view(loaded_app):
+    from urllib.parse import unquote
+
+    from tests.callbacks import render_page
+
+    client = loaded_app.test_client()
+    status, text = render_page(client, "/overdue", "?city=温州")
+    assert status == 200 and "/overdue/urge-letter?" in text and "format=docx" in text
+    status, text = render_page(client, "/overdue", "")
+    assert "选择地市或部门后可下载督办单" in text
+    status, text = render_page(client, "/departments", "?city=温州&department=市发展改革委")
+    assert status == 200 and "dept-urge-letter-pdf" in text
+    with loaded_app.test_request_context():
+        as_of = api.default_as_of(city="温州")
+        filters = Filters(city="温州", statuses=("overdue", "due_soon"), plans=tuple(api.scope(as_of, city="温州")["ids"]))
+        rows = worst_rows(as_of, filters, None, 10_000)
+    got = client.get(f"/overdue/urge-letter?city=温州&as_of={as_of}")
+    assert got.status_code == 200 and got.headers["Content-Disposition"].startswith("attachment")
+    assert f"温州市_督办单_{as_of}.docx" in unquote(got.headers["Content-Disposition"])
+    listed = Document(io.BytesIO(got.data)).tables[0]
+    assert [row.cells[3].text for row in listed.rows[1:]] == [r["milestone"] for r in rows]
+    for bad in ("", "?department=", "?city=不存在", "?city=温州&format=exe", "?city=温州&as_of=2020-99-01",
+                "?city=%00", "?city=温州&department=没有这个部门"):
+        assert client.get("/overdue/urge-letter" + bad).status_code == 400, bad
