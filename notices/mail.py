@@ -5,7 +5,8 @@ SMTP_TLS, MAIL_FROM, SITE_URL; no SMTP_HOST: notices stay in the app only).
 
 A mail server that is down or refuses a mail delays it: the notices stay
 pending and the next run tries again (up to MAIL_MAX_ATTEMPTS times); it
-never holds up a report or a page, which never send mail themselves.
+never holds up a report or a page, which never send mail themselves.  A
+催办 sent with a 督办单 carries it as a Word attachment.
 Each account's mail is committed as sent once its server took it.
 """
 from __future__ import annotations
@@ -18,9 +19,11 @@ from email.utils import formataddr, make_msgid
 from flask import current_app
 from sqlalchemy import select
 
-from store.models import NOTICE_KINDS, Notification, User, utcnow
+from outputs.urge_letter import letter_for_urge
+from store.models import NOTICE_KINDS, Notification, Urge, User, utcnow
 
 MAIL_MAX_ATTEMPTS = 20
+DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def configured() -> bool:
@@ -50,7 +53,7 @@ def send_pending(session) -> tuple[int, int]:
     with server:
         for user, notices in by_user.values():
             try:
-                server.send_message(message(user, notices))
+                server.send_message(message(user, notices, letters(session, notices)))
             except (OSError, smtplib.SMTPException):
                 _failed(notices)
                 failed += 1
@@ -79,8 +82,19 @@ def _connect() -> smtplib.SMTP:
     return server
 
 
-def message(user: User, notices: list[Notification]) -> EmailMessage:
-    """One account's mail: what each notice says, with its link, as text and as HTML."""
+def letters(session, notices: list[Notification]) -> list[tuple[bytes, str]]:
+    """The 督办单 that go with the 催办 among ``notices`` (.docx, file name)."""
+    ids = [int(n.key.split(":", 1)[1]) for n in notices if n.kind == "urge" and n.key.startswith("urge:")
+           and n.key.split(":", 1)[1].isdigit()]
+    if not ids:
+        return []
+    urges = session.scalars(select(Urge).where(Urge.id.in_(ids), Urge.letter.is_(True)).order_by(Urge.id))
+    return [letter_for_urge(session, urge) for urge in urges]
+
+
+def message(user: User, notices: list[Notification], attached: list[tuple[bytes, str]] = ()) -> EmailMessage:
+    """One account's mail: what each notice says, with its link, as text and as
+    HTML; the ``attached`` files (a 督办单: .docx, file name) attached."""
     site = (current_app.config.get("SITE_URL") or "").rstrip("/")
     name = current_app.config.get("SITE_NAME", "信用应用场景推进监测平台")
     msg = EmailMessage()
@@ -99,4 +113,6 @@ def message(user: User, notices: list[Notification]) -> EmailMessage:
     msg.add_alternative(f"<html><body><p>{html.escape(user.display_name)}：</p><p>{html.escape(name)}有以下提醒：</p>"
                         f"<ul>{items}</ul><p style=\"color:#666\">此邮件由系统自动发送，请勿回复。</p></body></html>",
                         subtype="html")
+    for data, file_name in attached:
+        msg.add_attachment(data, maintype="application", subtype=DOCX_SUBTYPE, filename=file_name)
     return msg

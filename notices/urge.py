@@ -56,11 +56,14 @@ class Sent:
     milestones: int
     accounts: int  # told in the app (and by mail where they have an address)
     without_account: list[str]  # units with no active account: chase them another way
+    letters: list[tuple[str, str]] = ()  # (unit, where its 督办单 is) when sent with one
 
 
-def send_urge(session, account, milestone_ids, message, reply_by, today: date, due_soon_days: int) -> Sent:
+def send_urge(session, account, milestone_ids, message, reply_by, today: date, due_soon_days: int,
+              letter: bool = False) -> Sent:
     """Chase the units that report on ``milestone_ids`` as ``account`` (admin, or a
-    city office for its city).  UrgeError: nothing written."""
+    city office for its city), each with a 督办单 if ``letter`` (True only).
+    UrgeError: nothing written."""
     user = session.get(User, account.user_id) if account is not None else None
     if user is None or not user.active or user.role not in ("admin", "city"):
         raise UrgeError(["只有省信用办（管理员）和地市信用办可以催办。"])
@@ -99,13 +102,16 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
     if problems:
         raise UrgeError(problems)
     units = _units(session, ids)
-    told, missing = 0, []
+    told, missing, letters = 0, [], []
     for (city_id, department_id), members in units.items():
-        urge = Urge(city_id=city_id, department_id=department_id, message=text, reply_by=when, sent_by=user.username)
+        urge = Urge(city_id=city_id, department_id=department_id, message=text, reply_by=when, sent_by=user.username,
+                    letter=letter is True)
         session.add(urge)
         session.flush()
         session.add_all([UrgeMilestone(urge_id=urge.id, milestone_id=m) for m in sorted(members)])
         name = unit_name(session, city_id, department_id)
+        if urge.letter:
+            letters.append((name, letter_path(urge.id)))
         recipients = _recipients(session, city_id, department_id)
         if not recipients:
             missing.append(name)
@@ -114,10 +120,12 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
             told += notify(session, recipient, kind="urge", key=f"urge:{urge.id}", milestone_id=min(members),
                          title=f"催办：{len(members)} 个节点，请于 {when.isoformat()} 前回复", link="/report",
                          body=f"{text}\n涉及：{listed}{' 等' if len(members) > 10 else ''}\n"
-                              f"请在“进度填报”中报送进展或回复（{user.display_name}）")
+                              + (f"附督办单：{letter_path(urge.id)}\n" if urge.letter else "")
+                              + f"请在“进度填报”中报送进展或回复（{user.display_name}）")
         record(session, user.username, "urge.send", f"催办{name}", "urge", urge.id, None,
-               {"对象": name, "节点": len(members), "内容": text, "回复期限": when.isoformat()})
-    return Sent(len(units), len(ids), told, missing)
+               {"对象": name, "节点": len(members), "内容": text, "回复期限": when.isoformat(),
+                "督办单": "附" if urge.letter else "无"})
+    return Sent(len(units), len(ids), told, missing, letters)
 
 
 def chaseable(session, item_id: int, today: date, due_soon_days: int) -> list[int]:
@@ -192,6 +200,23 @@ def addressed_to(account):
     return false()
 
 
+def letter_path(urge_id: int) -> str:
+    """Where a 催办's 督办单 is downloaded (outputs.web)."""
+    return f"/urge/{urge_id}/letter"
+
+
+def reads_urge(session, account, urge: Urge) -> bool:
+    """Whether ``account`` may read a 催办 (and its 督办单): the admin and leaders,
+    its sender, its city's office, the unit it was sent to."""
+    if account is None:
+        return False
+    if account.role in ("admin", "leader") or account.username == urge.sent_by:
+        return True
+    if account.role == "city" and urge.city_id is not None and account.city_id == urge.city_id:
+        return True
+    return session.scalar(select(Urge.id).where(Urge.id == urge.id, addressed_to(account))) is not None
+
+
 def open_urges(session, account) -> list[dict]:
     """The 催办 to the account's unit still open (not answered, not all
     reported on since), oldest reply-by first, with the milestones."""
@@ -199,6 +224,7 @@ def open_urges(session, account) -> list[dict]:
                             .order_by(Urge.reply_by, Urge.id).limit(50)).all()
     return [{"urge_id": u.id, "message": u.message, "reply_by": u.reply_by.isoformat(), "sent_by": _name(session, u.sent_by),
              "sent_at": local_text(u.sent_at), "unit": unit_name(session, u.city_id, u.department_id),
+             "letter": letter_path(u.id) if u.letter else None,
              "milestones": urge_milestones(session, u.id)} for u in urges]
 
 

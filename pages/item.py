@@ -35,6 +35,7 @@ from components.status import (
     rag_badge,
     status_text,
 )
+from components.urges import letter_choice, sent_letters
 from pages.not_found_404 import not_found
 from notices.urge import UrgeError, chaseable, send_urge, urge_history
 from queries import api, items
@@ -148,6 +149,7 @@ def urge_section(header: dict, name: str, view) -> html.Div:
                            value=(clock.today() + timedelta(days=7)).isoformat())], md=2),
         dbc.Col(dbc.Button("催办逾期和临期节点", id="item-urge-send", color="warning", size="sm", className="mt-4"), md=3),
         dcc.Store(id="item-urge-item", data=header["id"]),
+        letter_choice("item-urge-letter"),
         html.Div(id="item-urge-result", className="mt-2", role="status"),
     ], className="g-2 mb-2") if may else None
     return html.Div([
@@ -161,8 +163,8 @@ def urge_section(header: dict, name: str, view) -> html.Div:
 
 @callback(Output("item-urge-result", "children"), Input("item-urge-send", "n_clicks"),
           State("item-urge-item", "data"), State("item-urge-message", "value"), State("item-urge-reply-by", "value"),
-          prevent_initial_call=True)
-def urge_item(_clicks, item_id, message, reply_by):
+          State("item-urge-letter", "value"), prevent_initial_call=True)
+def urge_item(_clicks, item_id, message, reply_by, letter):
     """Chase the item's overdue and due-soon milestones: which they are is read from the store today."""
     clicked("item-urge-send")
     today, days = clock.today(), current_app.config["DUE_SOON_DAYS"]
@@ -170,13 +172,13 @@ def urge_item(_clicks, item_id, message, reply_by):
     try:
         with session_scope() as s:
             ids = chaseable(s, item, today, days) if item is not None else []
-            sent = send_urge(s, current_account(), ids, message, reply_by, today, days)
+            sent = send_urge(s, current_account(), ids, message, reply_by, today, days, letter)
     except UrgeError as exc:
         return refused(exc.messages if item is None or ids else ["本事项没有逾期或临期的节点。"], "item-urge-refused",
                        "未催办")
     invalidate()
-    return dbc.Alert(f"已催办 {sent.urges} 个单位（{sent.milestones} 个节点）。", color="success", className="py-2",
-                     id="item-urge-sent")
+    return dbc.Alert([f"已催办 {sent.urges} 个单位（{sent.milestones} 个节点）。", sent_letters(sent)],
+                     color="success", className="py-2", id="item-urge-sent")
 
 
 def reminders_section(item_id: int, name: str, view) -> html.Div:

@@ -20,6 +20,7 @@ from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename
 from components.ledger import ledger_columns, ledger_rows, ledger_stem, ledger_title, letter_links
 from components.status import AMBER, RED, due_soon_label
+from components.urges import letter_choice, sent_letters
 from queries.ledger import ROW_CAP
 from notices.urge import UrgeError, chased_counts, send_urge
 from queries.cache import invalidate
@@ -85,28 +86,29 @@ def urge_card(account) -> dbc.Card:
                     md=2),
             dbc.Col(dbc.Button("催办所选", id="urge-send", color="warning", className="mt-4"), md=2),
         ], className="g-2"),
+        letter_choice("urge-letter"),
         html.Div(id="urge-result", className="mt-2", role="status"),
     ]), className="mt-3 mb-4")
 
 
 @callback(Output("urge-result", "children"), Input("urge-send", "n_clicks"),
           State({"type": "grid", "name": "overdue"}, "selectedRows"), State("urge-message", "value"),
-          State("urge-reply-by", "value"), prevent_initial_call=True)
-def urge(_clicks, selected, message, reply_by):
+          State("urge-reply-by", "value"), State("urge-letter", "value"), prevent_initial_call=True)
+def urge(_clicks, selected, message, reply_by, letter):
     """Send the 催办 (everything checked again on the server: notices.urge)."""
     clicked("urge-send")
     ids = [row.get("milestone_id") for row in selected if isinstance(row, dict)] if isinstance(selected, list) else []
     try:
         with session_scope() as s:
             sent = send_urge(s, current_account(), ids, message, reply_by, clock.today(),
-                             current_app.config["DUE_SOON_DAYS"])
+                             current_app.config["DUE_SOON_DAYS"], letter)
     except UrgeError as exc:
         return refused(exc.messages, "urge-refused", "未催办")
     invalidate()
     text = f"已催办 {sent.urges} 个单位（{sent.milestones} 个节点），{sent.accounts} 个账号收到通知。"
     if sent.without_account:
         text += f"以下单位尚无账号，请另行通知：{'、'.join(sent.without_account)}。"
-    return dbc.Alert(text, color="success", className="py-2", id="urge-sent")
+    return dbc.Alert([text, sent_letters(sent)], color="success", className="py-2", id="urge-sent")
 
 
 def parse_min_days(raw) -> tuple[int | None, list[str]]:

@@ -176,7 +176,10 @@ def urge_alert(urges: list[dict]):
         ms = "、".join(f"{m['item'][:20]} 节点{m['seq']}" for m in u["milestones"][:8])
         return html.Li([html.Strong(f"{u['sent_by']}（{u['sent_at']}）："), u["message"],
                         html.Div(f"涉及：{ms}{' 等' if len(u['milestones']) > 8 else ''}；请于 {u['reply_by']} 前回复或报送进展。",
-                                 className="small")], className="mb-1")
+                                 className="small"),
+                        html.Div(["督办单：", html.A("Word", href=u["letter"], download=""), " · ",
+                                  html.A("PDF", href=u["letter"] + "?format=pdf", download="")],
+                                 className="small") if u["letter"] else None], className="mb-1")
     return dbc.Alert([
         html.Strong(f"催办（{len(urges)} 件）：报送所涉节点的进展，或在此回复。"),
         html.Ul([one(u) for u in urges], className="mb-2"),

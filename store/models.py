@@ -721,6 +721,8 @@ class Urge(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(80))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # a 督办单 goes with it (outputs.urge_letter.letter_for_urge: its milestones as of the day it was sent)
+    letter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class UrgeMilestone(Base):

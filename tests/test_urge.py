@@ -28,9 +28,10 @@ def overdue_of(app, username: str, n: int = 2) -> list[dict]:
     return [r for r in ms if r["status"] == "overdue"][:n]
 
 
-def urge(app, username: str, ids, message="请于本周内报送进展并说明逾期原因", reply_by=None):
+def urge(app, username: str, ids, message="请于本周内报送进展并说明逾期原因", reply_by=None, letter=False):
     with app.test_request_context(), session_scope() as s:
-        return send_urge(s, account(app, username), ids, message, reply_by or TODAY + timedelta(days=5), TODAY, 30)
+        return send_urge(s, account(app, username), ids, message, reply_by or TODAY + timedelta(days=5), TODAY, 30,
+                         letter)
 
 
 def urges_for(app, username: str) -> list[dict]:
@@ -157,12 +158,16 @@ def test_in_the_browser_a_urge_from_the_overdue_page_reaches_the_departments_rep
         page.fill("#urge-message", "请于本周内报送进展并说明逾期原因")
         page.click("#urge-send")
         expect(page.locator("#urge-sent")).to_contain_text("已催办 1 个单位（1 个节点），1 个账号收到通知")
+        expect(page.locator("#urge-letters")).to_contain_text("温州·市发展改革委")  # 附督办单 is ticked by default
         page.click("#urge-send")  # the same milestones again today: refused, nothing sent twice
         expect(page.locator("#urge-refused")).to_contain_text("今天已催办过")
         switch_to(page, url, "wzfg")
         expect(page.locator("#notifications-count")).to_have_text("1")
         page.goto(url + "/report")
         expect(page.locator("#report-urges")).to_contain_text("请于本周内报送进展并说明逾期原因")
+        with page.expect_download() as download:  # the 督办单 that came with it
+            page.locator("#report-urges").get_by_role("link", name="Word").click()
+        assert download.value.suggested_filename.startswith("温州_市发展改革委_督办单_")
         page.fill("#urge-answer-text", "已协调数据接口，下周上线")
         page.click("#urge-answer-send")
         expect(page.locator("#urge-answered")).to_contain_text("已回复")
@@ -204,3 +209,77 @@ def test_a_crafted_answer_from_another_unit_answers_nothing(reporting_app):
                                         clicked="urge-answer-send"))
     assert status == 200 and "未回复" in text
     assert len(urges_for(reporting_app, "wzfg")) == 1
+
+
+def test_a_urge_sent_with_its_letter_gives_the_unit_a_letter_of_those_milestones(reporting_app):
+    import io
+
+    from docx import Document
+
+    rows = overdue_of(reporting_app, "wzfg")
+    sent = urge(reporting_app, "admin", [r["milestone_id"] for r in rows], letter=True)
+    ((unit, path),) = sent.letters
+    assert unit == "温州·市发展改革委" and path.startswith("/urge/") and path.endswith("/letter")
+    (notice,) = notices(reporting_app, "wzfg", "urge")
+    assert f"附督办单：{path}" in notice.body
+    (open_one,) = urges_for(reporting_app, "wzfg")
+    assert open_one["letter"] == path
+    for username, status in (("wzfg", 200), ("admin", 200), ("leader", 200), ("hz", 403), (None, None)):
+        client = reporting_app.test_client()
+        if username:
+            login(client, username)
+        got = client.get(path)
+        if status is None:
+            assert got.status_code in (302, 401, 403)  # not a visitor's
+            continue
+        assert got.status_code == status, username
+    client = reporting_app.test_client()
+    login(client, "wzfg")
+    got = client.get(path)
+    assert got.headers["Content-Disposition"].startswith("attachment")
+    doc = Document(io.BytesIO(got.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "温州·市发展改革委：" in text and (TODAY + timedelta(days=5)).strftime("%Y年%-m月%-d日前") in text
+    assert sorted(row.cells[3].text for row in doc.tables[0].rows[1:]) == sorted(r["milestone"] for r in rows)
+    assert client.get(path + "?format=exe").status_code == 400
+    plain = urge(reporting_app, "admin", [overdue_of(reporting_app, "hz", 1)[0]["milestone_id"]])
+    assert plain.letters == []
+    with reporting_app.app_context(), session_scope() as s:
+        without = s.scalar(select(Urge.id).where(Urge.letter.is_(False)))
+    for missing in (f"/urge/{without}/letter", "/urge/999999/letter", "/urge/99999999999999/letter"):
+        assert client.get(missing).status_code == 404, missing
+
+
+def test_a_letter_goes_with_the_mail(reporting_app, inbox):
+    import io
+
+    from docx import Document
+
+    from notices.mail import send_pending
+
+    box, _ = inbox
+    reporting_app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=box.port, MAIL_FROM="xyb@zj.gov.cn")
+    with reporting_app.app_context(), session_scope() as s:
+        find_user(s, "wzfg").email = "fgw@wenzhou.gov.cn"
+    row = overdue_of(reporting_app, "wzfg", 1)[0]
+    urge(reporting_app, "admin", [row["milestone_id"]], letter=True)
+    with reporting_app.app_context(), session_scope() as s:
+        assert send_pending(s) == (1, 0)
+    (mail,) = box.messages
+    (attached,) = list(mail.iter_attachments())
+    assert attached.get_filename().startswith("温州_市发展改革委_督办单_")
+    doc = Document(io.BytesIO(attached.get_content()))
+    assert doc.tables[0].rows[1].cells[3].text == row["milestone"]
+
+
+def test_a_crafted_letter_value_sends_no_letter(reporting_app):
+    wz = overdue_of(reporting_app, "wzfg", 1)[0]["milestone_id"]
+    client = reporting_app.test_client()
+    login(client, "admin")
+    dep = dependency(client, "urge-send")
+    status, text = post(client, payload(dep, {"urge-message": "请报送", "urge-reply-by": (TODAY + timedelta(days=3)).isoformat(),
+                                              '{"name":"overdue","type":"grid"}': [{"milestone_id": wz}],
+                                              "urge-letter": "yes"}, clicked="urge-send"))
+    assert status == 200 and "已催办 1 个单位" in text and "urge-letters" not in text
+    with reporting_app.app_context(), session_scope() as s:
+        assert s.scalars(select(Urge.letter)).all() == [False]
