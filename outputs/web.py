@@ -9,8 +9,12 @@
 
 Each is the review or page it is downloaded from (same month, plans, date).
 A month, scope or format it does not know is answered 400 with why, never a
-file of something else; a PDF without LibreOffice on the server, 503."""
+file of something else; a PDF without LibreOffice on the server, 503.  A PDF
+of the deck or of a page's 督办单 is kept in the cache until the data changes
+(LibreOffice takes seconds; the meeting's deck is downloaded by many)."""
 from __future__ import annotations
+
+from urllib.parse import parse_qsl
 
 from flask import Flask, abort, current_app, request
 
@@ -24,8 +28,9 @@ from outputs.deck import file_name as deck_name
 from outputs.pdf import PDF, PdfError, to_pdf
 from outputs.urge_letter import letter_for_urge, letter_for_view
 from plan_files import attachment
+from queries.cache import cache
 from queries.review import asked
-from store import session_scope
+from store import clock, session_scope
 from store.models import Urge
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -39,12 +44,14 @@ def init_app(server: Flask) -> None:
     server.add_url_rule("/urge/<int:urge_id>/letter", "urge_sent_letter", sent_letter)
 
 
-def reviewed():
+def asked_for() -> tuple[str, str | None, str | None]:
+    """The month and plans asked for (?month, ?plan, ?year), checked: 400 with why."""
+    month, plan, year = (request.args.get(k) or None for k in ("month", "plan", "year"))
     try:
-        month, plans = asked(request.args.get("month"), request.args.get("plan"), request.args.get("year"))
+        reviewed, _ = asked(month, plan, year)
     except ValueError as exc:
         abort(400, str(exc))
-    return figures(month, plans)
+    return reviewed.period, plan, year
 
 
 def file_format(*allowed: str) -> str:
@@ -55,41 +62,63 @@ def file_format(*allowed: str) -> str:
     return value
 
 
-def sent(data: bytes, kind: str, name: str, as_pdf: bool):
-    """The file, or its PDF (named alike)."""
-    if not as_pdf:
-        return attachment(data, kind, name)
+def as_pdf(data: bytes, name: str) -> tuple[bytes, str]:
+    """A .docx or .pptx as PDF, named alike."""
+    stem, suffix = name.rsplit(".", 1)
+    return to_pdf(data, "." + suffix), f"{stem}.pdf"
+
+
+def pdf_attachment(make, *key):
+    """``make(*key)``'s PDF (bytes, file name) as a download, or 503 with why there is none."""
     try:
-        pdf = to_pdf(data, "." + name.rsplit(".", 1)[1])
+        data, name = make(*key)
     except PdfError as exc:
         abort(503, str(exc))
-    return attachment(pdf, PDF, name.rsplit(".", 1)[0] + ".pdf")
+    return attachment(data, PDF, name)
 
 
 def bulletin():
-    f = reviewed()
+    f = figures(*asked(*asked_for()))
     return attachment(bulletin_docx(f), DOCX, bulletin_name(f.month))
 
 
 def deck():
-    as_pdf = file_format("pptx", "pdf") == "pdf"
-    f = reviewed()
-    return sent(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), PPTX, deck_name(f), as_pdf)
+    pdf = file_format("pptx", "pdf") == "pdf"
+    key = asked_for()
+    if pdf:
+        return pdf_attachment(deck_pdf, *key, clock.today())
+    f = figures(*asked(*key))
+    return attachment(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), PPTX, deck_name(f))
+
+
+@cache.memoize()
+def deck_pdf(month: str, plan: str | None, year: str | None, today) -> tuple[bytes, str]:
+    """The deck's PDF (LibreOffice takes seconds: kept until the data changes)."""
+    f = figures(*asked(month, plan, year))
+    return as_pdf(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), deck_name(f))
 
 
 def urge_letter():
-    as_pdf = file_format("docx", "pdf") == "pdf"
+    pdf = file_format("docx", "pdf") == "pdf"
     view = read_view(request.args.to_dict())
     if view.problems:
         abort(400, "；".join(view.problems))
     if not (view.filters.city or view.filters.department):
         abort(400, "city: 督办单发给一个地市或一个部门，请先选择地市或部门")
+    if pdf:
+        return pdf_attachment(view_letter_pdf, view.query(status=None), clock.today())
     data, name = letter_for_view(view)
-    return sent(data, DOCX, name, as_pdf)
+    return attachment(data, DOCX, name)
+
+
+@cache.memoize()
+def view_letter_pdf(query: str, today) -> tuple[bytes, str]:
+    """The PDF of the 督办单 of a view (``query``: View.query(), its known parameters only)."""
+    return as_pdf(*letter_for_view(read_view(dict(parse_qsl(query.lstrip("?"))))))
 
 
 def sent_letter(urge_id: int):
-    as_pdf = file_format("docx", "pdf") == "pdf"
+    pdf = file_format("docx", "pdf") == "pdf"
     with session_scope() as s:
         urge = s.get(Urge, urge_id) if urge_id < 2**31 else None
         if urge is None or not urge.letter:
@@ -97,4 +126,6 @@ def sent_letter(urge_id: int):
         if not reads_urge(s, current_account(), urge):
             abort(403)
         data, name = letter_for_urge(s, urge)
-    return sent(data, DOCX, name, as_pdf)
+    if pdf:
+        return pdf_attachment(as_pdf, data, name)
+    return attachment(data, DOCX, name)

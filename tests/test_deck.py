@@ -187,3 +187,22 @@ def test_each_file_downloads_from_its_page(loaded_app, tmp_path):
         name, data = fetched(page, "#dept-urge-letter-pdf")
         assert name.startswith("温州市_市发展改革委_督办单_") and data.startswith(b"%PDF")
         assert page.errors == []
+
+
+def test_a_pdf_is_made_once_until_the_data_changes(loaded_app, monkeypatch):
+    import outputs.web
+    from queries.cache import invalidate
+
+    made = []
+    monkeypatch.setattr(outputs.web, "to_pdf", lambda data, suffix: made.append(suffix) or b"%PDF-1.4 stand-in")
+    client = loaded_app.test_client()
+    with loaded_app.app_context():
+        invalidate()
+    for url in ("/review/deck?month=2020-09&format=pdf", "/overdue/urge-letter?city=温州&format=pdf"):
+        first, again = client.get(url), client.get(url)
+        assert first.status_code == again.status_code == 200 and first.data == again.data == b"%PDF-1.4 stand-in"
+    assert made == [".pptx", ".docx"]  # each made once
+    with loaded_app.app_context():
+        invalidate()  # (a write)
+    assert client.get("/review/deck?month=2020-09&format=pdf").status_code == 200
+    assert made == [".pptx", ".docx", ".pptx"]

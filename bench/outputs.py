@@ -1,0 +1,76 @@
+"""What the month-end files cost at a tier (issue 19: each ≤ 3 s at tier M).
+
+    python -m bench.outputs --tier M [--db URL] [--repeats 3]
+
+Each file is downloaded as a user does (the test client, logged in as the
+admin): the 月度通报, the deck as PowerPoint and as PDF (LibreOffice), and the
+督办单 of the city with the most overdue milestones (Word and PDF) for the
+review's default month.  The first download (cold: the status rollups of the
+month's two dates built, the caches empty) and then p50 / p95 of the repeats,
+in seconds, and the file's size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from urllib.parse import urlencode
+
+from bench.load import percentile
+from bench.run import HERE, PASSWORD, USER, prepare
+from app import create_app
+from queries import api
+from queries.cache import invalidate
+from queries.review import default_month
+from queries.rollup import drop_all
+from queries.status import Filters
+from store import clock
+
+
+def files(app) -> dict[str, str]:
+    """The downloads: name -> URL."""
+    with app.test_request_context():
+        month = default_month(api.default_as_of()).strftime("%Y-%m")
+        cities = api.rates(api.default_as_of(), "city", Filters())
+        city = max((r for r in cities if r["city"]), key=lambda r: r["overdue"])["city"]
+    urge = "/overdue/urge-letter?" + urlencode({"city": city})
+    return {"通报 .docx": f"/review/bulletin?month={month}", "演示文稿 .pptx": f"/review/deck?month={month}",
+            "演示文稿 .pdf": f"/review/deck?month={month}&format=pdf", f"督办单（{city}）.docx": urge,
+            f"督办单（{city}）.pdf": urge + "&format=pdf"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tier", choices=("S", "M", "L"), default="M")
+    parser.add_argument("--db", help="SQLAlchemy URL (default: SQLite bench/<tier>.db)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    app = create_app({"DATABASE_URL": args.db or f"sqlite:///{HERE / f'{args.tier}.db'}"})
+    with app.app_context():
+        prepare(app, args.tier, 1.0)
+    client = app.test_client()
+    client.post("/login", data={"username": USER, "password": PASSWORD})
+    results = {}
+    print(f"tier {args.tier}, today {clock.today()}: seconds per download (cold = rollups and caches empty)")
+    for name, url in files(app).items():
+        with app.app_context(), app.extensions["store"].session() as s:
+            drop_all(s)
+            s.commit()
+            invalidate()
+        times, size = [], 0
+        for _ in range(1 + args.repeats):
+            started = time.perf_counter()
+            got = client.get(url)
+            times.append(time.perf_counter() - started)
+            if got.status_code != 200:
+                raise SystemExit(f"{url}: {got.status_code} {got.get_data(as_text=True)[:200]}")
+            size = len(got.data)
+        warm = times[1:]
+        results[name] = {"cold": times[0], "p50": percentile(warm, 0.5), "p95": percentile(warm, 0.95), "bytes": size}
+        print(f"  {name:<24} cold {times[0]:5.2f}  p50 {results[name]['p50']:5.2f}  p95 {results[name]['p95']:5.2f}"
+              f"  {size / 1024:7.0f} KB")
+    (HERE / f"result-outputs-{args.tier}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
