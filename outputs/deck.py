@@ -359,7 +359,7 @@ def bar_chart(s, data: CategoryChartData, x: float, y: float, w: float, h: float
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(12)
     value_axis = chart.value_axis
-    value_axis.minimum_scale, value_axis.maximum_scale = 0, 1
+    value_axis.minimum_scale, value_axis.maximum_scale, value_axis.major_unit = 0, 1, 0.25
     value_axis.has_major_gridlines = True
     value_axis.tick_labels.font.size = Pt(10)
     value_axis.tick_labels.number_format, value_axis.tick_labels.number_format_is_linked = "0%", False
