@@ -24,7 +24,7 @@ from outputs.bulletin import bulletin_docx, figures, file_name
 from outputs.deck import deck_pptx
 from outputs.deck import file_name as deck_file_name
 from outputs.pdf import PdfError, to_pdf
-from outputs.urge_letter import letter_for_view
+from outputs.urge_letter import NothingToChase, letter_for_view
 from importers import KINDS, SOURCES_DIR
 from importers.front import Given
 from importers.loader import ImportResult, import_file
@@ -532,7 +532,10 @@ def export_urge(city, department, as_of, reply_by, file_format, output) -> None:
     view = read_view({"city": city, "department": department, "as_of": as_of and as_of.date().isoformat()})
     if view.problems:
         raise click.UsageError("; ".join(view.problems))
-    data, name = letter_for_view(view, reply_by.date() if reply_by else None)
+    try:
+        data, name = letter_for_view(view, reply_by.date() if reply_by else None)
+    except NothingToChase as exc:
+        raise click.ClickException(str(exc)) from None
     written(data, name, file_format, output)
 
 

@@ -70,15 +70,16 @@ def ledger_title(filters: Filters, as_of, what: str = "工作节点进度台账"
 
 
 def letter_links(view, element_id: str = "urge-letter"):
-    """督办单 of the view's city or department (its overdue and due-soon
-    milestones, outputs.web): Word and PDF downloads; a hint without either."""
+    """督办单 of the view's city, or of a department of it (its overdue and
+    due-soon milestones, outputs.web): Word and PDF downloads (ids
+    ``{element_id}-docx``, ``-pdf``); a hint without a city."""
     f = view.filters
-    if not (f.city or f.department):
-        return html.Span("选择地市或部门后可下载督办单", className="small text-muted")
-    unit = " · ".join(x for x in (f"{f.city}市" if f.city else None, f.department) if x)
+    if not f.city:
+        return html.Span("选择地市（及部门）后可下载督办单", className="small text-muted")
+    unit = " · ".join(x for x in (f"{f.city}市", f.department) if x)
     return html.Span([
         html.Span(f"督办单（{unit}）：", className="small text-muted me-1"),
         *[html.A(label, href=view.href("/overdue/urge-letter", status=None, format=kind), download="",
                  id=f"{element_id}-{kind}", className="btn btn-sm btn-outline-secondary me-1")
           for kind, label in (("docx", "Word"), ("pdf", "PDF"))],
-    ], id=element_id)
+    ], id=f"{element_id}-links")

@@ -116,7 +116,8 @@ def ranking_table(rows: list[dict], city_href) -> html.Table:
         body.append(html.Tr([
             html.Td(str(r["rank"]), className="review-rank"),
             html.Td(rank_move(r["move"])),
-            html.Td(dcc.Link(r["city"], href=city_href(r["city"]), className="review-plain-link")),
+            html.Td(dcc.Link(r["city"], href=city_href(r["city"]), className="review-plain-link") if r["city"]
+                    else "省级"),
             html.Td(html.Div([html.Div(html.Div(className="review-bar-fill", style={"width": width}),
                                        className="review-bar"),
                               rate_value(now["done_due"], now["due_by"])], className="review-bar-cell")),

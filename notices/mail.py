@@ -12,6 +12,7 @@ Each account's mail is committed as sent once its server took it.
 from __future__ import annotations
 
 import html
+import logging
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -23,6 +24,7 @@ from outputs.urge_letter import letter_for_urge
 from store.models import NOTICE_KINDS, Notification, Urge, User, utcnow
 
 MAIL_MAX_ATTEMPTS = 20
+log = logging.getLogger(__name__)
 DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -88,8 +90,13 @@ def letters(session, notices: list[Notification]) -> list[tuple[bytes, str]]:
            and n.key.split(":", 1)[1].isdigit()]
     if not ids:
         return []
-    urges = session.scalars(select(Urge).where(Urge.id.in_(ids), Urge.letter.is_(True)).order_by(Urge.id))
-    return [letter_for_urge(session, urge) for urge in urges]
+    attached = []
+    for urge in session.scalars(select(Urge).where(Urge.id.in_(ids), Urge.letter.is_(True)).order_by(Urge.id)):
+        try:
+            attached.append(letter_for_urge(session, urge))
+        except Exception:  # (the mail goes without it: the letter is on the report page too)
+            log.exception("督办单 of 催办 %s not attached", urge.id)
+    return attached
 
 
 def message(user: User, notices: list[Notification], attached: list[tuple[bytes, str]] = ()) -> EmailMessage:

@@ -120,7 +120,7 @@ def send_urge(session, account, milestone_ids, message, reply_by, today: date, d
             told += notify(session, recipient, kind="urge", key=f"urge:{urge.id}", milestone_id=min(members),
                          title=f"催办：{len(members)} 个节点，请于 {when.isoformat()} 前回复", link="/report",
                          body=f"{text}\n涉及：{listed}{' 等' if len(members) > 10 else ''}\n"
-                              + (f"附督办单：{letter_path(urge.id)}\n" if urge.letter else "")
+                              + ("附督办单：在“进度填报”页下载（邮件中为附件）\n" if urge.letter else "")
                               + f"请在“进度填报”中报送进展或回复（{user.display_name}）")
         record(session, user.username, "urge.send", f"催办{name}", "urge", urge.id, None,
                {"对象": name, "节点": len(members), "内容": text, "回复期限": when.isoformat(),

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from components.indicators import actual_text
 from outputs.layout import RIGHT, heading, new_document, paragraph, saved, subheading, table, title
-from queries.review import Month, city_ranking, indicator_moves, month_digest, province_total
+from queries.review import Month, city_ranking, indicator_moves, month_digest, province_at
 
 LISTED = 15  # rows of each list written out (the counts are whole)
 PRAISED = 3  # cities praised and named
@@ -41,8 +42,7 @@ def figures(month: Month, scope: dict) -> Figures:
     """The review's figures for ``month`` over the plans ``scope`` (api.scope)."""
     plans = tuple(scope["ids"])
     ranking = city_ranking(month, plans)
-    province = province_total([r["now"] for r in ranking])
-    before = province_total([r["before"] for r in ranking if r["before"]])
+    province, before = (province_at(day, plans) for day in (month.end, month.previous_end))
     lists = month_digest(month.previous_end, month.end, month.horizon, plans, LISTED)
     praised, named = praise_and_name(ranking, province)
     return Figures(month, scope["label"], plans, province, before, ranking, lists,
@@ -154,10 +154,7 @@ def _move(move: int | None) -> str:
 
 
 def _actual(i: dict | None) -> str:
-    if not i:
-        return "—"
-    value = i.get("latest_actual")
-    return "—" if value is None else f"{value:g}{i.get('unit') or ''}"
+    return actual_text(i) if i and i["latest_on"] else "—"
 
 
 def _milestones(doc, rows: list[dict], extra: tuple[str, str]) -> None:

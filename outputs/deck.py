@@ -24,6 +24,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from components.format import cn_date, share
+from components.indicators import actual_text
 from components.status import pct, pending_note, status_text
 from outputs.bulletin import Figures
 from queries.items import display_name
@@ -35,6 +36,7 @@ MARGIN = 0.5
 BODY_TOP, BODY_BOTTOM = 1.85, 6.85
 TITLE_FONT, TEXT_FONT = "黑体", "微软雅黑"
 PROVINCE_ROWS, CITY_ROWS = 8, 4  # as on the page (components.slides)
+ROW = 0.4  # a table row's height (inches), lower when more rows than fit
 
 BLUE, INK, GREY, LINE = RGBColor(0x1F, 0x4E, 0x79), RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x59, 0x59, 0x59), \
     RGBColor(0xBF, 0xBF, 0xBF)
@@ -125,7 +127,7 @@ class Deck:
         rows = [[str(r["rank"]), move_text(r["move"]), r["city"] or "省级",
                  pct(r["now"]["done_due"], r["now"]["due_by"]), share(r["now"]["on_time_rate"]),
                  f"{r['now']['overdue']:,}个 · {r['now']['overdue_days']:,}天"] for r in f.ranking]
-        size = 14 if len(rows) <= 12 else 11
+        size = 14 if len(rows) <= 11 else 11  # (11 cities; 省级 items and a 12th row: smaller)
         table(s, ["排名", "较上月", "地市", "进度完成率（完成/到期）", "按时完成率", "逾期未完成"], rows,
               (0.8, 1.0, 1.0, 2.7, 1.4, 1.8), MARGIN, BODY_TOP, size,
               colour=lambda row, col: RED if col == 5 and f.ranking[row]["now"]["overdue"] else
@@ -235,9 +237,10 @@ def cells(kind: str, r: dict, lead_width: float) -> list[str]:
 
 
 def actual(i: dict | None) -> str:
-    if not i or not i.get("latest_on") or i.get("latest_actual") is None:
+    """The actual known then (as the review's table reads it) and its data date."""
+    if not i or not i["latest_on"]:
         return "—"
-    return f"{i['latest_actual']:,g}{i.get('unit') or ''}（{i['latest_on']}）"
+    return f"{actual_text(i)}（{i['latest_on']}）"
 
 
 def fit(value: str, inches: float, size: float, lines: int) -> str:
@@ -245,12 +248,14 @@ def fit(value: str, inches: float, size: float, lines: int) -> str:
     points (a Chinese character is about as wide as its size; Latin half),
     with '…': a table row's height is then known, so a slide never overflows."""
     room = (inches - 0.25) * 72 / size * lines * 0.9  # in character widths, less the cell's margins and some slack
-    used, out = 0.0, []
-    for ch in value:
-        used += 1 if ord(ch) > 0x2E7F else 0.55
-        if used > room - 1:
-            return "".join(out) + "…"
-        out.append(ch)
+    widths = [1 if ord(ch) > 0x2E7F else 0.55 for ch in value]
+    if sum(widths) <= room:
+        return value
+    used = 0.0
+    for n, width in enumerate(widths):
+        used += width
+        if used > room - 1:  # (room for the '…')
+            return value[:n] + "…"
     return value
 
 
@@ -333,13 +338,14 @@ def table(s, header: list[str], rows: list[list[str]], widths: tuple[float, ...]
           size: float, colour=None) -> None:
     """A native table: the header on blue, rows banded; ``colour(row, col)``
     may colour a cell's text (red overdue, green gains)."""
+    height = min(ROW, (BODY_BOTTOM - y) / (len(rows) + 1))  # (many rows: lower ones, above the footer)
     shape = s.shapes.add_table(len(rows) + 1, len(header), Inches(x), Inches(y), Inches(sum(widths)),
-                               Inches(0.4 * (len(rows) + 1)))
+                               Inches(height * (len(rows) + 1)))
     grid_ = shape.table
     for column, w in zip(grid_.columns, widths):
         column.width = Inches(w)
     for r, values in enumerate([header, *rows]):
-        grid_.rows[r].height = Inches(0.4)
+        grid_.rows[r].height = Inches(height)
         for c, value in enumerate(values):
             cell = grid_.cell(r, c)
             cell.margin_left = cell.margin_right = Inches(0.08)

@@ -26,13 +26,22 @@ READ = 10_000  # milestones counted (a 督办单 lists the first LISTED)
 REPLY_DAYS = 7  # the reply-by date by default: a week after it is written
 
 
+class NothingToChase(ValueError):
+    """A 督办单 of nothing: the unit has no overdue or due-soon milestone."""
+
+
 def letter_for_view(view, reply_by: date | None = None) -> tuple[bytes, str]:
-    """The 督办单 of a page's view (components.filters.View: its city and/or
-    department, plans and date): its overdue and due-soon milestones as the
-    overdue page lists them; (the .docx, its file name)."""
+    """The 督办单 of a page's view (components.filters.View: its city, and
+    department if one; its plans and date): its overdue and due-soon milestones
+    as the overdue page lists them; (the .docx, its file name).  ValueError
+    without a city (a department is a city's); NothingToChase."""
     f = view.filters
+    if not f.city:
+        raise ValueError("city: 督办单发给一个地市或地市的一个部门，请先选择地市")
     rows = worst_rows(view.as_of, replace(f, statuses=("overdue", "due_soon")), None, READ)
-    unit = " · ".join(x for x in (f"{f.city}市" if f.city else None, f.department) if x)
+    unit = " · ".join(x for x in (f"{f.city}市", f.department) if x)
+    if not rows:
+        raise NothingToChase(f"{unit}截至{view.as_of}没有逾期或临期的节点，无需督办")
     reply_by = reply_by or clock.today() + timedelta(days=REPLY_DAYS)
     return urge_letter_docx(unit, rows, view.as_of, reply_by), file_name(unit, view.as_of)
 
@@ -55,7 +64,7 @@ def urge_letter_docx(unit: str, rows: list[dict], as_of: date, reply_by: date) -
     count = Counter(r["status"] for r in rows)
     others = len(rows) - count["overdue"] - count["due_soon"]
     paragraph(doc, f"{unit}：")
-    paragraph(doc, (f"截至{as_of.year}年{as_of.month}月{as_of.day}日，你单位负责的信用应用场景工作节点中，逾期未完成 "
+    paragraph(doc, (f"截至{as_of.year}年{as_of.month}月{as_of.day}日，涉及你单位的信用应用场景工作节点中，逾期未完成 "
                     f"{count['overdue']} 个、临期 {count['due_soon']} 个" + (f"、其他 {others} 个" if others else "") +
                     "（见下表）。请对照计划抓紧推进，于"
                     f"{reply_by.year}年{reply_by.month}月{reply_by.day}日前在监测平台报送进展和佐证材料，"

@@ -3,15 +3,17 @@
 - GET /review/bulletin?month=YYYY-MM[&plan=…|&year=…]: the 月度通报 (.docx);
 - GET /review/deck?month=…[&plan|&year][&format=pptx|pdf]: the meeting deck;
 - GET /overdue/urge-letter?city=…[&department=…][&plan|&year][&as_of=…][&format=docx|pdf]:
-  the 督办单 of a city or department, as the overdue page lists it;
+  the 督办单 of a city or a city's department, as the overdue page lists it;
 - GET /urge/<id>/letter[?format=docx|pdf]: the 督办单 sent with a 催办, to
-  those who may read the 催办 (notices.urge.reads_urge; else 403).
+  those who may read the 催办 (notices.urge.reads_urge; else 404).
 
 Each is the review or page it is downloaded from (same month, plans, date).
 A month, scope or format it does not know is answered 400 with why, never a
-file of something else; a PDF without LibreOffice on the server, 503.  A PDF
-of the deck or of a page's 督办单 is kept in the cache until the data changes
-(LibreOffice takes seconds; the meeting's deck is downloaded by many)."""
+file of something else; a PDF without LibreOffice on the server (or while
+another is made for longer than outputs.pdf.WAIT), 503.  PDFs are for
+logged-in accounts.  A PDF of the deck or of a page's 督办单 is kept in the
+cache (until the data changes, or CACHE_DEFAULT_TIMEOUT): LibreOffice takes
+seconds, and the meeting's deck is downloaded by many."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -69,7 +71,10 @@ def as_pdf(data: bytes, name: str) -> tuple[bytes, str]:
 
 
 def pdf_attachment(make, *key):
-    """``make(*key)``'s PDF (bytes, file name) as a download, or 503 with why there is none."""
+    """``make(*key)``'s PDF (bytes, file name) as a download, or 503 with why
+    there is none.  Logged-in accounts only (a PDF costs seconds of a core)."""
+    if current_account() is None:
+        abort(403, "请登录后下载 PDF（Word / PowerPoint 版本无需登录）")
     try:
         data, name = make(*key)
     except PdfError as exc:
@@ -103,11 +108,12 @@ def urge_letter():
     view = read_view(request.args.to_dict())
     if view.problems:
         abort(400, "；".join(view.problems))
-    if not (view.filters.city or view.filters.department):
-        abort(400, "city: 督办单发给一个地市或一个部门，请先选择地市或部门")
-    if pdf:
-        return pdf_attachment(view_letter_pdf, view.query(status=None), clock.today())
-    data, name = letter_for_view(view)
+    try:
+        if pdf:
+            return pdf_attachment(view_letter_pdf, view.query(status=None), clock.today())
+        data, name = letter_for_view(view)
+    except ValueError as exc:
+        abort(400, str(exc))
     return attachment(data, DOCX, name)
 
 
@@ -121,10 +127,8 @@ def sent_letter(urge_id: int):
     pdf = file_format("docx", "pdf") == "pdf"
     with session_scope() as s:
         urge = s.get(Urge, urge_id) if urge_id < 2**31 else None
-        if urge is None or not urge.letter:
-            abort(404)
-        if not reads_urge(s, current_account(), urge):
-            abort(403)
+        if urge is None or not urge.letter or not reads_urge(s, current_account(), urge):
+            abort(404)  # (whether another unit's 催办 exists is not told)
         data, name = letter_for_urge(s, urge)
     if pdf:
         return pdf_attachment(as_pdf, data, name)

@@ -39,7 +39,7 @@ from queries.review import (
     indicator_moves,
     month_digest,
     moved_indicator_ids,
-    province_total,
+    province_at,
 )
 from queries.status import Filters
 from store import clock
@@ -122,7 +122,7 @@ def layout(**query):
     params = read_params(query)
     month, plans = params.month, params.scope["ids"]
     # the province's figures are the sum of the cities' (one query per date, not two)
-    now, before = (province_total(api.rates(day, "city", Filters(plans=plans))) for day in (month.end, month.previous_end))
+    now, before = (province_at(day, plans) for day in (month.end, month.previous_end))
     # only what the province's slides show: each list's count and first rows (the cities': city_bodies)
     lists = month_digest(month.previous_end, month.end, month.horizon, plans, slides.PROVINCE_ROWS)
     ranking = city_ranking(month, plans)
@@ -210,7 +210,8 @@ def city_slide(month: Month, r: dict, cities: int) -> html.Section:
     city = r["city"]
     rank = [html.Div(["第", html.B(str(r["rank"]), className="review-rank-big"), f"名 / {cities}"]),
             html.Div(["较上月 ", slides.rank_move(r["move"])], className="review-aside-muted")]
-    return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}", f"{city}市",
+    return slides.slide(f"city-{city}", f"{month.label}月度推进会 · 截至{cn_date(month.end)}",
+                        f"{city}市" if city else "省级",
                         [html.Div("正在载入……", className="review-empty review-pending")], aside=rank,
                         body_id={"type": "review-city", "city": city})
 

@@ -195,6 +195,12 @@ def province_total(rows: list[dict]) -> dict:
     return with_rates(total, "province")
 
 
+def province_at(day: date, plans: tuple[int, ...]) -> dict:
+    """The province's counts and rates on the plans ``plans`` as of ``day``: the
+    sum of every city's, as the review and the month-end files read it."""
+    return province_total(api.rates(day, "city", Filters(plans=plans)))
+
+
 def city_ranking(month: Month, plans: tuple[int, ...]) -> list[dict]:
     """The cities in rank order on the plans ``plans``, each with its counts
     as of E (``now``) and P (``before``), its rank at both, and ``move``

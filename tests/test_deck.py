@@ -21,6 +21,7 @@ from queries.status import Filters
 from store import clock
 from tests.callbacks import render_page
 from tests.conftest import make_test_app
+from tests.test_security import login
 
 SEPTEMBER = date(2020, 9, 1)
 
@@ -105,6 +106,8 @@ def test_fonts_are_named_for_chinese_text(loaded_app):
 
 def test_long_text_is_cut_to_the_lines_it_has():
     assert fit("短", 3, 12, 1) == "短"
+    assert fit("一" * 41, 4.4, 13, 2) == "一" * 41  # (what fits is not cut)
+    assert fit("一" * 60, 4.4, 13, 2) == "一" * 40 + "…"
     cut = fit("建立健全信用承诺制度" * 10, 3, 12, 2)
     assert cut.endswith("…") and len(cut) < 40
     assert fit("abc" * 100, 3, 12, 1).endswith("…")
@@ -135,6 +138,17 @@ def test_the_review_page_and_the_cli_give_the_same_deck(loaded_app, tmp_path, mo
     assert closed.get("/review/deck?month=2020-09").status_code in (302, 401, 403)  # behind the login
 
 
+def test_a_long_table_stays_above_the_footer():
+    """Eleven cities and a 省级 row, and a header: the rows get lower, the table ends above the footer."""
+    from outputs.deck import BODY_BOTTOM, BODY_TOP, table
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    table(slide, ["排名", "地市"], [[str(n), "杭州"] for n in range(13)], (1, 2), 0.5, BODY_TOP, 11)
+    (shape,) = slide.shapes
+    assert shape.top + sum(row.height for row in shape.table.rows) <= Inches(BODY_BOTTOM) + 1
+
+
 def test_a_plan_year_deck_reviews_that_years_plans(loaded_app):
     with loaded_app.test_request_context():
         month = Month.of(SEPTEMBER, clock.today())
@@ -144,18 +158,30 @@ def test_a_plan_year_deck_reviews_that_years_plans(loaded_app):
     assert f"统计范围：{scope['label']}" in footer
 
 
-def test_without_libreoffice_the_pdf_is_refused_with_why(loaded_app, monkeypatch):
+def test_without_libreoffice_the_pdf_is_refused_with_why(reporting_app, monkeypatch):
     monkeypatch.setenv("SOFFICE", "no-such-program")
-    got = loaded_app.test_client().get("/review/deck?month=2020-09&format=pdf")
+    client = reporting_app.test_client()
+    login(client, "leader")
+    got = client.get("/review/deck?month=2020-09&format=pdf")
     assert got.status_code == 503 and "LibreOffice" in got.get_data(as_text=True)
 
 
+def test_a_visitor_gets_no_pdf(loaded_app):
+    """Pages may be open to visitors (ANONYMOUS_READ); a PDF costs seconds of a core: accounts only."""
+    client = loaded_app.test_client()
+    assert client.get("/review/deck?month=2020-09").status_code == 200
+    for url in ("/review/deck?month=2020-09&format=pdf", "/overdue/urge-letter?city=温州&format=pdf"):
+        got = client.get(url)
+        assert got.status_code == 403 and "请登录后下载 PDF" in got.get_data(as_text=True), url
+
+
 @pytest.mark.browser
-def test_each_file_downloads_from_its_page(loaded_app, tmp_path):
+def test_each_file_downloads_from_its_page(reporting_app, tmp_path):
     """The review's 通报, 演示文稿 and PDF; the overdue and department pages' 督办单."""
     from docx import Document
 
     from tests.browser import browser_page, serve
+    from tests.test_page_report import log_in
 
     def fetched(page, selector: str) -> tuple[str, bytes]:
         with page.expect_download(timeout=60_000) as download:
@@ -164,7 +190,8 @@ def test_each_file_downloads_from_its_page(loaded_app, tmp_path):
         download.value.save_as(path)
         return path.name, path.read_bytes()
 
-    with serve(loaded_app) as url, browser_page() as page:
+    with serve(reporting_app) as url, browser_page() as page:
+        log_in(page, url, "leader")
         page.goto(f"{url}/review?month=2020-09")
         page.wait_for_selector("#review-pptx")
         name, data = fetched(page, "#review-pptx")
@@ -189,22 +216,23 @@ def test_each_file_downloads_from_its_page(loaded_app, tmp_path):
         assert page.errors == []
 
 
-def test_a_pdf_is_made_once_until_the_data_changes(loaded_app, monkeypatch):
+def test_a_pdf_is_made_once_until_the_data_changes(reporting_app, monkeypatch):
     import outputs.web
     from queries.cache import invalidate
 
     made = []
     monkeypatch.setattr(outputs.web, "to_pdf", lambda data, suffix: made.append(suffix) or b"%PDF-1.4 stand-in")
-    client = loaded_app.test_client()
-    with loaded_app.app_context():
+    client = reporting_app.test_client()
+    login(client, "leader")
+    with reporting_app.app_context():
         invalidate()
     for url in ("/review/deck?month=2020-09&format=pdf", "/overdue/urge-letter?city=温州&format=pdf"):
         first, again = client.get(url), client.get(url)
         assert first.status_code == again.status_code == 200 and first.data == again.data == b"%PDF-1.4 stand-in"
     assert made == [".pptx", ".docx"]  # each made once
-    with loaded_app.app_context():
+    with reporting_app.app_context():
         invalidate()  # (a write)
     assert client.get("/review/deck?month=2020-09&format=pdf").status_code == 200
     assert made == [".pptx", ".docx", ".pptx"]
-    with loaded_app.app_context():
+    with reporting_app.app_context():
         invalidate()  # (the stand-in is not left for the tests that print the real one)

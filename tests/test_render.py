@@ -18,6 +18,7 @@ from outputs.pdf import to_pdf
 from queries import api
 from queries.review import Month, city_ranking
 from store import clock
+from tests.test_security import login
 
 pytestmark = pytest.mark.slow
 
@@ -60,11 +61,17 @@ def assert_pictures(data: bytes, tmp_path, pages: int) -> None:
     assert all(p.stat().st_size > 5_000 for p in pngs)
 
 
-def test_the_deck_prints_one_page_per_slide_with_the_reviews_numbers(loaded_app, tmp_path):
+def signed_in(app, username: str = "leader"):
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def test_the_deck_prints_one_page_per_slide_with_the_reviews_numbers(reporting_app, tmp_path):
     assert shutil.which("soffice"), "LibreOffice Impress is needed: make browser"
-    got = loaded_app.test_client().get("/review/deck?month=2020-09&format=pdf")
+    got = signed_in(reporting_app).get("/review/deck?month=2020-09&format=pdf")
     assert got.status_code == 200 and got.mimetype == "application/pdf"
-    with loaded_app.test_request_context():
+    with reporting_app.test_request_context():
         month = Month.of(Month.of(__import__("datetime").date(2020, 9, 1), clock.today()).first, clock.today())
         ranking = city_ranking(month, tuple(api.scope(month.end)["ids"]))
     pages = read_pdf(got.data)
@@ -94,8 +101,8 @@ def test_the_bulletin_prints_as_a_notice(loaded_app, tmp_path):
     assert_pictures(data, tmp_path, len(pages))
 
 
-def test_the_urge_letter_prints_on_one_page(loaded_app, tmp_path):
-    got = loaded_app.test_client().get("/overdue/urge-letter?city=杭州&format=pdf")
+def test_the_urge_letter_prints_on_one_page(reporting_app, tmp_path):
+    got = signed_in(reporting_app).get("/overdue/urge-letter?city=杭州&format=pdf")
     assert got.status_code == 200 and got.mimetype == "application/pdf"
     pages = read_pdf(got.data)
     assert len(pages) == 1  # (杭州's few milestones and the signature block)

@@ -53,7 +53,7 @@ def test_the_overdue_and_department_pages_download_the_letter_of_their_view(load
     status, text = render_page(client, "/overdue", "?city=温州")
     assert status == 200 and "/overdue/urge-letter?" in text and "format=docx" in text
     status, text = render_page(client, "/overdue", "")
-    assert "选择地市或部门后可下载督办单" in text
+    assert "选择地市（及部门）后可下载督办单" in text
     status, text = render_page(client, "/departments", "?city=温州&department=市发展改革委")
     assert status == 200 and "dept-urge-letter-pdf" in text
     with loaded_app.test_request_context():
@@ -65,6 +65,12 @@ def test_the_overdue_and_department_pages_download_the_letter_of_their_view(load
     assert f"温州市_督办单_{as_of}.docx" in unquote(got.headers["Content-Disposition"])
     listed = Document(io.BytesIO(got.data)).tables[0]
     assert [row.cells[3].text for row in listed.rows[1:]] == [r["milestone"] for r in rows]
-    for bad in ("", "?department=", "?city=不存在", "?city=温州&format=exe", "?city=温州&as_of=2020-99-01",
+    for bad in ("", "?department=", "?department=市发展改革委", "?city=不存在", "?city=丽水", "?city=温州&format=exe", "?city=温州&as_of=2020-99-01",
                 "?city=%00", "?city=温州&department=没有这个部门"):
         assert client.get("/overdue/urge-letter" + bad).status_code == 400, bad
+
+
+def test_no_letter_of_nothing(loaded_app):
+    """丽水 has no overdue or due-soon milestone at its date: no 督办单 to send."""
+    result = loaded_app.test_cli_runner().invoke(args=["export-urge", "--city", "丽水"])
+    assert result.exit_code == 1 and "没有逾期或临期的节点，无需督办" in result.output
