@@ -181,7 +181,7 @@ class Deck:
         city = r["city"] or "省级"
         rank = f"第 {r['rank']} 名 / {len(self.f.ranking)}　较上月 {move_text(r['move'])}"
         s = self.slide(f"{city}市" if r["city"] else city, aside=f"{rank}\n{self.as_of}")
-        grid(s, headline_tiles(r["now"], r["before"], soon_days), columns=5, top=BODY_TOP - 0.3, height=1.75, value_size=28)
+        grid(s, headline_tiles(r["now"], r["before"], soon_days), columns=5, top=BODY_TOP - 0.3, height=1.75, value_size=30)
         column = (WIDTH - 2 * MARGIN - 0.4) / 3
         for n, (kind, heading, empty, _) in enumerate(LISTS):
             city_list(s, heading, kind, shares[kind], empty, MARGIN + n * (column + 0.2), BODY_TOP + 1.7, column)
@@ -307,7 +307,7 @@ def grid(s, tiles: list[tuple], columns: int, top: float, height: float, value_s
     """Headline tiles in rows of ``columns``."""
     gap = 0.2
     width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) / columns
-    small = value_size < 30
+    small = columns > 3  # (a city's five in a row)
     for n, (label, value, counts, note, delta, colour) in enumerate(tiles):
         x, y = MARGIN + (n % columns) * (width + gap), top + (n // columns) * (height + gap)
         box = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(x), Inches(y), Inches(width), Inches(height))
@@ -319,7 +319,7 @@ def grid(s, tiles: list[tuple], columns: int, top: float, height: float, value_s
         frame.vertical_anchor = MSO_ANCHOR.TOP
         frame.margin_left = frame.margin_right = Inches(0.15)
         frame.margin_top = Inches(0.1)
-        label_size, small_size, note_size, delta_size = (14, 12, 11, 11) if small else (18, 16, 14, 16)
+        label_size, small_size, note_size, delta_size = (12, 12, 11, 11) if small else (18, 16, 14, 16)
         lines = [[(label, label_size, GREY, False)],
                  [(value, value_size, colour, True), *([] if small else [(counts, small_size, GREY, False)])],
                  *([[(counts, small_size, GREY, False)]] if small and counts else []),
@@ -387,21 +387,21 @@ def more(s, hidden: int) -> None:
 
 def city_list(s, heading: str, kind: str, share_: dict, empty: str, x: float, y: float, w: float) -> None:
     """A city slide's column: the list's title and count, its first CITY_ROWS entries."""
-    frame = text(s, heading, x, y, w, BODY_BOTTOM - y, 16, BLUE, bold=True, font=TITLE_FONT).text_frame
-    add(frame.paragraphs[0], f"  {share_['count']:,}项", 13, GREY)
+    frame = text(s, heading, x, y, w, BODY_BOTTOM - y, 18, BLUE, bold=True, font=TITLE_FONT).text_frame
+    add(frame.paragraphs[0], f"  {share_['count']:,}项", 14, GREY)
     if not share_["count"]:
-        add(frame.add_paragraph(), empty, 12, GREY)
+        add(frame.add_paragraph(), empty, 13, GREY)
         return
     for r in share_["rows"][:CITY_ROWS]:
         first = frame.add_paragraph()
         first.space_before = Pt(6)
         fact = (f"  {status_text(r['status'])} {r['completed_on']}" if kind == "completed" else
                 f"  逾期{r['days_overdue'] or 0:,}天" if kind == "overdue" else f"  {r['due']}到期")
-        add(first, fit(item_label(r), w - 1.9, 12, 1), 12, INK, bold=True)
-        add(first, fact, 12, RED if kind == "overdue" else GREY)
-        add(frame.add_paragraph(), fit(r["milestone"], w, 11, 2), 11, GREY)
+        add(first, fit(item_label(r), w - 2.3, 13, 1), 13, INK, bold=True)
+        add(first, fact, 13, RED if kind == "overdue" else GREY)
+        add(frame.add_paragraph(), fit(r["milestone"], w, 12, 2), 12, GREY)
     hidden = share_["count"] - min(len(share_["rows"]), CITY_ROWS)
     if hidden > 0:
         p = frame.add_paragraph()
         p.space_before = Pt(6)
-        add(p, f"另有 {hidden:,} 项", 12, BLUE)
+        add(p, f"另有 {hidden:,} 项", 13, BLUE)
