@@ -323,7 +323,7 @@ def grid(s, tiles: list[tuple], columns: int, top: float, height: float, value_s
         lines = [[(label, label_size, GREY, False)],
                  [(value, value_size, colour, True), *([] if small else [(counts, small_size, GREY, False)])],
                  *([[(counts, small_size, GREY, False)]] if small and counts else []),
-                 [(fit(note, width - 0.3, note_size, 1), note_size, GREY, False)]]
+                 [(fit(note, width - 0.3, note_size, 1 if small else 2), note_size, GREY, False)]]
         if delta:
             lines.append([(delta[0].replace("较上月末 ", "较上月 ") if small else delta[0], delta_size, delta[1], True)])
         for i, parts in enumerate(lines):
