@@ -28,7 +28,7 @@ from components.actions import clicked, refused
 from components.evidence import evidence_card, register_callbacks, upload_form
 from components.filters import control_bar
 from components.format import cn_date
-from components.grid import export_filename
+from components.grid import GRID_TEXT, export_filename
 from components.status import STATUS_CELL_CLASSES, status_text
 from notices.urge import UrgeError, answer_urge, open_urges
 from queries import api
@@ -362,7 +362,8 @@ def editable_grid(grid_id: str, rows: list[dict], columns: list[dict], key: str,
         dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
                          "undoRedoCellEditing": True, "enableCellTextSelection": True,
                          "pagination": len(rows) > 100, "paginationPageSize": 100,
-                         "domLayout": "autoHeight" if len(rows) <= 100 else "normal", "tooltipShowDelay": 300},
+                         "domLayout": "autoHeight" if len(rows) <= 100 else "normal", "tooltipShowDelay": 300,
+                         "localeText": GRID_TEXT},
         style={"width": "100%"} if len(rows) <= 100 else {"width": "100%", "height": "70vh"},
         className="ag-theme-alpine mb-2")
 
