@@ -102,6 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
         external_stylesheets=[],  # Bootstrap is served from assets/ (works offline)
         suppress_callback_exceptions=True,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">', 1)  # (screen readers, fonts)
     app.layout = layout
     cache_page_layouts()
     filters.init_app(app)

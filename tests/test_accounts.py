@@ -283,3 +283,12 @@ def test_cli_sets_changes_and_removes_an_accounts_contacts(app):
         assert (user.email, user.mobile) == (None, None)
         changes = s.scalars(select(AuditEntry.after).where(AuditEntry.action == "user.update")).all()
         assert any("HZ@example.cn" in c for c in changes)
+
+
+def test_every_page_says_it_is_chinese(reporting_app):
+    """The login page and the pages after it: <html lang="zh-CN"> (screen readers, the browser's font choice)."""
+    client = reporting_app.test_client()
+    assert '<html lang="zh-CN">' in client.get("/login").get_data(as_text=True)
+    login(client, "admin", PASSWORDS["admin"])
+    for path in ("/", "/review", "/overdue"):
+        assert '<html lang="zh-CN">' in client.get(path).get_data(as_text=True), path
