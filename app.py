@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
@@ -44,6 +45,8 @@ def default_config() -> dict:
     production = env.get("APP_ENV", "development") == "production"
     return {
         "DATABASE_URL": env.get("DATABASE_URL", store.DEFAULT_URL),
+        # the one-time code that creates the first admin in the browser (accounts.first_run)
+        "SETUP_CODE_FILE": env.get("SETUP_CODE_FILE", str(Path(__file__).with_name("instance") / "setup-code")),
         "CACHE_TYPE": env.get("CACHE_TYPE", "RedisCache" if env.get("CACHE_REDIS_URL") else "SimpleCache"),
         "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL"),
         "CACHE_KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "credit-monitor:"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import secrets
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -45,7 +46,7 @@ from store import backup as backups
 from store import clock, current_store, session_scope
 from store.audit import record
 from store.demo import clear_demo, load_demo
-from store.models import NOTICE_KINDS, ROLES, Department, Milestone, Plan, Region, WorkItem
+from store.models import NOTICE_KINDS, ROLES, Department, Milestone, Plan, Region, User, WorkItem
 from store.periods import period_label
 from store.regions import CITIES
 from store.synthetic import TIERS, GeneratorError, generate
@@ -127,10 +128,21 @@ def import_cmd(path: Path, dry_run: bool, city: str | None, year: int | None, ki
     _import(path, Given(city, year), kind, dry_run)
 
 
+DEMO_ACCOUNTS = (  # username, role, city, department, name: one account of each kind, to see each view
+    ("demo-admin", "admin", None, None, "演示·省信用办管理员"),
+    ("demo-leader", "leader", None, None, "演示·省领导"),
+    ("demo-hz", "city", "杭州", None, "演示·杭州市信用办"),
+    ("demo-wzfg", "department", "温州", "市发展改革委", "演示·温州市发展改革委"),
+)
+
+
 @click.command("load-demo")
+@click.option("--accounts", is_flag=True, help="also one account of each role, passwords printed (not in production)")
 @with_appcontext
-def load_demo_cmd() -> None:
+def load_demo_cmd(accounts: bool) -> None:
     """Write the deterministic demo progress history (replacing earlier demo rows)."""
+    if accounts and current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("--accounts: demo accounts are never made in production (APP_ENV=production)")
     with session_scope() as session:
         if not session.scalar(select(func.count()).select_from(Milestone)):
             raise click.ClickException("no plans imported yet: run `flask --app app init-db` first")
@@ -138,6 +150,21 @@ def load_demo_cmd() -> None:
         record(session, cli_actor(), "demo.load", "演示进度数据", after={"进度": updates, "指标": obs})
     invalidate()
     click.echo(f"demo progress loaded: {updates} progress updates, {obs} indicator observations")
+    if accounts:
+        demo_accounts()
+
+
+def demo_accounts() -> None:
+    """One account of each role with a new random password each (printed); existing ones are left."""
+    with session_scope() as session:
+        for username, role, city, department, name in DEMO_ACCOUNTS:
+            if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
+                click.echo(f"  {username}: exists (unchanged)")
+                continue
+            password = "Demo-" + secrets.token_urlsafe(9)
+            create_user(session, cli_actor(), username, password, role, display_name=name, city=city,
+                        department=department)
+            click.echo(f"  {username}  {password}  ({name})")
 
 
 @click.command("clear-demo")

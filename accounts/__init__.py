@@ -23,12 +23,13 @@ from flask import Flask, current_app, jsonify, redirect, render_template_string,
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import delete, select
 
+from accounts import first_run
 from accounts.users import Throttle, authenticate, forget_failures, record_attempt, report_guessing, throttled
 from store import session_scope
 from store.models import ROLES, Department, LoginSession, Region, User, utcnow
 
 DEV_SECRET = "dev-only-secret"
-OPEN_PATHS = ("/login", "/assets/", "/_favicon.ico", "/healthz")
+OPEN_PATHS = ("/login", "/setup", "/assets/", "/_favicon.ico", "/healthz")
 login_manager = LoginManager()
 
 
@@ -111,6 +112,7 @@ def init_app(server: Flask) -> None:
     server.before_request(_guard)
     server.add_url_rule("/login", "login", login_view, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout_view, methods=["POST"])
+    first_run.init_app(server)
 
 
 def _guard():
@@ -197,8 +199,10 @@ LOGIN_PAGE = """<!doctype html>
   <h3 class="page-title mb-1">登录</h3>
   <p class="text-muted">浙江省信用办 · 各地市、各部门进度报送</p>
   {% if error %}<div class="alert alert-danger py-2" id="login-error" role="alert">{{ error }}</div>{% endif %}
-  {% if no_accounts %}<div class="alert alert-info py-2 small" id="no-accounts">尚未创建任何账号。请先在服务器上创建管理员：
-    <code>flask --app app create-user admin --role admin</code></div>{% endif %}
+  {% if no_accounts %}<div class="alert alert-info py-2" id="no-accounts">尚未创建任何账号。
+    <a href="/setup" class="alert-link" id="first-run-link">首次使用：创建管理员账号 ›</a>
+    <div class="small mt-1">需要启动服务器时终端（或日志）中显示的一次性设置码；也可在服务器上运行
+    <code>flask --app app create-user admin --role admin</code>。</div></div>{% endif %}
   <form method="post" action="/login" class="card card-body">
     <input type="hidden" name="next" value="{{ target }}">
     <label class="form-label" for="username">用户名</label>

@@ -11,9 +11,11 @@ import email
 import os
 import shutil
 import socket
+import tempfile
 import uuid
 from contextlib import contextmanager
 from email import policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -57,6 +59,7 @@ def make_test_app(database_url: str, **settings):
     to visitors (ANONYMOUS_READ) unless a test says otherwise; the login tests
     use the default, closed setting."""
     config = {"DATABASE_URL": database_url, "TESTING": True, "ANONYMOUS_READ": True,
+              "SETUP_CODE_FILE": str(Path(tempfile.mkdtemp(prefix="setup-")) / "setup-code"),
               "CACHE_KEY_PREFIX": f"credit-test-{RUN_ID}-{uuid.uuid4().hex[:6]}:", **settings}
     if not os.environ.get("CACHE_REDIS_URL"):
         config["CACHE_TYPE"] = "SimpleCache"
