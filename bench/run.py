@@ -12,7 +12,7 @@
    the time spent in SQL, the statements run and the response size.
 3. The table (and ``--json``) gives p50/p95/max per callback, the page loads,
    and the process's RSS.  No targets are asserted here: DESIGN §10 has them,
-   the README quotes a run.
+   docs/benchmark.md quotes a run.
 """
 from __future__ import annotations
 

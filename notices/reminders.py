@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from accounts.scope import Scope
 from queries.approvals import waiting_totals
 from queries.rollup import stored_status
-from queries.scope import plan_ids
+from reporting.coverage import has_work, in_force
 from store.models import Milestone, Notification, ReportSubmission, User, WorkItem
 from store.periods import add_months, period_label, period_of, report_due
 
@@ -73,7 +73,7 @@ def remind(session, today: date) -> Tally:
     st = stored_status(session, today, current_app.config["DUE_SOON_DAYS"], ("due_soon", "not_due", "overdue"))
     chased = or_(st.c.status == "overdue",
                  and_(st.c.status.in_(("due_soon", "not_due")), st.c.due <= today + timedelta(days=max(days))))
-    in_force = plan_ids(session, report_due(_last_month(today), current_app.config["REPORT_DUE_DAY"]))
+    plans = in_force(session, _last_month(today))
     for user in editors:
         scope = Scope.of(user)
         rows = session.execute(
@@ -85,7 +85,7 @@ def remind(session, today: date) -> Tally:
             notice = _milestone_notice(r, today, days)
             if notice is not None and notify(session, user, **notice):
                 tally.added[notice["kind"]] += 1
-        report = _report_notice(session, user, scope, today, in_force)
+        report = _report_notice(session, user, scope, today, plans)
         if report is not None and notify(session, user, **report):
             tally.added["report_due"] += 1
     for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(("admin", "city")))
@@ -130,12 +130,12 @@ def _last_month(today: date) -> str:
     return period_of(add_months(today.replace(day=1), -1))
 
 
-def _report_notice(session, user: User, scope: Scope, today: date, in_force: tuple[int, ...]) -> dict | None:
+def _report_notice(session, user: User, scope: Scope, today: date, plans: tuple[int, ...]) -> dict | None:
     """The last month's report, from its due day on, if the account has not sent it
-    and reports on a milestone of a plan in force then (``in_force``)."""
+    and reports on a milestone of a plan in force then (``plans``: reporting.coverage)."""
     period = _last_month(today)
     due = report_due(period, current_app.config["REPORT_DUE_DAY"])
-    if today < due or _reported(session, user, period) or not _has_work(session, scope, in_force):
+    if today < due or _reported(session, user, period) or not has_work(session, scope, plans):
         return None
     return {"kind": "report_due", "key": f"report_due:{period}", "milestone_id": None, "link": "/report",
             "title": f"报送提醒：{period_label(period)}进展（{due.isoformat()} 截止）",
@@ -149,12 +149,6 @@ def _reported(session, user: User, period: str) -> bool:
     unit = (s.department_id == user.department_id) if user.role == "department" else \
         and_(s.city_id == user.city_id, s.department_id.is_(None))
     return session.scalar(select(s.id).where(s.period == period, or_(mine, unit)).limit(1)) is not None
-
-
-def _has_work(session, scope: Scope, plans: tuple[int, ...]) -> bool:
-    """Whether the scope reports on a milestone of ``plans``."""
-    return session.scalar(select(Milestone.id).where(scope.milestones(), Milestone.plan_id.in_(plans))
-                          .limit(1)) is not None
 
 
 def notify(session, user: User, **notice) -> bool:

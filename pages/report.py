@@ -35,6 +35,7 @@ from queries import api
 from queries.cache import invalidate
 from queries.approvals import returned_rows
 from reporting.entries import Problem, Reader, Report, read_indicator, read_milestone, whole_number
+from reporting.coverage import city_reports
 from reporting.form import indicator_form_rows, milestone_rows, submissions
 from reporting.locks import is_locked
 from reporting.submit import Result, submit
@@ -71,7 +72,7 @@ def layout(**query):
         urge_alert(urges),
         returned_alert(returned),
         controls(account, context),
-        deadline_note(account, context),
+        html.Div(deadline_note(account, context), id="report-deadline-slot"),
         dcc.Store(id="report-context", data={k: v for k, v in context.items() if k != "city_id"}),
         html.Div([
             dbc.Button("提交报送", id="report-save", color="primary", className="me-2"),
@@ -369,31 +370,38 @@ def editable_grid(grid_id: str, rows: list[dict], columns: list[dict], key: str,
 
 
 def submissions_table(account, context: dict):
-    """For admins: which cities' reports for the month are in, and when."""
+    """For admins: each city's report for the month by the rule of
+    reporting.coverage — its city office and each department with an account
+    and work in force — which units are in, when, on time or not, who is missing."""
     if account.role != "admin":
         return None
-    first: dict[int | None, dict] = {}
-    count: dict[int | None, int] = {}
-    for s in submissions(context["period"]):
-        if s["department_id"] is None:
-            first.setdefault(s["city_id"], s)
-            count[s["city_id"]] = count.get(s["city_id"], 0) + 1
     with session_scope() as s:
-        cities = s.execute(select(Region.id, Region.name).where(Region.level == "city")
-                           .order_by(Region.sort_order)).all()
+        reports = city_reports(s, context["period"])
     rows = []
-    for city_id, name in cities:
-        got = first.get(city_id)
-        rows.append(html.Tr([html.Td(f"{name}市"),
-                             html.Td(local_text(got["submitted_at"]) if got else "—"),
-                             html.Td(("按时" if got["on_time"] else "逾期") if got else "未报送",
-                                     className="rag-green" if got and got["on_time"] else "rag-red"),
-                             html.Td(got["reported_by"] if got else ""), html.Td(count.get(city_id, 0))]))
+    for r in reports:
+        state, tone = coverage_state(r)
+        first = r.first_at
+        rows.append(html.Tr([html.Td(f"{r.city}市"), html.Td(state, className=tone),
+                             html.Td(f"{len(r.reported)} / {len(r.units)}" if r.units else "—"),
+                             html.Td(local_text(first) if first else "—"),
+                             html.Td("、".join(r.missing) or "—", className="small"), html.Td(r.count)]))
     return html.Div([
         html.H5(f"各地市{period_label(context['period'])}报送情况", className="mt-4"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("地市", "首次报送时间", "是否按时", "报送人", "报送次数")])),
+        html.Div("一个地市的报送以其各报送单位均已报送为准：地市信用办，以及有账号、且在执行中计划里牵头工作节点的各部门；"
+                 "没有账号的部门由地市信用办代报。", className="small text-muted mb-1"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("地市", "报送情况", "已报送单位", "首次报送时间", "未报送单位",
+                                                            "报送次数")])),
                    html.Tbody(rows)], bordered=True, size="sm", className="w-auto", id="report-submissions"),
     ])
+
+
+def coverage_state(r) -> tuple[str, str]:
+    """'已报送（按时）' / '已报送（有逾期）' / '部分报送' / '未报送' / '本月无需报送' / '无账号', and its colour class."""
+    if not r.units:
+        return ("本月无需报送" if r.accounts else "无账号"), "text-muted"
+    if r.complete:
+        return ("已报送（按时）", "rag-green") if r.on_time else ("已报送（有逾期）", "rag-amber")
+    return ("部分报送", "rag-amber") if r.reported else ("未报送", "rag-red")
 
 
 # --- callbacks: every one re-reads the account and re-checks everything ---------
@@ -447,6 +455,7 @@ def _row(r: dict) -> int | None:
     Output("report-result", "children"),
     Output("report-milestones", "rowData"),
     Output("report-indicators", "rowData"),
+    Output("report-deadline-slot", "children"),
     Input("report-save", "n_clicks"),
     State("report-milestones", "rowData"),
     State("report-indicators", "rowData"),
@@ -457,12 +466,12 @@ def save(_clicks, ms_rows, ind_rows, sent):
     clicked("report-save")
     account, context = _account_and_context(sent)
     if account is None:
-        return refusal(), no_update, no_update
+        return refusal(), no_update, no_update, no_update
     problem = period_problem(sent, context)
     result = Result(problems=[problem]) if problem else submit(grid_report(context["period"], ms_rows, ind_rows),
                                                                 account, context["city_id"])
     if result.problems:
-        return problems_alert(result.problems), no_update, no_update
+        return problems_alert(result.problems), no_update, no_update, no_update
     if result.conflicts:  # keep what this editor changed, on top of the newer versions
         ms_fresh, ind_fresh = fresh_rows(account, context)
         entered = {r.get("milestone_id"): r for r in _dicts(ms_rows) if changed_in_grid(r)}
@@ -471,7 +480,7 @@ def save(_clicks, ms_rows, ind_rows, sent):
         entered_ind = {r.get("indicator_id"): r for r in _dicts(ind_rows)}
         ind_fresh = [{**r, **{k: entered_ind[r["indicator_id"]].get(k) for k in ("value", "observed_on", "note")}}
                      if r["indicator_id"] in entered_ind else r for r in ind_fresh]
-        return conflicts_alert(result.conflicts), ms_fresh, ind_fresh
+        return conflicts_alert(result.conflicts), ms_fresh, ind_fresh, no_update
     return saved(result, account, context)
 
 
@@ -482,16 +491,18 @@ def changed_in_grid(row: dict) -> bool:
 
 
 def saved(result: Result, account, context) -> tuple:
-    """A committed report's answer: the note and the grids read again.  The
-    write is in, so if the store cannot be read right after it (it went away in
-    between), the note says the grid is not refreshed rather than the request
-    failing: a failure would tell the editor that nothing was saved."""
+    """A committed report's answer: the note, the grids and whether this office
+    has reported, read again.  The write is in, so if the store cannot be read
+    right after it (it went away in between), the note says the grid is not
+    refreshed rather than the request failing: a failure would tell the editor
+    that nothing was saved."""
     try:
         ms, ind = fresh_rows(account, context)
+        note = deadline_note(account, context)
     except SQLAlchemyError:
         current_app.logger.warning("report saved; its form could not be read again", exc_info=True)
-        return success_alert(result, refreshed=False), no_update, no_update
-    return success_alert(result), ms, ind
+        return success_alert(result, refreshed=False), no_update, no_update, no_update
+    return success_alert(result), ms, ind, note
 
 
 def fresh_rows(account, context, paged: bool = True) -> tuple[list[dict], list[dict]]:
@@ -550,6 +561,7 @@ def upload(contents, filename, context):
     Output("report-upload-data", "data", allow_duplicate=True),
     Output("report-milestones", "rowData", allow_duplicate=True),
     Output("report-indicators", "rowData", allow_duplicate=True),
+    Output("report-deadline-slot", "children", allow_duplicate=True),
     Input("report-upload-confirm", "n_clicks"),
     State("report-upload-data", "data"),
     State("report-context", "data"),
@@ -560,16 +572,16 @@ def confirm_upload(clicks, stored, context):
     clicked("report-upload-confirm")
     account, context = _account_and_context(context)
     if account is None:
-        return refusal(), None, no_update, no_update
+        return refusal(), None, no_update, no_update, no_update
     if not isinstance(stored, dict):
-        return no_update, no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update, no_update
     _report, result = uploaded_report(stored.get("contents"), stored.get("filename"), account, context)
     if result.conflicts:
-        return conflicts_alert(result.conflicts, upload=True), None, no_update, no_update
+        return conflicts_alert(result.conflicts, upload=True), None, no_update, no_update, no_update
     if not result.ok:
-        return problems_alert(result.problems, stored.get("filename")), None, no_update, no_update
-    alert, ms, ind = saved(result, account, context)
-    return alert, None, ms, ind
+        return problems_alert(result.problems, stored.get("filename")), None, no_update, no_update, no_update
+    alert, ms, ind, note = saved(result, account, context)
+    return alert, None, ms, ind, note
 
 
 def uploaded_report(contents, filename, account, context, dry_run=False) -> tuple[Report | None, Result]:
