@@ -45,6 +45,8 @@ def default_config() -> dict:
     production = env.get("APP_ENV", "development") == "production"
     return {
         "DATABASE_URL": env.get("DATABASE_URL", store.DEFAULT_URL),
+        # an indicator's latest figure this many months older than the view's date is flagged (数据已 n 个月未更新)
+        "INDICATOR_STALE_MONTHS": int(env.get("INDICATOR_STALE_MONTHS", "3")),
         # the one-time code that creates the first admin in the browser (accounts.first_run)
         "SETUP_CODE_FILE": env.get("SETUP_CODE_FILE", str(Path(__file__).with_name("instance") / "setup-code")),
         "CACHE_TYPE": env.get("CACHE_TYPE", "RedisCache" if env.get("CACHE_REDIS_URL") else "SimpleCache"),

@@ -2,7 +2,8 @@
 and pace, as the city and item pages show them."""
 from __future__ import annotations
 
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from components.format import number
 from components.grid import data_grid, export_filename, item_column
@@ -14,6 +15,16 @@ def actual_text(i: dict) -> str:
     if i["qualitative"]:
         return {True: "已达成", False: "未达成"}.get(i["met"], "—")
     return number(i["latest_actual"], i["unit"])
+
+
+def binding_warning(count: int, href: str, where: str = "") -> dbc.Alert | None:
+    """约束性 indicators behind their required pace on the view's date: a warning of their own."""
+    if not count:
+        return None
+    return dbc.Alert(["⚠ ", html.Strong(f"{where}约束性指标落后于进度：{count} 项。"),
+                      "约束性指标是必须完成的目标，请督促相关地市和部门加快推进。",
+                      dcc.Link("查看指标 ›", href=href, className="alert-link ms-2")],
+                     color="warning", className="py-2", id="binding-behind")
 
 
 def indicator_row(i: dict) -> dict:
@@ -28,7 +39,7 @@ def indicator_row(i: dict) -> dict:
             "target_shown": i["target_text"] or number(i["target"], i["unit"]),
             "actual_shown": actual + (f"（{i['latest_on']}）" if i["latest_on"] else ""),
             "attainment_shown": attainment, "due_shown": i["due"] or "—",
-            "pace_text": pace_text(i["pace"])}
+            "pace_text": pace_text(i["pace"], i["stale_months"])}
 
 
 def indicator_grid(name: str, rows: list[dict], view, title_text: str, stem: str,

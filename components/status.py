@@ -74,5 +74,7 @@ PACE_CELL_CLASSES = {
 }
 
 
-def pace_text(code: str) -> str:
-    return f"{PACE_ICONS[code]} {PACE_LABELS[code]}"
+def pace_text(code: str, stale_months: int | None = None) -> str:
+    """'▼ 落后于进度', and the data's age when it is old: ' · 数据已 5 个月未更新'."""
+    stale = f" · 数据已 {stale_months} 个月未更新" if stale_months else ""
+    return f"{PACE_ICONS[code]} {PACE_LABELS[code]}{stale}"

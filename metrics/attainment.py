@@ -58,15 +58,26 @@ def required_value(start_value: float | None, start: date, target: float | None,
 PACE_LABELS = {"met": "已达标", "on_pace": "进度正常", "behind": "落后于进度", "no_data": "暂无数据"}
 
 
-def pace(raw: float | None, start: date, due: date | None, observed_on: date | None) -> str:
-    """met / on_pace / behind / no_data: was the latest actual on the required
-    path on the day it describes?  (Judged at the observation's date, so an
-    indicator on its path does not look behind while the next report is pending.)"""
-    if raw is None or observed_on is None:
+def pace(raw: float | None, start: date, due: date | None, as_of: date) -> str:
+    """met / on_pace / behind / no_data: is the latest actual known on the
+    view's date ``as_of`` where the required path says it should be on that
+    date?  A figure not updated falls behind as the path rises (its age is
+    shown beside it: stale_months); the last figure short of the target is
+    behind from the due date on."""
+    if raw is None:
         return "no_data"
     if raw >= 1:
         return "met"
-    share = required_share(start, due, observed_on)
-    if share is None or observed_on >= due:
+    share = required_share(start, due, as_of)
+    if share is None:
         return "behind"
     return "on_pace" if raw >= share else "behind"
+
+
+def stale_months(observed_on: date | None, as_of: date, after: int) -> int | None:
+    """Whole months between the data's date and the view's, when ``after`` or
+    more (数据已 n 个月未更新); else None."""
+    if observed_on is None:
+        return None
+    months = (as_of.year - observed_on.year) * 12 + as_of.month - observed_on.month - (as_of.day < observed_on.day)
+    return months if months >= after else None

@@ -18,7 +18,7 @@ from components.cards import SITE, card_row, kpi_card, page_header
 from components.filters import filter_bar, read_view
 from components.format import cn_date
 from components.grid import data_grid, export_filename, item_column, link_column
-from components.indicators import indicator_grid
+from components.indicators import binding_warning, indicator_grid
 from components.ledger import ledger_stem, ledger_title
 from components.status import (
     AMBER,
@@ -86,6 +86,7 @@ def layout(city: str | None = None, tab: str | None = None, **query):
     return html.Div([
         page_header(f"{name}市 · 地市详情", view),
         filter_bar(view, fields=("as_of", "year", "plan", "department")),
+        binding_warning(kpis["binding_behind"], tab_href["indicators"], f"{name}市"),
         card_row(headline_cards(view, counts, sizes["items"], kpis, tab_href["items"])),
         dbc.Nav([dbc.NavItem(dbc.NavLink(f"{label}（{sizes[key]:,}）", href=tab_href[key],
                                          active=key == tab, id=f"city-tab-{key}"))

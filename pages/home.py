@@ -11,6 +11,7 @@ from components.cards import card_row, kpi_card, page_header
 from components.figures import city_rates_figure
 from components.filters import filter_bar, read_view
 from components.grid import data_grid, export_filename, link_column
+from components.indicators import binding_warning
 from components.status import AMBER, RED, due_soon_label, pct, pending_note, rag_text, status_text
 from queries import api
 
@@ -23,11 +24,12 @@ TOP = 10
 def layout(**query):
     view = read_view(query)
     row = api.summary(view.as_of, view.filters)
-    if not row["total"]:
-        return html.Div([page_header("全省总览", view), filter_bar(view), empty_hint(view)])
     indicators = api.indicator_totals(view.as_of, view.filters)
-    total, judged, on_track = (indicators[k] for k in ("indicators", "judged", "on_track"))
     href = view.href
+    warning = binding_warning(indicators["binding_behind"], href("/indicators"))
+    if not row["total"]:
+        return html.Div([page_header("全省总览", view), filter_bar(view), warning, empty_hint(view)])
+    total, judged, on_track = (indicators[k] for k in ("indicators", "judged", "on_track"))
     cards = [
         kpi_card("工作事项", f"{row['items']:,}项", href("/cities"), card_id="kpi-items",
                  note=f"{row['items_red']:,}项有逾期节点"),
@@ -51,6 +53,7 @@ def layout(**query):
     return html.Div([
         page_header("全省总览", view),
         filter_bar(view),
+        warning,
         card_row(cards),
         dbc.Card(dbc.CardBody([
             dcc.Graph(id="city-rates", figure=city_rates_figure(api.rates(view.as_of, "city", view.filters)),

@@ -90,7 +90,7 @@ def common(i: dict) -> dict:
     return {**i, "actual_text": actual_text(i), "latest_on_text": i["latest_on"] or "—",
             "attainment_text": share(i["attainment"]), "attainment_raw_text": share(i["attainment_raw"]),
             "required_text": "—" if i["qualitative"] else number(i["required"], i["unit"]),
-            "pace_text": pace_text(i["pace"]), "unit_text": i["unit"] or "—"}
+            "pace_text": pace_text(i["pace"], i["stale_months"]), "unit_text": i["unit"] or "—"}
 
 
 def indicator_row(i: dict) -> dict:

@@ -182,7 +182,10 @@ def summary_slide(params: ReviewParams, kicker: str, now: dict, before: dict, li
                      className="review-tiles")
     note = (f"共 {now['items']:,} 项工作事项、{now['total']:,} 个工作节点；仅计入截至当日已报送的进度。"
             f"统计范围：{params.scope['label']}")
-    return slides.slide("summary", kicker, "全省推进总体情况", [tiles], aside=as_of_line(month), note=note)
+    behind = api.indicator_totals(month.end, Filters(plans=params.scope["ids"]))["binding_behind"]
+    warning = html.Div(f"⚠ 约束性指标落后于进度：{behind} 项（见“指标变动”页与指标监测）", className="review-warning",
+                       id="review-binding-behind") if behind else None
+    return slides.slide("summary", kicker, "全省推进总体情况", [warning, tiles], aside=as_of_line(month), note=note)
 
 
 LISTS = (  # kind, title, what an empty list says

@@ -119,7 +119,7 @@ def indicator_summary(as_of: date, filters: Filters = Filters(), by: str = "city
 def indicator_totals(as_of: date, filters: Filters = Filters()) -> dict:
     """indicator_summary's counts for all the indicators matching the filters."""
     groups = indicator_summary(as_of, filters).values()
-    return {k: sum(g[k] for g in groups) for k in ("indicators", "judged", "on_track")}
+    return {k: sum(g[k] for g in groups) for k in ("indicators", "judged", "on_track", "binding_behind")}
 
 
 @cache.memoize()

@@ -19,9 +19,9 @@ from metrics.attainment import attainment, capped, pace, pace_start
 from queries import rollup_dates
 from queries.aliases import ITEM, ITEM_CITY, LATEST_OBSERVATION
 from queries.indicator_changes import as_then, definitions_then
-from queries.rollup import base_date, claim_date, reclaim_date
+from queries.rollup import claim_date, reclaim_date
 from store import gather_statistics_after_insert, rollup_lock
-from store.models import Indicator, IndicatorChange, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
+from store.models import Indicator, IndicatorObservation, IndicatorRollup, IndicatorRollupDate, Plan
 
 JUDGED = ("observation_id", "attainment_raw", "attainment", "pace", "binding")
 
@@ -44,14 +44,14 @@ def table_order():
     return (Plan.issue_date.desc(), Plan.id, ITEM_CITY.id, ITEM.sort_order, Indicator.id)
 
 
-def judge(r) -> tuple[float | None, date, str]:
-    """(raw attainment, where the required path starts, pace) of a row holding
-    the latest observation's value, met, observed_on and the indicator's
+def judge(r, as_of: date) -> tuple[float | None, date, str]:
+    """(raw attainment, where the required path starts, pace on ``as_of``) of a
+    row holding the latest observation's value, met and the indicator's
     target, baseline, baseline_year, direction, qualitative, due, and the
     plan's issue_date."""
     raw = attainment(r["value"], r["target"], r["baseline"], r["direction"], r["met"], r["qualitative"])
     start = pace_start(r["baseline_year"], r["issue_date"])
-    return raw, start, pace(raw, start, r["due"], r["observed_on"])
+    return raw, start, pace(raw, start, r["due"], as_of)
 
 
 def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]:
@@ -71,7 +71,7 @@ def judged_rows(session, as_of: date, ids: set[int] | None = None) -> list[dict]
     rows, then = [], definitions_then(session, as_of, ids)
     for r in session.execute(stmt).mappings():
         r = as_then(r, then)  # the indicator as it stood on the date
-        raw, _, judged = judge(r)
+        raw, _, judged = judge(r, as_of)
         rows.append({"as_of": as_of, "indicator_id": r["id"], "city_id": r["city_id"],
                      "observation_id": r["observation_id"], "attainment_raw": raw, "attainment": capped(raw),
                      "pace": judged, "binding": r["attribute"] == "约束性", "position": r["position"]})
@@ -83,30 +83,11 @@ def drop_date(session, as_of: date) -> None:
         session.execute(delete(table).where(table.as_of == as_of))
 
 
-def judged_as(session, as_of: date) -> date:
-    """The date whose judgements are those of ``as_of``: itself if the store
-    keeps it (queries.rollup_dates), else the kept date before it (today for
-    a later date, else the previous month end) when nothing a judgement reads
-    changed between — no actual reported, no definition changed (a judgement
-    reads the data's own date, not the view's: metrics.attainment.pace) —,
-    else the last day something did.  The days between two reports share one
-    stored judgement."""
-    if rollup_dates.is_kept(session, as_of):
-        return as_of
-    reported = session.scalar(select(func.max(IndicatorObservation.reported_on))
-                              .where(IndicatorObservation.reported_on <= as_of))
-    changed = session.scalar(select(func.max(IndicatorChange.effective_on)).where(IndicatorChange.effective_on <= as_of))
-    base = base_date(as_of)
-    last = max((d for d in (reported, changed) if d is not None), default=base)
-    return base if last <= base else last
-
-
 def ensure_indicator_rollup(session, as_of: date) -> date:
-    """The date whose stored judgements are those of ``as_of`` (judged_as),
-    stored first unless there and current (one transaction: a date is
-    complete or absent; claimed first and bounded, as the status rollup's
-    dates are)."""
-    as_of = judged_as(session, as_of)
+    """``as_of``, its judgements stored first unless there and current (one
+    transaction: a date is complete or absent; claimed first and bounded, as
+    the status rollup's dates are).  Every date is judged on itself: pace is
+    the view's date's (metrics.attainment.pace)."""
     marker = session.get(IndicatorRollupDate, as_of)
     if marker is not None and not marker.stale:
         return as_of

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, case, cast, func, select
+from flask import current_app
+from sqlalchemy import Integer, and_, case, cast, func, select
 
-from metrics.attainment import pace_start, required_value
+from metrics.attainment import pace_start, required_value, stale_months
 from queries.aliases import CITY, COUNTY, ITEM, LATEST_OBSERVATION
 from queries.indicator_changes import as_then, definitions_then
 from queries.indicator_status import ensure_indicator_rollup
@@ -79,6 +80,7 @@ def indicator_rows(session, as_of: date, filters: Filters = Filters(), where=Non
             "required": required_value(r["baseline"], pace_start(r["baseline_year"], r["issue_date"]),
                                        r["target"], r["due"], as_of),
             "pace": r["pace"],
+            "stale_months": stale_months(r["observed_on"], as_of, current_app.config["INDICATOR_STALE_MONTHS"]),
         })
     return rows
 
@@ -105,7 +107,8 @@ def indicator_summary(session, as_of: date, filters: Filters = Filters(),
     stmt = _filtered(session, (
         key.label("key"), func.count().label("indicators"), n(r.pace != "no_data").label("judged"),
         n(r.pace.in_(("met", "on_pace"))).label("on_track"), n(r.pace == "behind").label("behind"),
-        n(r.binding.is_(True)).label("binding"), func.count(func.distinct(r.city_id)).label("cities"),
+        n(r.binding.is_(True)).label("binding"), n(and_(r.binding.is_(True), r.pace == "behind")).label("binding_behind"),
+        func.count(func.distinct(r.city_id)).label("cities"),
         func.count(func.distinct(Indicator.work_item_id)).label("items"),
         func.count(r.attainment).label("attained"),
         func.coalesce(func.sum(r.attainment), 0.0).label("attainment_sum")), as_of, filters, where)

@@ -7,11 +7,10 @@ latest report's) and the dates of published assessment results; a view of such a
 its milestone statuses are computed when asked, from the kept date before it
 (today for a later date, else the previous month end) and the reports made in
 between, and only its smaller parts are stored — its item counts and their
-group sums, and its indicator judgements — for at most ROLLUP_PASSING_DATES
-dates, the oldest built going first (a passing date's indicators are those of
-the kept date before it when nothing was reported between, else of the last
-day something was: queries.indicator_status.judged_as): no reader, however
-many dates it asks for, can grow the store.
+group sums, and its indicator judgements (each judged on the date itself:
+pace is the view's date's) — for at most ROLLUP_PASSING_DATES dates, the
+oldest built going first: no reader, however many dates it asks for, can grow
+the store.
 
 A report (dated today) brings the kept dates from today on up to date in its
 own transaction and marks the passing ones from today on stale: a reader's

@@ -1,9 +1,9 @@
 """Attainment and pace (DESIGN §6), pure functions."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from metrics.attainment import attainment, capped, pace, required_share, required_value
+from metrics.attainment import attainment, capped, pace, required_share, required_value, stale_months
 
 START, DUE = date(2020, 12, 31), date(2025, 12, 31)
 
@@ -36,10 +36,46 @@ def test_required_path_is_linear_from_baseline_to_target():
     assert required_value(93, START, 95, DUE, date(2019, 1, 1)) == 93
 
 
-def test_pace_is_judged_on_the_observation_date():
+def test_pace_against_the_required_path():
     on_path = required_share(START, DUE, date(2022, 12, 31))
     assert pace(on_path, START, DUE, date(2022, 12, 31)) == "on_pace"
     assert pace(on_path - 0.05, START, DUE, date(2022, 12, 31)) == "behind"
     assert pace(1.0, START, DUE, date(2021, 12, 31)) == "met"
     assert pace(0.9, START, DUE, DUE) == "behind"  # final figure short of the target
-    assert pace(None, START, DUE, None) == "no_data"
+    assert pace(None, START, DUE, date(2022, 12, 31)) == "no_data"
+
+
+def test_pace_is_judged_at_the_views_date_and_old_figures_fall_behind():
+    """93.84% of the way, 94% required on the view's date: behind (it was on its path when reported)."""
+    required = required_share(START, DUE, date(2023, 6, 30))
+    reported_on = date(2022, 12, 31)
+    assert required_share(START, DUE, reported_on) < required - 0.0001 < required
+    assert pace(required - 0.0001, START, DUE, reported_on) == "on_pace"  # on the data's own date
+    assert pace(required - 0.0001, START, DUE, date(2023, 6, 30)) == "behind"  # on the view's
+    assert pace(required, START, DUE, date(2023, 6, 30)) == "on_pace"
+    assert pace(0.5, START, DUE, DUE + timedelta(days=365)) == "behind"  # a year-old figure short of it
+
+
+def test_a_figure_older_than_the_threshold_says_how_old():
+    assert stale_months(date(2023, 1, 31), date(2023, 6, 30), 3) == 4
+    assert stale_months(date(2023, 1, 31), date(2023, 3, 31), 3) is None
+    assert stale_months(date(2022, 6, 30), date(2023, 6, 30), 3) == 12
+    assert stale_months(None, date(2023, 6, 30), 3) is None
+
+
+def test_binding_indicators_behind_are_warned_on_the_overview_the_city_page_and_the_review(loaded_app):
+    from queries import api
+    from queries.status import Filters
+    from tests.callbacks import render_page
+
+    with loaded_app.test_request_context():
+        behind = api.indicator_totals(date(2023, 12, 31), Filters())["binding_behind"]
+        assert api.indicator_totals(date(2021, 12, 31), Filters())["binding_behind"] == 0
+    assert behind > 0  # (the 十四五 plan's 约束性 targets, short of their path at the end of 2023)
+    client = loaded_app.test_client()
+    _, text = render_page(client, "/", "?as_of=2023-12-31")
+    assert f"约束性指标落后于进度：{behind} 项" in text
+    _, text = render_page(client, "/", "?as_of=2021-12-31")
+    assert "binding-behind" not in text
+    _, text = render_page(client, "/review", "?month=2023-12")
+    assert "review-binding-behind" in text and f"约束性指标落后于进度：{behind} 项" in text

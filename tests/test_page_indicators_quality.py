@@ -212,7 +212,7 @@ def test_indicator_page_follows_the_as_of_date(loaded_app, ind_page):
         expect(cell(page, "province-indicators", "企业严重失信率", "actual_text")).to_have_text(
             number(lower_mid["latest_actual"], "%"))
         expect(rows.locator("[col-id='pace_text']")).to_have_text(
-            [pace_text(i["pace"]) for i in mid])
+            [pace_text(i["pace"], i["stale_months"]) for i in mid])
         assert any(i["pace"] == "no_data" for i in mid)  # the text targets have no value yet in mid-2022
         page.go_back()
         page.wait_for_function("location.search.includes('as_of=2025-12-31')")
