@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, html
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -112,6 +112,7 @@ def create_app(config: dict | None = None) -> Flask:
     cache_page_layouts()
     filters.init_app(app)
     grid.init_app(app)
+    register_toggles(app)
     server.extensions["dash"] = app
     # The modules and the app live as long as the process: out of the collector's
     # sight, a full collection scans only what requests made (it paused requests
@@ -185,12 +186,15 @@ def navbar() -> dbc.Navbar:
         links.append(dbc.DropdownMenu(admin, label=["系统管理", *badge(requests, "requests-waiting")], nav=True,
                                       in_navbar=True, id="admin-menu"))
     return dbc.Navbar(
-        # the name on two lines: the navbar keeps every page on one line at 1280 px
+        # the name on two lines: the navbar keeps every page on one line at 1280 px; narrower, the
+        # links fold behind 菜单 (toggle_navbar)
         dbc.Container([dbc.NavbarBrand([html.Span("信用应用场景"), html.Span("推进监测平台")], href="/",
                                        className="brand-two-lines"),
-                       dbc.Nav(links, navbar=True),
-                       user_menu(account)], fluid=True),
-        color="primary", dark=True, className="mb-3",
+                       dbc.NavbarToggler(html.Span("菜单", className="navbar-toggler-label"), id="navbar-toggler",
+                                         n_clicks=0),
+                       dbc.Collapse([dbc.Nav(links, navbar=True), user_menu(account)], id="navbar-collapse",
+                                    is_open=False, navbar=True)], fluid=True),
+        color="primary", dark=True, expand="xl", className="mb-3", id="navbar",
     )
 
 
@@ -240,7 +244,20 @@ def waiting_requests() -> int:
 
 
 def layout():
-    return html.Div([navbar(), dbc.Container(dash.page_container, fluid=True, className="pb-5")])
+    """A skip link to the page (keyboard users pass the navbar's links), the navbar, the page."""
+    return html.Div([html.A("跳到主要内容", href="#main", className="skip-link", id="skip-link"), navbar(),
+                     html.Main(dbc.Container(dash.page_container, fluid=True, className="pb-5"), id="main",
+                               tabIndex="-1")])
+
+
+# the navbar's links and the filter bar fold on narrow screens: their buttons open and close them
+TOGGLE = "function (clicks, open) { return clicks ? !open : open; }"
+
+
+def register_toggles(app) -> None:
+    for button, panel in (("navbar-toggler", "navbar-collapse"), ("filters-toggle", "filters-collapse")):
+        app.clientside_callback(TOGGLE, Output(panel, "is_open"), Input(button, "n_clicks"), State(panel, "is_open"),
+                                prevent_initial_call=True)
 
 
 if __name__ == "__main__":

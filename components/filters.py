@@ -155,9 +155,21 @@ def filter_bar(view: View, fields: tuple[str, ...] = FIELDS) -> html.Div:
                     md=2 if name in ("as_of", "year", "city") else 3)
             for name, (label, control) in controls.items() if name in fields]
     rendered = {name: control.value for name, (_, control) in controls.items() if name in fields}
-    bar = [dbc.Row(cols, className="g-2 align-items-end"), scope_line(view), rendered_values(rendered)]
+    # on a phone the controls fold behind 筛选条件 (app.register_toggles); the scope and problems stay in view
+    toggle = dbc.Button(["筛选条件 ", html.Span(summary(view), className="small")], id="filters-toggle", n_clicks=0,
+                        color="light", size="sm", className="filters-toggle border mb-2")
+    bar = [toggle, dbc.Collapse(dbc.Row(cols, className="g-2 align-items-end"), id="filters-collapse", is_open=False,
+                                className="filters-collapse"),
+           scope_line(view), rendered_values(rendered)]
     bar += [dbc.Alert(p, color="warning", className="mt-2 mb-0 py-2") for p in view.problems]
     return html.Div(bar, className="filter-bar mb-3", id="filter-bar")
+
+
+def summary(view: View) -> str:
+    """What the folded filter bar says it holds: '2020-09-30 · 杭州 · …'."""
+    f = view.filters
+    return " · ".join(str(x) for x in (view.as_of.isoformat(), f.year and f"{f.year}年", f.plan, f.city, f.department)
+                      if x)
 
 
 def control_bar(fields: list[tuple[str, object, int]], rendered: dict) -> html.Div:

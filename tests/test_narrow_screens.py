@@ -1,0 +1,78 @@
+"""Phones (390×844, 浙政钉's browser), tablets (768×1024), keyboards and paper: the
+navbar folds behind 菜单, the filters behind 筛选条件, nothing runs off the
+screen's side; a skip link leads past the navbar; grids print whole."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import browser_page, serve
+
+pytestmark = pytest.mark.browser
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+
+
+def test_on_a_phone_the_navbar_and_the_filters_fold(loaded_app, tmp_path):
+    with serve(loaded_app) as url, browser_page(390, 844) as page:
+        page.goto(url + "/?as_of=2020-09-30")
+        expect(page.locator("#kpi-progress")).to_be_visible()
+        assert page.locator("#navbar").bounding_box()["height"] < 110  # the brand and 菜单, not every page
+        expect(page.locator("#navbar-collapse")).not_to_be_visible()
+        expect(page.locator("#filters-collapse")).not_to_be_visible()
+        expect(page.locator("#filters-toggle")).to_contain_text("2020-09-30")
+        assert page.locator("#kpi-progress").bounding_box()["y"] < 844 * 1.5  # the figures, near the top
+        assert no_sideways_scroll(page)
+        page.screenshot(path=str(tmp_path / "phone-home.png"), full_page=False)
+        page.click("#navbar-toggler")
+        expect(page.get_by_role("link", name="逾期与临期")).to_be_visible()
+        page.click("#filters-toggle")
+        expect(page.locator("#filters-collapse")).to_be_visible()
+        page.goto(url + "/milestones?as_of=2020-09-30")
+        expect(page.locator(".ag-row").first).to_be_visible()
+        assert no_sideways_scroll(page)  # (the grid scrolls inside itself)
+        assert page.errors == []
+
+
+def test_on_a_tablet_the_navbar_folds_and_the_filters_stay(loaded_app):
+    with serve(loaded_app) as url, browser_page(768, 1024) as page:
+        page.goto(url + "/cities?as_of=2020-09-30")
+        expect(page.locator("#navbar-collapse")).not_to_be_visible()
+        expect(page.locator("#filters-collapse")).to_be_visible()
+        expect(page.locator("#filters-toggle")).not_to_be_visible()
+        assert no_sideways_scroll(page)
+        page.goto(url + "/review?month=2020-09")
+        expect(page.locator("#review-slide-summary")).to_be_visible()
+        assert no_sideways_scroll(page)
+        assert page.errors == []
+
+
+def test_a_keyboard_skips_the_navbar(loaded_app):
+    with serve(loaded_app) as url, browser_page() as page:
+        page.goto(url + "/?as_of=2020-09-30")
+        expect(page.locator("#kpi-progress")).to_be_visible()
+        page.keyboard.press("Tab")
+        expect(page.locator("#skip-link")).to_be_focused()
+        expect(page.locator("#skip-link")).to_be_visible()
+        page.keyboard.press("Enter")
+        expect(page.locator("#main")).to_be_focused()
+        outline = page.evaluate("""() => { const a = document.querySelector('#navbar .nav-link');
+            a.focus(); return getComputedStyle(a).outlineStyle; }""")
+        assert outline != "none"  # (focus-visible after a key press)
+
+
+def test_a_grid_prints_whole_without_its_filter_buttons(loaded_app):
+    with serve(loaded_app) as url, browser_page() as page:
+        page.goto(url + "/milestones?as_of=2020-09-30&city=杭州")
+        expect(page.locator(".ag-row").first).to_be_visible()
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        expect(page.locator(".ag-layout-print").first).to_be_attached()
+        expect(page.locator(".ag-header-cell-filter-button").first).not_to_be_visible()
+        expect(page.locator(".navbar")).not_to_be_visible()
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.emulate_media(media="screen")
+        expect(page.locator(".ag-layout-print")).to_have_count(0)
+        assert page.errors == []
