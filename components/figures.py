@@ -105,6 +105,43 @@ def milestone_timeline(milestones: list[dict], as_of: date) -> go.Figure:
         legend=dict(orientation="h", x=0, y=1, yanchor="bottom"), margin=dict(l=10, r=10, t=50, b=10)))
 
 
+def schedule_figure(items: list[dict], as_of: date) -> go.Figure:
+    """进度计划（甘特图）: one row per work item (queries.schedule, in group order,
+    '地市 · 事项'), a bar from its start to its deadline, its milestones as marks
+    at their due dates coloured by status (one legend entry per status), the
+    as-of date a vertical line."""
+    labels = _unique([f"{i['group']} · {_clip(i['label'], 22)}" for i in items])
+    dated = [(i, y) for i, y in zip(items, labels) if i["start"] and i["end"]]
+    day = 86_400_000  # ms: a bar's length on a date axis
+    traces = [dict(type="bar", orientation="h", y=[y for _, y in dated], base=[i["start"] for i, _ in dated],
+                   x=[((date.fromisoformat(i["end"]) - date.fromisoformat(i["start"])).days or 1) * day
+                      for i, _ in dated],
+                   marker=dict(color="rgba(0,114,178,.18)", line=dict(color=BLUE, width=1)), name="计划周期",
+                   customdata=[[i["label"], i["plan"], i["start"], i["end"]] for i, _ in dated],
+                   hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]} 至 %{customdata[3]}"
+                                 "<extra></extra>")]
+    for status in STATUS_STYLE:
+        marks = [(m, y) for i, y in zip(items, labels) for m in i["milestones"] if m["due"] and m["status"] == status]
+        if marks:
+            traces.append(dict(
+                type="scatter", mode="markers", name=STATUS_LABELS[status], x=[m["due"] for m, _ in marks],
+                y=[y for _, y in marks], marker=dict(symbol="diamond", size=11, color=STATUS_STYLE[status][1],
+                                                     line=dict(color="#fff", width=1)),
+                customdata=[[m["seq"], _clip(m["text"], 40), m["lead"] or "—"] for m, _ in marks],
+                hovertemplate="节点%{customdata[0]}：%{customdata[1]}<br>时限 %{x} · 牵头 %{customdata[2]}"
+                              f"<br>{STATUS_LABELS[status]}<extra></extra>"))
+    today = as_of.isoformat()
+    as_of_line = dict(color=RED, dash="dash", width=1.5)
+    traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", line=as_of_line, name=f"截至日期 {today}"))
+    return as_figure(traces, base_layout(
+        140 + 30 * len(items),
+        shapes=[dict(type="line", xref="x", yref="y domain", x0=today, x1=today, y0=0, y1=1, line=as_of_line)],
+        yaxis=dict(autorange="reversed", title=None, categoryorder="array", categoryarray=labels, automargin=True),
+        xaxis=dict(type="date", tickformat="%Y-%m", gridcolor="#eee", title=None, side="top"),
+        barmode="overlay", legend=dict(orientation="h", x=0, y=-0.02, yanchor="top"),
+        margin=dict(l=10, r=10, t=40, b=60)))
+
+
 def _unique(labels: list[str]) -> list[str]:
     """Category labels must differ: a repeated one gets zero-width spaces appended."""
     seen: dict[str, int] = {}
