@@ -32,7 +32,12 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		chromium fonts-noto-cjk $(OFFICE) poppler-utils >/dev/null)
 
-test: setup browser
+# axe-core (the browser tests' accessibility check, WCAG 2.1 A/AA) from the npm registry
+AXE := .axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix .axe axe-core@4.14.1
+
+test: setup browser $(AXE)
 	$(BIN)/pytest -q
 
 clean:

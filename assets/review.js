@@ -107,18 +107,43 @@
       d.dataset.auto = e.target.value;
       setParam("auto", e.target.value === "0" ? null : e.target.value);
       autoAdvance(Number(e.target.value));
-    } else if (e.target.id === "review-month") {  // another month: its figures come from the server
+    } else if (GO[e.target.id]) {
+      if (keyed === e.target) {  // chosen by keyboard (↑/↓ on a closed select): wait for Enter (WCAG 3.2.2)
+        keyed = null;
+        e.target.dataset.pending = "1";
+        e.target.title = "按回车键前往";
+        return;
+      }
+      GO[e.target.id](e.target.value);
+    }
+  });
+
+  // another month or other plans load another deck from the server: at once when picked with
+  // the mouse, on Enter when picked with the keyboard
+  var GO = {
+    "review-month": function (value) {
       var url = new URL(window.location.href);
-      url.searchParams.set("month", e.target.value);
+      url.searchParams.set("month", value);
       window.location.assign(url.pathname + url.search);
-    } else if (e.target.id === "review-scope") {  // other plans: the value is their query (plan=… or year=…)
+    },
+    "review-scope": function (value) {  // the value is their query (plan=… or year=…)
       var scoped = new URL(window.location.href);
       scoped.searchParams.delete("plan");
       scoped.searchParams.delete("year");
-      new URLSearchParams(e.target.value).forEach(function (v, k) { scoped.searchParams.set(k, v); });
+      new URLSearchParams(value).forEach(function (v, k) { scoped.searchParams.set(k, v); });
       window.location.assign(scoped.pathname + scoped.search);
     }
-  });
+  };
+  var keyed = null;
+  document.addEventListener("keydown", function (e) {
+    if (!GO[e.target.id]) { return; }
+    if (e.key === "Enter" && e.target.dataset.pending) {
+      e.preventDefault();
+      GO[e.target.id](e.target.value);
+    } else if (e.key !== "Tab") {
+      keyed = e.target;
+    }
+  }, true);
 
   new MutationObserver(function () {
     var d = document.querySelector(".review-deck:not([data-ready])");

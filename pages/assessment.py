@@ -318,8 +318,9 @@ def bonus_card(ctx: dict) -> dbc.Card:
             dbc.Col(dbc.Button("记录加分", id="bonus-add", color="primary"), md=2),
         ], className="g-2 align-items-end mb-3"),
         html.Div(bonus_list(ctx["year"]), id="bonus-list"),
-        dbc.Row([dbc.Col(dcc.Dropdown(withdraw_options(ctx["year"]), id="bonus-withdraw-id",
-                                      placeholder="选择要撤销的加分项"), md=6),
+        dbc.Row([dbc.Col([dbc.Label("撤销加分项", className="small text-muted mb-1"),
+                          dcc.Dropdown(withdraw_options(ctx["year"]), id="bonus-withdraw-id",
+                                       placeholder="选择要撤销的加分项")], md=6),
                  dbc.Col(dbc.Button("撤销加分项", id="bonus-withdraw", color="danger", outline=True), md=2)],
                 className="g-2"),
     ]), className="mt-3", id="bonus-card")

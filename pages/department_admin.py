@@ -62,8 +62,8 @@ def layout(city=None, **_query):
         dcc.Store(id="manage-city", data=city),
         dbc.Card(dbc.CardBody([
             html.H5(f"合并{city}市的两个部门"),
-            dbc.Row([field("并入的部门（合并后不再单列）", dcc.Dropdown(options, id="merge-from"), 4),
-                     field("并入到", dcc.Dropdown(options, id="merge-into"), 4),
+            dbc.Row([field("并入的部门（合并后不再单列）", dcc.Dropdown(options, id="merge-from", placeholder="选择部门"), 4),
+                     field("并入到", dcc.Dropdown(options, id="merge-into", placeholder="选择部门"), 4),
                      field("原因", dbc.Input(id="merge-reason", maxLength=500, placeholder="如：同一部门的简称"), 4)],
                     className="g-2"),
             dbc.Button("合并", id="merge-submit", color="primary", className="mt-2"),
@@ -71,7 +71,7 @@ def layout(city=None, **_query):
         ]), className="mb-3"),
         dbc.Card(dbc.CardBody([
             html.H5("部门更名"),
-            dbc.Row([field("部门", dcc.Dropdown(options, id="rename-department"), 4),
+            dbc.Row([field("部门", dcc.Dropdown(options, id="rename-department", placeholder="选择部门"), 4),
                      field("新名称", dbc.Input(id="rename-name", maxLength=200), 4),
                      field("原因", dbc.Input(id="rename-reason", maxLength=500, placeholder="如：机构改革后的名称"), 4)],
                     className="g-2"),

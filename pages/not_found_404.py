@@ -15,5 +15,5 @@ def not_found(message: str):
     return dbc.Alert([
         html.H4("未找到", id="not-found"),
         html.P(message),
-        dcc.Link("返回全省总览", href="/"),
+        dcc.Link("返回全省总览", href="/", className="alert-link"),
     ], color="warning", className="mt-4")

@@ -270,7 +270,7 @@ def controls(account, context: dict) -> html.Div:
     if account.role == "admin":
         fields.append(("代报地市", dcc.Dropdown(api.choices()["cities"], context["city"], placeholder="请选择地市",
                                             id={"type": "filter", "name": "city"}), 2))
-    fields.append(("", dcc.Checklist([{"label": " 显示已完成的节点", "value": "1"}], ["1"] if context["all"] else [],
+    fields.append(("", dbc.Checklist([{"label": "显示已完成的节点", "value": "1"}], ["1"] if context["all"] else [],
                                      id={"type": "filter", "name": "all"}, className="pt-4"), 3))
     rendered = {"period": context["period"], "plan": context["plan"], "all": ["1"] if context["all"] else []}
     if account.role == "admin":
