@@ -76,3 +76,12 @@ def test_a_grid_prints_whole_without_its_filter_buttons(loaded_app):
         page.emulate_media(media="screen")
         expect(page.locator(".ag-layout-print")).to_have_count(0)
         assert page.errors == []
+
+
+def test_on_a_tablet_every_review_control_is_on_screen(loaded_app):
+    with serve(loaded_app) as url, browser_page(768, 1024) as page:
+        page.goto(url + "/review?month=2020-09")
+        expect(page.locator("#review-exit")).to_be_visible()
+        for control in ("#review-pdf", "#review-pptx", "#review-exit", "#review-month"):
+            box = page.locator(control).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 768, control
