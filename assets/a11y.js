@@ -2,7 +2,8 @@
    - a Dash dropdown takes the keyboard through a hidden input marked aria-hidden:
      it is made the combobox it acts as, named by its field's label and its value;
    - a control without a name is named by the label of its column (a pattern id cannot
-     be a label's "for"), and a file picker by the caption above it (…-label).
+     be a label's "for"), in a table by its column's header and row, and a file picker
+     by what its box says.
    Applied as the page draws itself (a MutationObserver, once per frame). */
 (function () {
   var seq = 0;
@@ -17,6 +18,14 @@
   function labelFor(control) {
     if (named(control)) { return; }
     var caption = captionOf(control);
+    var cell = !caption && control.closest("td");
+    if (cell) {  // (a table of inputs: the column's header, and the row's number)
+      var row = cell.parentElement, table = cell.closest("table");
+      var head = table && table.querySelectorAll("thead th")[Array.prototype.indexOf.call(row.children, cell)];
+      var rowIndex = Array.prototype.indexOf.call(row.parentElement.children, row) + 1;
+      control.setAttribute("aria-label", ((head && head.textContent.trim()) || "输入") + "（第" + rowIndex + "行）");
+      return;
+    }
     if (!caption && control.type === "file") {  // (a dcc.Upload's input: named by what its box says)
       control.setAttribute("aria-label", (control.parentElement.textContent || "").trim().slice(0, 80) || "选择文件");
       return;

@@ -5,6 +5,8 @@ as it stood; the item page lists every change beside the progress reports.
 """
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html
@@ -95,7 +97,8 @@ def _field(label: str, name: str, ms: int, value: str, textarea: bool = False,
                              [{"label": c, "value": c} for c in choices])
     else:
         control = (dbc.Textarea if textarea else dbc.Input)(id=ident, value=value, **({"rows": 2} if textarea else {}))
-    return dbc.Row([dbc.Label(label, width=2, className="small text-muted"), dbc.Col(control, width=10)],
+    dom_id = json.dumps(ident, sort_keys=True, separators=(",", ":"))  # (the id Dash gives a pattern id)
+    return dbc.Row([dbc.Label(label, html_for=dom_id, width=2, className="small text-muted"), dbc.Col(control, width=10)],
                    className="mb-2")
 
 

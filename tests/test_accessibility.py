@@ -21,7 +21,7 @@ ADMIN_PAGES = ["/?as_of=2020-09-30", "/cities?as_of=2020-09-30", "/city/杭州?a
                "/departments?as_of=2020-09-30", "/departments?as_of=2020-09-30&city=温州&department=市发展改革委",
                "/indicators?as_of=2020-09-30", "/review?month=2020-09", "/assessment?year=2020", "/report",
                "/approvals", "/notifications", "/data-quality", "/audit", "/users", "/plans", "/requests",
-               "/departments/manage", "/no-such-page"]
+               "/departments/manage", "/item/1/edit", "/indicator/1/edit", "/plan/1", "/no-such-page"]
 
 
 def violations(page) -> list[str]:
