@@ -28,7 +28,9 @@ from components.indicators import actual_text
 from components.status import pct, pending_note, status_text
 from outputs.bulletin import Figures
 from queries.items import display_name
+from queries import api
 from queries.review import LIST_KINDS, city_digest, moved_indicator_ids
+from queries.status import Filters
 from store.models import PROGRESS_STATES
 
 WIDTH, HEIGHT = 13.333, 7.5  # inches: 16:9
@@ -120,6 +122,10 @@ class Deck:
         month_tile = ("本月新完成", f"{counts['completed']:,}个", "",
                       f"本月新增逾期 {counts['overdue']:,} 个 · 下月到期 {counts['due_next']:,} 个", None, INK)
         grid(s, [*headline_tiles(p, b, soon_days), month_tile], columns=3, top=BODY_TOP + 0.2, height=2.1, value_size=44)
+        behind = api.indicator_totals(f.month.end, Filters(plans=f.plans))["binding_behind"]
+        if behind:  # (as the review page's first slide warns)
+            text(s, f"⚠ 约束性指标落后于进度：{behind} 项（见“指标变动”页与指标监测）", MARGIN, BODY_TOP - 0.2,
+                 WIDTH - 2 * MARGIN, 0.35, 14, AMBER, bold=True)
 
     def ranking(self) -> None:
         f = self.f

@@ -236,3 +236,13 @@ def test_a_pdf_is_made_once_until_the_data_changes(reporting_app, monkeypatch):
     assert made == [".pptx", ".docx", ".pptx"]
     with reporting_app.app_context():
         invalidate()  # (the stand-in is not left for the tests that print the real one)
+
+
+def test_the_first_slide_warns_of_binding_indicators_behind_as_the_page_does(loaded_app):
+    with loaded_app.test_request_context():
+        month = Month.of(date(2023, 12, 1), clock.today())
+        scope = api.scope(month.end)
+        behind = api.indicator_totals(month.end, Filters(plans=tuple(scope["ids"])))["binding_behind"]
+        data = deck_pptx(figures(month, scope), 14)
+    assert behind > 0
+    assert f"约束性指标落后于进度：{behind} 项" in "\n".join(texts(Presentation(io.BytesIO(data)).slides[0]))
