@@ -71,7 +71,8 @@ def announce() -> None:
     except Exception:  # (no tables yet: init-db will make them; nothing to say)
         return
     if empty:
-        site = current_app.config.get("SITE_URL") or "http://<本机地址>:<端口>"
+        site = current_app.config.get("SITE_URL") or \
+            f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"  # (as app.py serves)
         message = (f"尚未创建任何账号。请在浏览器打开 {site.rstrip('/')}{SETUP_PATH} ，"
                    f"输入一次性设置码 {setup_code()} 创建第一个管理员账号。")
         log.warning(message)
