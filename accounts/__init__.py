@@ -24,7 +24,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import delete, select
 
 from accounts import first_run
-from accounts.users import Throttle, authenticate, forget_failures, record_attempt, report_guessing, throttled
+from accounts.users import authenticate, forget_failures, login_limits, record_attempt, report_guessing, throttled
 from store import session_scope
 from store.models import ROLES, Department, LoginSession, Region, User, utcnow
 
@@ -145,8 +145,7 @@ def login_view():
     username = request.form.get("username", "")[:80]
     password = request.form.get("password", "")[:200]
     address = request.remote_addr or "?"
-    limits = Throttle(config_int("LOGIN_MAX_FAILURES", 5), config_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
-                      config_int("LOGIN_LOCK_MINUTES", 15), config_int("LOGIN_NOTICE_FAILURES", 20))
+    limits = login_limits()
     with session_scope() as s:  # committed before it is counted: concurrent guesses all count
         record_attempt(s, username, address, limits)
     account = None

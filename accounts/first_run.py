@@ -25,7 +25,7 @@ from flask.cli import with_appcontext
 from flask_login import login_user
 from sqlalchemy import select
 
-from accounts.users import AccountError, Throttle, create_user, record_attempt, throttled
+from accounts.users import AccountError, create_user, login_limits, record_attempt, throttled
 from store import session_scope
 from store.models import User
 
@@ -95,9 +95,7 @@ def setup_view():
         return page()
     form = {k: (request.form.get(k) or "")[:200] for k in ("code", "username", "name", "password", "confirm")}
     address = request.remote_addr or "?"
-    limits = Throttle(int(current_app.config.get("LOGIN_MAX_FAILURES", 5)),
-                      int(current_app.config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
-                      int(current_app.config.get("LOGIN_LOCK_MINUTES", 15)), 0)
+    limits = login_limits()
     with session_scope() as s:
         record_attempt(s, "(setup)", address, limits)
     with session_scope() as s:

@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,6 +47,13 @@ class Throttle:
     per_address: int = 20
     minutes: int = 15
     notice: int = 20
+
+
+def login_limits() -> Throttle:
+    """The configured limits (LOGIN_MAX_FAILURES, …): the login's and the first-run code's."""
+    config = current_app.config
+    return Throttle(int(config.get("LOGIN_MAX_FAILURES", 5)), int(config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
+                    int(config.get("LOGIN_LOCK_MINUTES", 15)), int(config.get("LOGIN_NOTICE_FAILURES", 20)))
 
 
 def check_password_rules(password: str) -> None:

@@ -31,11 +31,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from accounts.scope import Scope
 from queries.approvals import waiting_totals
 from queries.rollup import stored_status
-from reporting.coverage import has_work, in_force
+from reporting.coverage import EDITORS, has_work, in_force
 from store.models import Milestone, Notification, ReportSubmission, User, WorkItem
 from store.periods import add_months, period_label, period_of, report_due
 
-EDITORS = ("city", "department")
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 

@@ -25,9 +25,9 @@ from pptx.util import Inches, Pt
 
 from components.format import cn_date, share
 from components.indicators import actual_text
+from components.slides import item_label
 from components.status import pct, pending_note, status_text
 from outputs.bulletin import Figures
-from queries.items import display_name
 from queries import api
 from queries.review import LIST_KINDS, city_digest, moved_indicator_ids
 from queries.status import Filters
@@ -226,10 +226,6 @@ def change(now, before, unit: str, better: str = "up", points: bool = False) -> 
 
 def move_text(move: int | None) -> str:
     return "—" if move is None else "持平" if not move else f"{'▲' if move > 0 else '▼'}{abs(move)}"
-
-
-def item_label(r: dict) -> str:
-    return display_name(r["item"], r["county"]) + (f" · {r['sub_item']}" if r["sub_item"] else "")
 
 
 def cells(kind: str, r: dict, lead_width: float) -> list[str]:

@@ -22,12 +22,12 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from accounts.scope import Scope
+from accounts.scope import WRITER_ROLES, Scope
 from queries.scope import plan_ids
 from store.models import Department, Milestone, Region, ReportSubmission, User
 from store.periods import report_due
 
-EDITORS = ("city", "department")
+EDITORS = tuple(r for r in WRITER_ROLES if r != "admin")  # (those who report for a unit)
 
 
 @dataclass
