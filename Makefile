@@ -26,7 +26,7 @@ run: db
 
 # Chromium (browser tests), LibreOffice and poppler (the PDFs of the month-end files; the slow
 # tests render exports to PDF/PNG)
-OFFICE := libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui
+OFFICE := libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui python3-uno
 browser:
 	@(command -v chromium && command -v pdftoppm && dpkg -s $(OFFICE) fonts-noto-cjk) >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

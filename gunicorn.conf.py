@@ -41,3 +41,11 @@ def on_starting(server):
     if server.cfg.workers > 1 and kind.lower().rsplit(".", 1)[-1] in ("simplecache", "simple"):
         sys.exit("gunicorn.conf.py: more than one worker needs a shared cache — set CACHE_REDIS_URL "
                  "(redis://host:6379/0), or run one worker (WEB_CONCURRENCY=1)")
+
+
+def when_ready(server):
+    """Listening: LibreOffice started for the PDFs (outputs.pdf), so that the
+    first PDF asked for does not wait for it."""
+    from outputs.pdf import warm
+
+    warm()

@@ -9,6 +9,9 @@ review's default month, in seconds: the first download (cold: the status
 rollups of the month's dates built, the caches empty), one with the rollups
 stored and the cache empty (as after someone opened the review page and
 someone else wrote a report), then p50 / p95 of the repeats; and the size.
+LibreOffice is running (outputs.pdf.warm, as when the server starts); a PDF's
+line also says what its cold download takes when LibreOffice must start first
+(the first PDF after PDF_CONVERTER_IDLE without one).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import time
 from urllib.parse import urlencode
 
 from bench.load import percentile
+from outputs.pdf import connected, converter_socket, kill_converter, soffice, warm
 from bench.run import HERE, PASSWORD, USER, prepare
 from app import create_app
 from queries import api
@@ -49,6 +53,21 @@ def download(client, url: str) -> tuple[float, int]:
     return time.perf_counter() - started, len(got.data)
 
 
+def cold(app, client, url: str) -> tuple[float, int]:
+    """A download with the status rollups and the caches empty."""
+    with app.app_context(), app.extensions["store"].session() as s:
+        drop_all(s)
+        s.commit()
+        invalidate()
+    return download(client, url)
+
+
+def stop_libreoffice() -> None:
+    server = connected(converter_socket(soffice()))
+    if server is not None:
+        kill_converter(server)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tier", choices=("S", "M", "L"), default="M")
@@ -60,22 +79,26 @@ def main() -> None:
         prepare(app, args.tier, 1.0)
     client = app.test_client()
     client.post("/login", data={"username": USER, "password": PASSWORD})
+    warm()
     results = {}
     print(f"tier {args.tier}, today {clock.today()}: seconds per download (cold = rollups and caches empty)")
     for name, url in files(app).items():
-        with app.app_context(), app.extensions["store"].session() as s:
-            drop_all(s)
-            s.commit()
-            invalidate()
-        cold, size = download(client, url)
+        pdf = name.endswith(".pdf")
+        if pdf:
+            stop_libreoffice()
+            starting, _ = cold(app, client, url)
+        first, size = cold(app, client, url)
         with app.app_context():
             invalidate()
         stored, _ = download(client, url)
-        warm = [download(client, url)[0] for _ in range(args.repeats)]
-        results[name] = {"cold": cold, "rollups_stored": stored, "p50": percentile(warm, 0.5),
-                         "p95": percentile(warm, 0.95), "bytes": size}
-        print(f"  {name:<24} cold {cold:5.2f}  rollups stored {stored:5.2f}  cached p50 {results[name]['p50']:5.2f}"
-              f"  p95 {results[name]['p95']:5.2f}  {size / 1024:7.0f} KB")
+        cached = [download(client, url)[0] for _ in range(args.repeats)]
+        results[name] = {"cold": first, "rollups_stored": stored, "p50": percentile(cached, 0.5),
+                         "p95": percentile(cached, 0.95), "bytes": size}
+        if pdf:
+            results[name]["cold_libreoffice_starting"] = starting
+        print(f"  {name:<24} cold {first:5.2f}  rollups stored {stored:5.2f}  cached p50 {results[name]['p50']:5.2f}"
+              f"  p95 {results[name]['p95']:5.2f}  {size / 1024:7.0f} KB"
+              + (f"  (cold, LibreOffice starting: {starting:5.2f})" if pdf else ""))
     (HERE / f"result-outputs-{args.tier}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
 
 

@@ -101,6 +101,7 @@ class Deck:
         band.fill.solid()
         band.fill.fore_color.rgb = BLUE
         band.line.fill.background()
+        flat(band)
         text(s, self.kicker, MARGIN, 0.3, 8.5, 0.4, 14, GREY)
         text(s, title, MARGIN, 0.68, 8.8, 0.7, 28, BLUE, bold=True, font=TITLE_FONT)
         if note:
@@ -109,6 +110,7 @@ class Deck:
         rule = s.shapes.add_connector(1, Inches(MARGIN), Inches(HEIGHT - 0.55), Inches(WIDTH - MARGIN),
                                       Inches(HEIGHT - 0.55))
         rule.line.color.rgb = LINE
+        flat(rule)
         text(s, fit(f"浙江省信用办 · {self.kicker} · {self.as_of} · 统计范围：{self.f.scope_label}", 10.5, 11, 1),
              MARGIN, HEIGHT - 0.5, 10.8, 0.35, 11, GREY)
         return s
@@ -305,6 +307,15 @@ def text(s, value: str, x, y, w, h, size, colour, *, bold=False, font=TEXT_FONT,
     return box
 
 
+def flat(shape) -> None:
+    """No shadow: python-pptx's shapes take the theme's effect style, a blurred
+    shadow, which LibreOffice keeps even when the shape says none (and takes
+    half a second to draw into the deck's PDF)."""
+    ref = shape._element.find(f"{qn('p:style')}/{qn('a:effectRef')}")
+    if ref is not None:
+        ref.set("idx", "0")
+
+
 def grid(s, tiles: list[tuple], columns: int, top: float, height: float, value_size: float) -> None:
     """Headline tiles in rows of ``columns``."""
     gap = 0.2
@@ -316,6 +327,7 @@ def grid(s, tiles: list[tuple], columns: int, top: float, height: float, value_s
         box.fill.solid()
         box.fill.fore_color.rgb = PALE
         box.line.color.rgb = LINE
+        flat(box)
         frame = box.text_frame
         frame.word_wrap = True
         frame.vertical_anchor = MSO_ANCHOR.TOP

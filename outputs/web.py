@@ -27,7 +27,7 @@ from outputs.bulletin import bulletin_docx, figures
 from outputs.bulletin import file_name as bulletin_name
 from outputs.deck import deck_pptx
 from outputs.deck import file_name as deck_name
-from outputs.pdf import PDF, PdfError, to_pdf
+from outputs.pdf import PDF, PdfError, converter
 from outputs.urge_letter import letter_for_urge, letter_for_view
 from plan_files import attachment
 from queries.cache import cache
@@ -64,10 +64,13 @@ def file_format(*allowed: str) -> str:
     return value
 
 
-def as_pdf(data: bytes, name: str) -> tuple[bytes, str]:
-    """A .docx or .pptx as PDF, named alike."""
-    stem, suffix = name.rsplit(".", 1)
-    return to_pdf(data, "." + suffix), f"{stem}.pdf"
+def as_pdf(make, *args) -> tuple[bytes, str]:
+    """The PDF of the .docx or .pptx ``make(*args)`` returns (bytes, file name),
+    named alike; LibreOffice starts while the file is made."""
+    with converter() as convert:
+        data, name = make(*args)
+        stem, suffix = name.rsplit(".", 1)
+        return convert(data, "." + suffix), f"{stem}.pdf"
 
 
 def pdf_attachment(make, *key):
@@ -92,15 +95,20 @@ def deck():
     key = asked_for()
     if pdf:
         return pdf_attachment(deck_pdf, *key, clock.today())
-    f = figures(*asked(*key))
-    return attachment(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), PPTX, deck_name(f))
+    data, name = deck_file(*key)
+    return attachment(data, PPTX, name)
+
+
+def deck_file(month: str, plan: str | None, year: str | None) -> tuple[bytes, str]:
+    """The deck (.pptx) of a month and plans, and its file name."""
+    f = figures(*asked(month, plan, year))
+    return deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), deck_name(f)
 
 
 @cache.memoize()
 def deck_pdf(month: str, plan: str | None, year: str | None, today) -> tuple[bytes, str]:
     """The deck's PDF (LibreOffice takes seconds: kept until the data changes)."""
-    f = figures(*asked(month, plan, year))
-    return as_pdf(deck_pptx(f, current_app.config["DUE_SOON_DAYS"]), deck_name(f))
+    return as_pdf(deck_file, month, plan, year)
 
 
 def urge_letter():
@@ -120,7 +128,7 @@ def urge_letter():
 @cache.memoize()
 def view_letter_pdf(query: str, today) -> tuple[bytes, str]:
     """The PDF of the 督办单 of a view (``query``: View.query(), its known parameters only)."""
-    return as_pdf(*letter_for_view(read_view(dict(parse_qsl(query.lstrip("?"))))))
+    return as_pdf(letter_for_view, read_view(dict(parse_qsl(query.lstrip("?")))))
 
 
 def sent_letter(urge_id: int):
@@ -131,5 +139,5 @@ def sent_letter(urge_id: int):
             abort(404)  # (whether another unit's 催办 exists is not told)
         data, name = letter_for_urge(s, urge)
     if pdf:
-        return pdf_attachment(as_pdf, data, name)
+        return pdf_attachment(as_pdf, lambda: (data, name))
     return attachment(data, DOCX, name)

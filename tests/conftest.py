@@ -25,6 +25,7 @@ from app import create_app
 
 SERVER_URL = os.environ.get("DATABASE_URL", "")
 RUN_ID = uuid.uuid4().hex[:8]
+os.environ.setdefault("PDF_CONVERTER_IDLE", "120")  # (the LibreOffice the tests start is not left for an hour)
 
 
 @contextmanager

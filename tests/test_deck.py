@@ -5,6 +5,7 @@ the download from the review page and the CLI (PDF: tests/test_render.py)."""
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from datetime import date
 from urllib.parse import unquote
 
@@ -102,6 +103,15 @@ def test_fonts_are_named_for_chinese_text(loaded_app):
                 for shape in slide.shapes if shape.has_text_frame
                 for p in shape.text_frame.paragraphs for run in p.runs}
     assert charsets == {"-122"}  # GB2312: a machine without the font substitutes a Chinese one
+
+
+def test_no_shape_casts_the_themes_shadow(loaded_app):
+    """python-pptx's shapes take the theme's blurred shadow, which LibreOffice
+    draws slowly into the PDF: every shape says none."""
+    *_, data = september(loaded_app)
+    refs = [ref.get("idx") for slide in Presentation(io.BytesIO(data)).slides for shape in slide.shapes
+            for ref in shape._element.iter(qn("a:effectRef"))]
+    assert refs and set(refs) == {"0"}
 
 
 def test_long_text_is_cut_to_the_lines_it_has():
@@ -216,12 +226,20 @@ def test_each_file_downloads_from_its_page(reporting_app, tmp_path):
         assert page.errors == []
 
 
+def stand_in_converter(made: list):
+    """outputs.pdf.converter without LibreOffice: notes the kind of each file converted."""
+    @contextmanager
+    def converter():
+        yield lambda data, suffix: made.append(suffix) or b"%PDF-1.4 stand-in"
+    return converter
+
+
 def test_a_pdf_is_made_once_until_the_data_changes(reporting_app, monkeypatch):
     import outputs.web
     from queries.cache import invalidate
 
     made = []
-    monkeypatch.setattr(outputs.web, "to_pdf", lambda data, suffix: made.append(suffix) or b"%PDF-1.4 stand-in")
+    monkeypatch.setattr(outputs.web, "converter", stand_in_converter(made))
     client = reporting_app.test_client()
     login(client, "leader")
     with reporting_app.app_context():
