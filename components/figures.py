@@ -39,6 +39,7 @@ def city_rates_figure(rows: list[dict]) -> go.Figure:
             hovertemplate="%{x} " + name + "：%{y:.1f}%（%{customdata[0]}/%{customdata[1]}）<extra></extra>",
         ))
     return as_figure(traces, base_layout(360, barmode="group", title=dict(text="各地市完成率", x=0, font=dict(size=15)),
+                                         legend=dict(orientation="h", y=1.08, x=1, xanchor="right"),  # (clear of the title on a phone)
                                    yaxis=dict(range=[0, 115], ticksuffix="%", gridcolor="#eee", title=None),
                                    xaxis=dict(title=None)))
 

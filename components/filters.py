@@ -97,7 +97,7 @@ def scope_line(view: View) -> html.Div | None:
 
 # The URL parameters the pages read; a cached page is keyed by these alone.
 PARAMS = FIELDS + ("status", "min_days", "kind", "state", "result", "month", "period", "theme", "auto", "all",
-                   "page", "tab", "item_id", "group")
+                   "page", "tab", "item_id", "group", "paper")
 _DIGITS = {"min_days": 4, "result": 9, "auto": 4, "page": 5, "item_id": 10}
 _WORD = re.compile(r"^[\w-]{1,20}$")
 

@@ -9,7 +9,8 @@ Listens on the unix socket SOCKET (in a directory only this user can enter):
 each connection sends a source path (.pptx or .docx) on one line and is
 answered ``ok`` (the PDF is written beside it, same name) or ``error: …``,
 one connection at a time.  Exits, closing LibreOffice, after IDLE seconds
-without a connection (0: never) or when LibreOffice has gone; exit status 3:
+without a connection (0: never), after MAX_CONVERSIONS connections, or when
+LibreOffice has gone; exit status 3:
 this Python has no ``uno``.  What it starts stays in its process group, so
 that outputs.pdf can kill the converter whole.
 """
@@ -33,6 +34,7 @@ except ImportError:
 
 FILTERS = {".pptx": "impress_pdf_Export", ".docx": "writer_pdf_Export"}
 READ_TIMEOUT = 60  # seconds a connection may take to send its path (the app makes the file meanwhile)
+MAX_CONVERSIONS = 200  # then it exits, and the next PDF starts a fresh LibreOffice (it grows as it works)
 
 
 def prop(name: str, value) -> PropertyValue:
@@ -83,13 +85,24 @@ def answer(desktop, connection: socket.socket) -> None:
         pass
 
 
-def serve(listener: socket.socket, office: subprocess.Popen, pipe: str, idle: float) -> None:
+def serve(listener: socket.socket, path: str, office: subprocess.Popen, pipe: str, idle: float) -> None:
     desktop = connect(office, pipe)
     listener.settimeout(idle or None)
-    while desktop is not None and office.poll() is None:
+    for _ in range(MAX_CONVERSIONS):
+        if desktop is None or office.poll() is not None:
+            break
         try:
             connection, _ = listener.accept()
         except socket.timeout:
+            break
+        with connection:
+            answer(desktop, connection)
+    os.unlink(path)  # (no one new reaches it now; those who already did are answered)
+    listener.setblocking(False)
+    while desktop is not None and office.poll() is None:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
             break
         with connection:
             answer(desktop, connection)
@@ -111,9 +124,8 @@ def main(soffice: str, path: str, idle: str) -> None:
                                f"-env:UserInstallation={profile.as_uri()}", f"--accept=pipe,name={profile.name};urp;"],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        serve(listener, office, profile.name, float(idle))
+        serve(listener, path, office, profile.name, float(idle))
     finally:
-        os.unlink(path)
         try:
             office.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -2,7 +2,7 @@
 bars from start to deadline, milestones marked by status, the as-of line —
 grouped by city or lead department (?group=), scrollable when long; the same
 schedule as a table below, exported to Excel (the grid's own export), and
-printed on A3 landscape (assets/app.css)."""
+printed on A3 or A4 landscape (?paper=a4; assets/print.js)."""
 from __future__ import annotations
 
 import dash
@@ -21,23 +21,30 @@ dash.register_page(__name__, path="/schedule", name="进度计划", order=35,
                    title="进度计划（甘特图） · 信用应用场景推进监测平台")
 
 MAX_ITEMS = 400  # rows drawn in the chart (the table holds every milestone read)
+PAPERS = {"": "A3", "a4": "A4"}  # ?paper= -> the paper printed on, landscape (assets/print.js)
 
 
-def group_control(group: str) -> dbc.Row:
+def controls(group: str, paper: str) -> dbc.Row:
     """分组: by city (the default: no parameter) or by lead department (?group=department);
-    a filter pattern id, so the shared callback puts it in the URL."""
-    options = [{"label": label, "value": "" if key == "city" else key} for key, label in GROUPS.items()]
-    return dbc.Row(dbc.Col([dbc.Label("分组", className="small text-muted mb-1"),
-                            dcc.Dropdown(options, "" if group == "city" else group, clearable=False,
-                                         id={"type": "filter", "name": "group"})], md=2), className="g-2 mb-3 px-3")
+    打印纸张: A3 (the default) or A4 (?paper=a4).  Filter pattern ids, so the shared
+    callback puts them in the URL."""
+    groups = [{"label": label, "value": "" if key == "city" else key} for key, label in GROUPS.items()]
+    papers = [{"label": f"{size} 横向", "value": key} for key, size in PAPERS.items()]
+    return dbc.Row([dbc.Col([dbc.Label("分组", className="small text-muted mb-1"),
+                             dcc.Dropdown(groups, "" if group == "city" else group, clearable=False,
+                                          id={"type": "filter", "name": "group"})], md=2),
+                    dbc.Col([dbc.Label("打印纸张", className="small text-muted mb-1"),
+                             dcc.Dropdown(papers, paper, clearable=False, id={"type": "filter", "name": "paper"})],
+                            md=2)], className="g-2 mb-3 px-3")
 
 
 def layout(**query):
     view = read_view(query)
     group = query.get("group") if query.get("group") in GROUPS else "city"
+    paper = query.get("paper") if query.get("paper") in PAPERS else ""
     f = view.filters
     header = [page_header("进度计划（甘特图）", view, "工作事项从开始到截止，节点按截至日期的状态着色"), filter_bar(view),
-              group_control(group)]
+              controls(group, paper)]
     if not (f.plan or f.city or f.department):
         return html.Div([*header, dbc.Alert("请先选择一个计划、地市或部门：进度计划按计划、地市或部门查看。",
                                             color="light", className="border", id="schedule-hint")])
@@ -70,4 +77,4 @@ def layout(**query):
                                        className="schedule-scroll")), className="mb-3"),
         data_grid("schedule", rows, columns, title=ledger_title(f, view.as_of, "进度计划"),
                   filename=export_filename(ledger_stem(f, "进度计划"), view.as_of)),
-    ], className="schedule-page")
+    ], **{"data-paper": PAPERS[paper]})

@@ -85,3 +85,43 @@ def test_on_a_tablet_every_review_control_is_on_screen(loaded_app):
         for control in ("#review-pdf", "#review-pptx", "#review-exit", "#review-month"):
             box = page.locator(control).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 768, control
+
+
+def test_on_a_phone_a_grid_scrolls_sideways_under_its_first_column(loaded_app):
+    with serve(loaded_app) as url, browser_page(390, 844) as page:
+        page.goto(url + "/milestones?as_of=2020-09-30&city=杭州")
+        pinned = page.locator(".ag-pinned-left-header .ag-header-cell-text").first
+        expect(pinned).to_have_text("场景/项目/任务")  # (the ledger pins its item)
+        first_cell = page.locator(".ag-pinned-left-cols-container .ag-row").first
+        before = page.locator(".ag-center-cols-container .ag-row .ag-cell").first.bounding_box()["x"]
+        page.locator(".ag-body-horizontal-scroll-viewport").first.evaluate("el => { el.scrollLeft = 300; }")
+        page.wait_for_function("""x => { const c = document.querySelector('.ag-center-cols-container .ag-row .ag-cell');
+                                         return c.getBoundingClientRect().x < x; }""", arg=before)
+        box = first_cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # (the item stays in sight)
+        assert no_sideways_scroll(page)
+        assert page.errors == []
+
+
+def test_on_a_phone_chart_labels_do_not_overlap(loaded_app):
+    """The city chart's labels (one per city) each in their own space, inside the chart."""
+    with serve(loaded_app) as url, browser_page(390, 844) as page:
+        page.goto(url + "/?as_of=2020-09-30")
+        expect(page.locator("#city-rates .main-svg").first).to_be_visible()
+        boxes = page.evaluate("""() => {
+            const svg = document.querySelector('#city-rates .main-svg').getBoundingClientRect();
+            const labels = [...document.querySelectorAll('#city-rates .xtick text, #city-rates .ytick text,'
+                                                         + ' #city-rates .legendtext, #city-rates .gtitle')];
+            return {svg: [svg.left, svg.right],
+                    labels: labels.map(t => { const r = t.getBoundingClientRect();
+                                              return [t.textContent, r.left, r.top, r.right, r.bottom]; })};
+        }""")
+        labels = [b for b in boxes["labels"] if b[0].strip()]
+        assert len(labels) >= 11  # (the eleven cities at least)
+        for text, left, _, right, _ in labels:
+            assert boxes["svg"][0] - 1 <= left and right <= boxes["svg"][1] + 1, text
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                apart = a[3] <= b[1] + 1 or b[3] <= a[1] + 1 or a[4] <= b[2] + 1 or b[4] <= a[2] + 1
+                assert apart, (a[0], b[0])
+        assert page.errors == []

@@ -5,6 +5,7 @@ schedule as a table."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 
 import openpyxl
@@ -66,3 +67,36 @@ def test_in_the_browser_a_schedule_groups_and_exports(loaded_app, tmp_path):
         page.wait_for_function("location.search.includes('group=department')")
         expect(page.locator(".ag-header-cell-text", has_text="牵头部门").first).to_be_visible()
         assert page.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper, size, width", [("", (1191, 842), 1500), ("a4", (842, 595), 1040)])
+def test_a_schedule_prints_whole_on_a3_or_a4_landscape(loaded_app, paper, size, width):
+    """Printed to PDF (Chromium, the page's own paper): every page A3 or A4
+    landscape, nothing off the page, the chart narrowed to the paper."""
+    import pdfplumber
+    from playwright.sync_api import expect
+
+    from tests.browser import browser_page, serve
+
+    with serve(loaded_app) as url, browser_page(1800, 900) as page:
+        page.goto(f"{url}/schedule?as_of=2020-09-30&city=杭州" + (f"&paper={paper}" if paper else ""))
+        expect(page.locator("#schedule-chart .barlayer .point").first).to_be_attached()
+        assert page.locator("#schedule-chart .main-svg").first.bounding_box()["width"] > width
+        page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function(f"document.querySelector('#schedule-chart .main-svg').getBoundingClientRect().width <= {width}")
+        data = page.pdf(prefer_css_page_size=True, print_background=True)
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.emulate_media(media="screen")
+        page.wait_for_function(f"document.querySelector('#schedule-chart .main-svg').getBoundingClientRect().width > {width}")
+        assert page.errors == []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = ""
+        for sheet in pdf.pages:
+            assert (round(sheet.width), round(sheet.height)) == size
+            for char in sheet.chars:
+                assert 0 <= char["x0"] and char["x1"] <= sheet.width + 0.5, char["text"]
+            text += sheet.extract_text() or ""
+    text = unicodedata.normalize("NFKC", text)  # (the CJK fonts map some characters to their radicals' code points)
+    assert "截至日期 2020-09-30" in text and "工作节点" in text  # the chart's as-of line, the table's header
