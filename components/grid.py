@@ -60,7 +60,7 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
     grid = dag.AgGrid(
         id={"type": "grid", "name": name},
         rowData=rows,
-        columnDefs=pinned(columns),
+        columnDefs=columns,
         defaultColDef=DEFAULT_COL,
         dashGridOptions={"pagination": len(rows) > page_size, "paginationPageSize": page_size,
                          "domLayout": "autoHeight", "enableCellTextSelection": True,
@@ -80,14 +80,6 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
                                                                       "official": official}),
     ], className="grid-toolbar")
     return html.Div([cap_notice(name, total, official), toolbar, grid], className="mb-4")
-
-
-def pinned(columns: list[dict]) -> list[dict]:
-    """``columns`` with the row's name kept in sight when the rest scrolls
-    sideways (on a phone): the column that says ``pinned``, else the first."""
-    if not columns or any(c.get("pinned") for c in columns):
-        return columns
-    return [{**columns[0], "pinned": "left"}, *columns[1:]]
 
 
 def cap_notice(name: str, total: int, official: bool = False) -> dbc.Alert | None:

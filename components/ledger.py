@@ -22,9 +22,8 @@ _WIDTHS = {"plan": 105, "city": 65, "county": 95, "item": 130, "sub_item": 120, 
 THOUSANDS = {"function": "params.value == null ? '' : d3.format(',')(params.value)"}
 ONE_LINE = {"wrapText": False, "autoHeight": False}
 _EXTRA = {
-    # long task names stay on one line (the full name on hover), in sight when the rest scrolls
-    # sideways; the milestone text wraps
-    "item": link_column("item", HEADERS["item"], "/item/{item_id}", **ONE_LINE, tooltipField="item", pinned="left"),
+    # long task names stay on one line (the full name on hover); the milestone text wraps
+    "item": link_column("item", HEADERS["item"], "/item/{item_id}", **ONE_LINE, tooltipField="item"),
     "status_text": {"cellClassRules": STATUS_CELL_CLASSES, **ONE_LINE},
     "days_overdue": {"type": "numericColumn", "filter": "agNumberColumnFilter", "valueFormatter": THOUSANDS},
     "due": {"tooltipField": "due_text", **ONE_LINE},

@@ -106,9 +106,10 @@ def score_figure(cities: list[dict]) -> go.Figure:
                        text=[f"{b['total']:.2f}" for b in cities], textposition="middle right",
                        hovertemplate="%{y} 总分：%{x:.2f}分<extra></extra>"))
     return as_figure(traces, base_layout(
-        140 + 34 * len(cities), barmode="relative", margin=dict(l=10, r=30, t=70, b=10),
+        140 + 34 * len(cities), barmode="relative", margin=dict(l=10, r=30, t=40, b=10),
         title=dict(text="各地市得分构成", x=0, font=dict(size=15)),
-        legend=dict(orientation="h", y=1, yanchor="bottom", x=0, traceorder="normal"),
+        # (the legend under the chart: above it, on a phone its rows ran into the title)
+        legend=dict(orientation="h", y=-40 / (40 + 34 * len(cities)), yanchor="top", x=0, traceorder="normal"),
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=names, title=None),
         xaxis=dict(range=[-12, 112], gridcolor="#eee", title=None, ticksuffix="分", zeroline=True,
                    zerolinecolor="#888")))

@@ -87,37 +87,25 @@ def test_on_a_tablet_every_review_control_is_on_screen(loaded_app):
             assert box["x"] >= 0 and box["x"] + box["width"] <= 768, control
 
 
-def test_on_a_phone_a_grid_scrolls_sideways_under_its_first_column(loaded_app):
+@pytest.mark.parametrize("path, chart, least", [("/?as_of=2020-09-30", "city-rates", 11),
+                                                ("/cities?as_of=2020-09-30", "cities-chart", 11),
+                                                ("/overdue?as_of=2020-09-30", "overdue-chart", 2),
+                                                ("/assessment?as_of=2020-09-30", "assessment-chart", 11)])
+def test_on_a_phone_chart_labels_do_not_overlap(loaded_app, path, chart, least):
+    """A chart's labels (its ticks, legend and title) each in their own space, inside the chart."""
     with serve(loaded_app) as url, browser_page(390, 844) as page:
-        page.goto(url + "/milestones?as_of=2020-09-30&city=杭州")
-        pinned = page.locator(".ag-pinned-left-header .ag-header-cell-text").first
-        expect(pinned).to_have_text("场景/项目/任务")  # (the ledger pins its item)
-        first_cell = page.locator(".ag-pinned-left-cols-container .ag-row").first
-        before = page.locator(".ag-center-cols-container .ag-row .ag-cell").first.bounding_box()["x"]
-        page.locator(".ag-body-horizontal-scroll-viewport").first.evaluate("el => { el.scrollLeft = 300; }")
-        page.wait_for_function("""x => { const c = document.querySelector('.ag-center-cols-container .ag-row .ag-cell');
-                                         return c.getBoundingClientRect().x < x; }""", arg=before)
-        box = first_cell.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # (the item stays in sight)
-        assert no_sideways_scroll(page)
-        assert page.errors == []
-
-
-def test_on_a_phone_chart_labels_do_not_overlap(loaded_app):
-    """The city chart's labels (one per city) each in their own space, inside the chart."""
-    with serve(loaded_app) as url, browser_page(390, 844) as page:
-        page.goto(url + "/?as_of=2020-09-30")
-        expect(page.locator("#city-rates .main-svg").first).to_be_visible()
-        boxes = page.evaluate("""() => {
-            const svg = document.querySelector('#city-rates .main-svg').getBoundingClientRect();
-            const labels = [...document.querySelectorAll('#city-rates .xtick text, #city-rates .ytick text,'
-                                                         + ' #city-rates .legendtext, #city-rates .gtitle')];
+        page.goto(url + path)
+        expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
+        boxes = page.evaluate("""chart => {
+            const svg = document.querySelector(`#${chart} .main-svg`).getBoundingClientRect();
+            const labels = [...document.querySelectorAll(['.xtick text', '.ytick text', '.legendtext', '.gtitle']
+                                                         .map(s => `#${chart} ${s}`).join(', '))];
             return {svg: [svg.left, svg.right],
                     labels: labels.map(t => { const r = t.getBoundingClientRect();
                                               return [t.textContent, r.left, r.top, r.right, r.bottom]; })};
-        }""")
+        }""", chart)
         labels = [b for b in boxes["labels"] if b[0].strip()]
-        assert len(labels) >= 11  # (the eleven cities at least)
+        assert len(labels) >= least
         for text, left, _, right, _ in labels:
             assert boxes["svg"][0] - 1 <= left and right <= boxes["svg"][1] + 1, text
         for i, a in enumerate(labels):
