@@ -21,7 +21,7 @@ import time
 from urllib.parse import urlencode
 
 from bench.load import percentile
-from outputs.pdf import connected, converter_socket, kill_converter, soffice, warm
+from outputs.pdf import soffice, stop_converter, warm
 from bench.run import HERE, PASSWORD, USER, prepare
 from app import create_app
 from queries import api
@@ -62,12 +62,6 @@ def cold(app, client, url: str) -> tuple[float, int]:
     return download(client, url)
 
 
-def stop_libreoffice() -> None:
-    server = connected(converter_socket(soffice()))
-    if server is not None:
-        kill_converter(server)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tier", choices=("S", "M", "L"), default="M")
@@ -85,7 +79,7 @@ def main() -> None:
     for name, url in files(app).items():
         pdf = name.endswith(".pdf")
         if pdf:
-            stop_libreoffice()
+            stop_converter(soffice())
             starting, _ = cold(app, client, url)
         first, size = cold(app, client, url)
         with app.app_context():

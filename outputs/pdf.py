@@ -206,6 +206,14 @@ def kill_converter(server: socket.socket) -> None:
         os.unlink(server.getpeername())
 
 
+def stop_converter(program: str) -> None:
+    """Stop the converter of ``program`` if one is running (the benchmark's
+    cold start; a test's own converter at its end)."""
+    server = connected(converter_socket(program))
+    if server is not None:
+        kill_converter(server)
+
+
 def peer(server: socket.socket) -> int:
     """The pid of the process that listens at the other end of ``server``."""
     pid, _, _ = struct.unpack("3i", server.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))

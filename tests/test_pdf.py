@@ -60,9 +60,7 @@ def own_office(tmp_path, monkeypatch) -> str:
     program.symlink_to(shutil.which("soffice"))
     monkeypatch.setenv("SOFFICE", str(program))
     yield str(program)
-    server = connected(converter_socket(str(program)))
-    if server is not None:
-        outputs.pdf.kill_converter(server)
+    outputs.pdf.stop_converter(str(program))
 
 
 def letter(text: str) -> bytes:
