@@ -27,10 +27,12 @@
       api.sizeColumnsToFit();
       return [api, layout];
     });
-    var size = document.createElement("style");
-    size.id = "print-paper";
-    size.textContent = "@page { size: " + paper() + " landscape; margin: 10mm; }";
-    document.head.appendChild(size);
+    if (document.querySelector("[data-paper]")) {
+      var size = document.createElement("style");
+      size.id = "print-paper";
+      size.textContent = "@page { size: " + paper() + " landscape; margin: 10mm; }";
+      document.head.appendChild(size);
+    }
     var width = WIDTHS[paper()];
     charts = Array.from(document.querySelectorAll(".js-plotly-plot")).filter(function (gd) {
       return window.Plotly && gd.offsetWidth > width;
