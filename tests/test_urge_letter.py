@@ -74,3 +74,25 @@ def test_no_letter_of_nothing(loaded_app):
     """丽水 has no overdue or due-soon milestone at its date: no 督办单 to send."""
     result = loaded_app.test_cli_runner().invoke(args=["export-urge", "--city", "丽水"])
     assert result.exit_code == 1 and "没有逾期或临期的节点，无需督办" in result.output
+
+
+def test_every_row_is_set_like_the_first_with_its_own_text():
+    """(outputs.layout copies a table's first row for the rest.)"""
+    from datetime import date
+
+    from docx.oxml.ns import qn
+
+    from outputs.layout import BODY_FONT
+    rows = [{"status": "overdue", "plan": f"计划{n}", "item": "", "milestone": f"节点 {n}\n第二行", "due": "2020-09-30",
+             "due_text": None, "days_overdue": n, "last_note": "进展\t说明" if n % 2 else None, "last_reported_on": "2020-09-01"}
+            for n in range(1, 41)]
+    doc = Document(io.BytesIO(urge_letter_docx("丽水市", rows, date(2020, 10, 31), date(2020, 11, 10))))
+    body = doc.tables[0].rows[1:]
+    assert len(body) == 40
+    for n, row in enumerate(body, start=1):
+        cells = [c.text for c in row.cells]
+        assert cells[:4] == [str(n), f"计划{n}", "", f"节点 {n}\n第二行"] and cells[5] == str(n)
+        assert cells[6] == ("进展\t说明（2020-09-01）" if n % 2 else "未报送")
+        for cell in row.cells:
+            (run,) = cell.paragraphs[0].runs
+            assert run.font.size.pt == 10.5 and run._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == BODY_FONT
