@@ -29,6 +29,13 @@ DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": 
                                                  "paddingBottom": "6px"}}
 
 
+# On a phone the column that names a row (marked by named_rows) stays in sight as the rest
+# scrolls sideways: assets/dashAgGridFunctions.js, run as the rows first show and when the
+# width changes
+ITEM_FIELDS = ("item", "item_label")
+PHONE_PINNING = {event: ["pinRowName(params)"] for event in ("firstDataRendered", "gridSizeChanged")}
+
+
 def link_column(field: str, header: str, href: str, raw: bool = False, download: bool = False, **extra) -> dict:
     """A column whose cells link to ``href`` ("/item/{item_id}": row fields in braces,
     URL-encoded; with ``raw`` a field holds a whole link of the site, "{link}";
@@ -60,7 +67,7 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
     grid = dag.AgGrid(
         id={"type": "grid", "name": name},
         rowData=rows,
-        columnDefs=columns,
+        columnDefs=named_rows(columns),
         defaultColDef=DEFAULT_COL,
         dashGridOptions={"pagination": len(rows) > page_size, "paginationPageSize": page_size,
                          "domLayout": "autoHeight", "enableCellTextSelection": True,
@@ -68,6 +75,7 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
                          **({"rowSelection": {"mode": "multiRow"}} if selectable else {})},
         style={"width": "100%"},
         className="ag-theme-alpine",
+        eventListeners=PHONE_PINNING,
     )
     toolbar = html.Div([
         html.Span(f"共 {total:,} 条", className="text-muted small me-auto"),
@@ -80,6 +88,13 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
                                                                       "official": official}),
     ], className="grid-toolbar")
     return html.Div([cap_notice(name, total, official), toolbar, grid], className="mb-4")
+
+
+def named_rows(columns: list[dict]) -> list[dict]:
+    """``columns`` with the one that names a row marked (context.rowName): the work
+    item's where the grid has one (a row is a milestone or an item of it), else the first."""
+    names = [n for n, c in enumerate(columns) if c.get("field") in ITEM_FIELDS] or [0]
+    return [{**c, "context": {"rowName": True}} if n == names[0] else c for n, c in enumerate(columns)]
 
 
 def cap_notice(name: str, total: int, official: bool = False) -> dbc.Alert | None:

@@ -87,6 +87,27 @@ def test_on_a_tablet_every_review_control_is_on_screen(loaded_app):
             assert box["x"] >= 0 and box["x"] + box["width"] <= 768, control
 
 
+@pytest.mark.parametrize("path, header", [("/milestones?as_of=2020-09-30&city=杭州", "场景/项目/任务"),
+                                          ("/city/杭州?as_of=2020-09-30", "工作事项")])
+def test_on_a_phone_a_grid_scrolls_sideways_under_its_first_column(loaded_app, path, header):
+    """The row's name (the grid's first column) stays in sight; on a wide screen nothing is pinned."""
+    with serve(loaded_app) as url, browser_page(390, 844) as page:
+        page.goto(url + path)
+        expect(page.locator(".ag-pinned-left-header .ag-header-cell-text").first).to_have_text(header)
+        first_cell = page.locator(".ag-pinned-left-cols-container .ag-row").first
+        before = page.locator(".ag-center-cols-container .ag-row .ag-cell").first.bounding_box()["x"]
+        page.locator(".ag-body-horizontal-scroll-viewport").first.evaluate("el => { el.scrollLeft = 300; }")
+        page.wait_for_function("""x => { const c = document.querySelector('.ag-center-cols-container .ag-row .ag-cell');
+                                         return c.getBoundingClientRect().x < x; }""", arg=before)
+        box = first_cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # (the name stays in sight)
+        assert no_sideways_scroll(page)
+        page.set_viewport_size({"width": 1280, "height": 900})  # (a wide screen: unpinned again)
+        expect(page.locator(".ag-pinned-left-cols-container .ag-row")).to_have_count(0)
+        expect(page.locator(".ag-header-cell-text").first).to_have_text("计划文件")  # (the item back in its place)
+        assert page.errors == []
+
+
 @pytest.mark.parametrize("path, chart, least", [("/?as_of=2020-09-30", "city-rates", 11),
                                                 ("/cities?as_of=2020-09-30", "cities-chart", 11),
                                                 ("/overdue?as_of=2020-09-30", "overdue-chart", 2),
