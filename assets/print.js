@@ -3,16 +3,7 @@
    scrolling, its columns fitted to the page's width (AG Grid's print layout) — and each
    chart narrows to its width; all go back to the screen's layout afterwards. */
 (function () {
-  function apis() {
-    if (!window.dash_ag_grid || !window.dash_ag_grid.getApi) { return []; }
-    return Array.from(document.querySelectorAll("div[id]")).filter(function (el) {
-      return el.querySelector(":scope > .ag-root-wrapper, :scope .ag-root-wrapper") && el.classList.contains("ag-theme-alpine");
-    }).map(function (el) {
-      var id = el.id;
-      try { if (id.charAt(0) === "{") { id = JSON.parse(id); } } catch (e) { /* a plain id */ }
-      try { return window.dash_ag_grid.getApi(id); } catch (e) { return null; }
-    }).filter(Boolean);
-  }
+  function apis() { return window.creditGrids ? window.creditGrids.apis() : []; }  /* (assets/grids.js) */
   var WIDTHS = {A3: 1500, A4: 1040};  /* CSS pixels between 10 mm margins, landscape */
   function paper() {
     var page = document.querySelector("[data-paper]");

@@ -30,10 +30,8 @@ DEFAULT_COL = {"sortable": True, "filter": True, "resizable": True, "wrapText": 
 
 
 # On a phone the column that names a row (marked by named_rows) stays in sight as the rest
-# scrolls sideways: assets/dashAgGridFunctions.js, run as the rows first show and when the
-# width changes
+# scrolls sideways (assets/grids.js)
 ITEM_FIELDS = ("item", "item_label")
-PHONE_PINNING = {event: ["pinRowName(params)"] for event in ("firstDataRendered", "gridSizeChanged")}
 
 
 def link_column(field: str, header: str, href: str, raw: bool = False, download: bool = False, **extra) -> dict:
@@ -75,7 +73,6 @@ def data_grid(name: str, rows: list[dict], columns: list[dict], *, title: str, f
                          **({"rowSelection": {"mode": "multiRow"}} if selectable else {})},
         style={"width": "100%"},
         className="ag-theme-alpine",
-        eventListeners=PHONE_PINNING,
     )
     toolbar = html.Div([
         html.Span(f"共 {total:,} 条", className="text-muted small me-auto"),

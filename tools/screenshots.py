@@ -5,7 +5,9 @@ shows every page), else as a visitor (pages that need a login say so); the
 report page as SCREENSHOT_EDITOR / SCREENSHOT_EDITOR_PASSWORD if given (what an
 editor sees, rather than the admin's whole province).
 
-    SCREENSHOT_USER=admin SCREENSHOT_PASSWORD=… python -m tools.screenshots [http://127.0.0.1:8050]
+    SCREENSHOT_USER=admin SCREENSHOT_PASSWORD=… python -m tools.screenshots [http://127.0.0.1:8050] [NAME …]
+
+With NAMEs, only the shots whose file name starts with one of them (``home``, ``phone``).
 """
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ EXTRA = (
     ("review-slide4", "/review?month=2020-09#4", (1280, 720)),
     ("assessment-breakdown", "/assessment?city=杭州#breakdown", (1280, 900)),
     ("city-overdue-tab", "/city/舟山?tab=overdue", (1280, 900)),
+    # a leader's phone and a tablet (docs/accessibility.md)
+    ("phone-home", "/", (390, 844)),
+    ("phone-milestones", "/milestones?city=杭州", (390, 844)),
+    ("tablet-review", "/review?month=2020-09#1", (768, 1024)),
 )
 
 
@@ -49,7 +55,7 @@ def sample_paths() -> dict[str, str]:
     return paths
 
 
-def main(base: str) -> None:
+def main(base: str, only: tuple[str, ...] = ()) -> None:
     app = create_app()
     OUT.mkdir(parents=True, exist_ok=True)
     with app.app_context():
@@ -57,6 +63,8 @@ def main(base: str) -> None:
     shots = [(f"{name}-{w}x{h}", path, (w, h), name) for name, path in paths.items() for w, h in SIZES]
     shots += [(f"{name}-{w}x{h}", path, (w, h), name) for name, path, (w, h) in EXTRA]
     for name, path, (width, height), page_name in shots:
+        if only and not name.startswith(only):
+            continue
         with browser_page(width, height) as page:
             log_in(page, base, "SCREENSHOT_EDITOR" if page_name == "report" else "SCREENSHOT_USER")
             page.goto(base + path)
@@ -84,4 +92,4 @@ def log_in(page, base: str, who: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050")
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8050", tuple(sys.argv[2:]))
