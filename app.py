@@ -113,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
     grid.init_app(app)
     register_toggles(app)
+    register_navbar(app)
     server.extensions["dash"] = app
     # The modules and the app live as long as the process: out of the collector's
     # sight, a full collection scans only what requests made (it paused requests
@@ -179,8 +180,6 @@ def navbar() -> dbc.Navbar:
     admin = [dbc.DropdownMenuItem(page["name"], href=page["relative_path"])
              for page in pages if page.get("roles") == ("admin",)]
     if admin:  # the admin's own pages, out of the way of the dashboards, with the requests waiting
-        waiting = waiting_requests()
-
         requests = waiting_requests()
         admin.insert(0, dbc.DropdownMenuItem(["计划调整申请", *badge(requests)], href="/requests", id="requests-link"))
         links.append(dbc.DropdownMenu(admin, label=["系统管理", *badge(requests, "requests-waiting")], nav=True,
@@ -248,6 +247,14 @@ def layout():
     return html.Div([html.A("跳到主要内容", href="#main", className="skip-link", id="skip-link"), navbar(),
                      html.Main(dbc.Container(dash.page_container, fluid=True, className="pb-5"), id="main",
                                tabIndex="-1")])
+
+
+def register_navbar(app) -> None:
+    """The navbar drawn again on each move inside the app: its counts (completions
+    to review, requests, unread notices) as they are now, not as at the last full
+    page load; and, on a phone, its folded menu closed once a link is taken."""
+    app.callback(Output("navbar", "children"), Input("_pages_location", "pathname"),
+                 prevent_initial_call=True)(lambda _path: navbar().children)
 
 
 # the navbar's links and the filter bar fold on narrow screens: their buttons open and close them

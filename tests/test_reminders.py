@@ -155,8 +155,13 @@ def test_an_editor_opens_its_notices_from_the_navbar(office):
         expect(page.locator("body")).to_contain_text("逾期提醒")
         page.click("#notifications-read")
         expect(page.locator("#notifications-done")).to_contain_text("标为已读", timeout=20000)
+        page.evaluate("window.stayed = true")  # (a move inside the app: no page load)
+        page.click("#navbar a.navbar-brand")
+        expect(page.locator("#city-rates")).to_be_visible(timeout=20000)
+        expect(page.locator("#notifications-count")).to_have_count(0)  # the navbar's count as it is now
+        assert page.evaluate("window.stayed === true")
         assert page.errors == []
-        page.reload()
+        page.goto(url + "/notifications")
         expect(page.locator("#notifications-unread")).to_have_text("未读 0 条", timeout=20000)
         expect(page.locator("#notifications-count")).to_have_count(0)
 
