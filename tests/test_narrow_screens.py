@@ -97,9 +97,10 @@ def test_on_a_phone_a_grid_scrolls_sideways_under_its_row_name(loaded_app, path,
         expect(page.locator(".ag-pinned-left-header .ag-header-cell-text").first).to_have_text(name)
         first_cell = page.locator(".ag-pinned-left-cols-container .ag-row").first
         before = page.locator(".ag-center-cols-container .ag-row .ag-cell").first.bounding_box()["x"]
-        page.locator(".ag-body-horizontal-scroll-viewport").first.evaluate("el => { el.scrollLeft = 300; }")
-        page.wait_for_function("""x => { const c = document.querySelector('.ag-center-cols-container .ag-row .ag-cell');
-                                         return c.getBoundingClientRect().x < x; }""", arg=before)
+        page.wait_for_function("""x => {  // (scrolled sideways, again while the grid may still lay itself out)
+            document.querySelector('.ag-body-horizontal-scroll-viewport').scrollLeft = 300;
+            const c = document.querySelector('.ag-center-cols-container .ag-row .ag-cell');
+            return c.getBoundingClientRect().x < x; }""", arg=before)
         box = first_cell.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # (the name stays in sight)
         assert no_sideways_scroll(page)
