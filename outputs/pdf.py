@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import atexit
 import fcntl
-import logging
 import hashlib
+import logging
 import os
 import socket
 import stat
@@ -157,8 +157,7 @@ def reach_converter(program: str, deadline: float) -> socket.socket | None:
         time.sleep(0.01)
     if started.poll() != 3:
         log.warning("the PDF converter (%s %s) did not start: exit %s", uno_python(), HELPER, started.poll())
-    with suppress(ProcessLookupError):
-        os.killpg(started.pid, signal.SIGKILL)
+    stop(started)
     return None
 
 
@@ -244,10 +243,8 @@ def finish(process: subprocess.Popen, deadline: float) -> None:
 
 def stop(process: subprocess.Popen) -> None:
     """Kill ``process``'s whole group (whatever it started too) and reap it."""
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.communicate()
 
 
